@@ -1,0 +1,110 @@
+//! The access policies of api.md §2.3: who is asking, and may they.
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::Req;
+use crate::oauth::clients::{BearerToken, Client};
+use crate::oauth::verify;
+use crate::store::{Read, Table};
+
+/// The authenticated party of a request.
+pub struct Who {
+    /// The local user acting, if any.
+    pub nick: Option<String>,
+    /// The OAuth client, when OAuth 1 was used.
+    pub client: Option<Client>,
+}
+
+fn not_logged_in() -> Error {
+    Error::Unauthorized("Not logged in.".into())
+}
+
+fn bearer(app: &App, req: &Req) -> Option<Result<BearerToken>> {
+    let h = req.header("authorization")?;
+    let t = h
+        .strip_prefix("Bearer ")
+        .or_else(|| h.strip_prefix("bearer "))?
+        .trim()
+        .to_string();
+    Some(
+        app.store
+            .read(|r| r.get::<BearerToken>(Table::BearerToken, &t))
+            .and_then(|b| b.ok_or_else(not_logged_in)),
+    )
+}
+
+fn oauth_header(req: &Req) -> Option<&str> {
+    req.header("authorization")
+        .filter(|h| h.trim_start().len() >= 5 && h.trim_start()[..5].eq_ignore_ascii_case("oauth"))
+}
+
+/// The user of a verified access token must still exist.
+fn live_user(app: &App, nick: &str) -> Result<()> {
+    if app.store.read(|r| r.exists(Table::NickUser, nick))? {
+        Ok(())
+    } else {
+        Err(Error::OAuth(400, "Invalid / expired Token"))
+    }
+}
+
+/// any-read: a bearer token, or OAuth 1 in the Authorization header (two- or three-legged).
+pub fn any_read(app: &App, req: &Req) -> Result<Who> {
+    if let Some(b) = bearer(app, req) {
+        let b = b?;
+        return Ok(Who {
+            nick: b.nick,
+            client: None,
+        });
+    }
+    let Some(h) = oauth_header(req) else {
+        return Err(not_logged_in());
+    };
+    let three_legged = h.contains("oauth_token");
+    let s = verify::check(app, req, three_legged)?;
+    let nick = s.token.map(|t| t.nick);
+    if let Some(n) = &nick {
+        live_user(app, n)?;
+    }
+    Ok(Who {
+        nick,
+        client: Some(s.client),
+    })
+}
+
+/// user-read: a bearer token naming a user, or three-legged OAuth 1 in the header.
+pub fn user_read(app: &App, req: &Req) -> Result<String> {
+    if let Some(b) = bearer(app, req) {
+        return b?.nick.ok_or_else(not_logged_in);
+    }
+    if oauth_header(req).is_none() {
+        return Err(not_logged_in());
+    }
+    let s = verify::check(app, req, true)?;
+    let nick = s.token.map(|t| t.nick).ok_or_else(not_logged_in)?;
+    live_user(app, &nick)?;
+    Ok(nick)
+}
+
+/// user-write: three-legged OAuth 1 from the header, query or form body.
+pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
+    let s = verify::check(app, req, true)?;
+    let nick = s
+        .token
+        .map(|t| t.nick)
+        .ok_or(Error::OAuth(400, "Missing required parameter"))?;
+    live_user(app, &nick)?;
+    Ok((nick, s.client))
+}
+
+/// client-write: two-legged OAuth 1.
+pub fn client_write(app: &App, req: &Req) -> Result<Client> {
+    Ok(verify::check(app, req, false)?.client)
+}
+
+/// same-user: the principal must be `<nick>` (401 otherwise, as the original).
+pub fn same_user(principal: &str, nick: &str) -> Result<()> {
+    if principal == nick {
+        Ok(())
+    } else {
+        Err(Error::Unauthorized("Not authorized".into()))
+    }
+}

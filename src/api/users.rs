@@ -1,0 +1,155 @@
+//! `/api/users`, `/api/user/<nick>` and `/api/whoami` (api.md §9).
+use super::auth::{self, same_user};
+use super::paging::Page;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::social::users::{self, no_such_user, NewUser};
+use crate::social::{passwords, urls};
+use crate::store::Read;
+use serde_json::{json, Value};
+
+pub fn list(app: &App, req: &Req) -> Result<Resp> {
+    let who = auth::any_read(app, req)?;
+    let page = Page::parse(req)?;
+    let url = app.url("/api/users");
+    let body = app.store.read(|r| {
+        let nicks = page.items(r, urls::USERS_STREAM)?;
+        let total = r.stream_count(urls::USERS_STREAM)?;
+        let mut items = Vec::new();
+        for n in &nicks {
+            if let Some(u) = users::user_record(r, n)? {
+                items.push(users::show(r, &app.cfg, &u, who.nick.as_deref())?);
+            }
+        }
+        let links = page.links(
+            &url,
+            nicks.first().map(String::as_str),
+            nicks.last().map(String::as_str),
+            nicks.len(),
+            total,
+        );
+        Ok(json!({
+            "displayName": "Users of this service",
+            "id": url,
+            "objectTypes": ["user"],
+            "links": links,
+            "totalItems": total,
+            "items": items,
+        }))
+    })?;
+    Ok(Resp::json(&body))
+}
+
+pub async fn register(app: &App, req: &Req) -> Result<Resp> {
+    let client = auth::client_write(app, req)?;
+    if app.cfg.disable_registration {
+        return Err(Error::Forbidden("No registration allowed.".into()));
+    }
+    let mut body = req.fields()?;
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let nick = text(body.get("nickname"));
+    let password = text(body.get("password"));
+    if app.cfg.require_email {
+        let email = text(body.get("email"));
+        if email.is_empty() {
+            return Err(Error::bad("No email address"));
+        }
+        if !valid_email(&email) {
+            return Err(Error::bad("Invalid email address provided"));
+        }
+    }
+    body.remove("password");
+    let (user, token) = users::create(
+        app,
+        NewUser {
+            nick,
+            password,
+            extra: body,
+            client: Some(client),
+            activities: true,
+        },
+    )
+    .await?;
+    let nick = user
+        .get("nickname")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut out = app
+        .store
+        .read(|r| users::show(r, &app.cfg, &user, Some(&nick)))?;
+    if let Some(t) = token {
+        out["token"] = json!(t.token);
+        out["secret"] = json!(t.secret);
+    }
+    Ok(Resp::json(&out))
+}
+
+fn valid_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty() && d.contains('.') && !e.contains(char::is_whitespace) && !d.contains('@')
+        }
+        None => false,
+    }
+}
+
+pub fn get(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    let who = auth::any_read(app, req)?;
+    let body = app.store.read(|r| {
+        let u = users::user_record(r, nick)?.ok_or_else(|| no_such_user(nick))?;
+        users::show(r, &app.cfg, &u, who.nick.as_deref())
+    })?;
+    Ok(Resp::json(&body))
+}
+
+pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    let (me, _) = auth::user_write(app, req)?;
+    same_user(&me, nick)?;
+    let body = req.fields()?;
+    let password = body
+        .get("password")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::bad("password is required"))?
+        .to_string();
+    passwords::check_password(&password)?;
+    // Check the rest before paying for the hash.
+    let mut probe = app
+        .store
+        .read(|r| users::user_record(r, nick))?
+        .ok_or_else(|| no_such_user(nick))?;
+    users::merge_update(&mut probe, &body)?;
+    let hash = passwords::hash(password).await?;
+    let nick_owned = nick.to_string();
+    let user = app
+        .store
+        .write(move |w| {
+            let mut u =
+                users::user_record(w, &nick_owned)?.ok_or_else(|| no_such_user(&nick_owned))?;
+            users::merge_update(&mut u, &body)?;
+            u.insert("_passwordHash".into(), json!(hash));
+            w.put(crate::store::Table::NickUser, &nick_owned, &u)?;
+            Ok(u)
+        })
+        .await?;
+    let out = app
+        .store
+        .read(|r| users::show(r, &app.cfg, &user, Some(nick)))?;
+    Ok(Resp::json(&out))
+}
+
+pub async fn delete(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    let (me, _) = auth::user_write(app, req)?;
+    same_user(&me, nick)?;
+    users::delete(app, nick).await?;
+    Ok(Resp::json(&json!("Deleted.")))
+}
+
+pub fn whoami(app: &App, req: &Req) -> Result<Resp> {
+    let nick = auth::user_read(app, req)?;
+    Ok(Resp::redirect(
+        302,
+        &urls::user_api(&app.cfg, &nick, "profile"),
+    ))
+}

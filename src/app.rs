@@ -1,0 +1,34 @@
+//! State shared by every request on the executor thread.
+use crate::config::Config;
+use crate::oauth::nonce::NonceCache;
+use crate::store::Store;
+use std::cell::{Cell, RefCell};
+
+pub struct App {
+    pub cfg: std::sync::Arc<Config>,
+    pub store: Store,
+    pub nonces: RefCell<NonceCache>,
+    /// Requests being handled now (bounded by `maxRequestsInFlight`).
+    pub in_flight: Cell<usize>,
+    /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
+    /// seen before a restart cannot be replayed after it.
+    pub started: i64,
+}
+
+impl App {
+    pub fn new(cfg: Config, store: Store) -> App {
+        let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
+        App {
+            cfg: std::sync::Arc::new(cfg),
+            store,
+            nonces,
+            in_flight: Cell::new(0),
+            started: crate::util::time::now_secs(),
+        }
+    }
+
+    /// An absolute URL on this server: `base + path` (path starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.cfg.base(), path)
+    }
+}

@@ -1,0 +1,742 @@
+//! pump.io-compatible configuration (spec/config.md): files, `PUMPIO_*` environment variables and
+//! command-line flags, merged as flags > env > file > defaults, then checked and typed.
+
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+
+/// Keys whose values are numbers / booleans / structured JSON (config.md §1), plus ours.
+const NUMBER_KEYS: &[&str] = &[
+    "port",
+    "urlPort",
+    "smtpport",
+    "smtptimeout",
+    "cleanupSession",
+    "cleanupNonce",
+    "children",
+    "cacheSize",
+    "maxBodySize",
+    "maxRequestsInFlight",
+    "maxConnections",
+    "nonceCacheSize",
+    "headerTimeout",
+    "shutdownTimeout",
+];
+const BOOL_KEYS: &[&str] = &[
+    "bounce",
+    "noweb",
+    "nologger",
+    "enableUploads",
+    "debugClient",
+    "disableRegistration",
+    "noCDN",
+    "requireEmail",
+    "smtpusetls",
+    "smtpusessl",
+    "compress",
+    "sockjs",
+    "redirectToCanonical",
+    "redirectAddressToCanonical",
+];
+const STRUCTURED_KEYS: &[&str] = &[
+    "params",
+    "hsts",
+    "clients",
+    "users",
+    "plugins",
+    "scripts",
+    "proxyWhitelist",
+    "firehose",
+];
+
+/// Keys of the original that this server understands.
+const KNOWN_KEYS: &[&str] = &[
+    "hostname",
+    "address",
+    "port",
+    "urlPort",
+    "urlPath",
+    "key",
+    "cert",
+    "bounce",
+    "hsts",
+    "redirectToCanonical",
+    "redirectAddressToCanonical",
+    "secret",
+    "controlSocket",
+    "driver",
+    "params",
+    "datadir",
+    "enableUploads",
+    "site",
+    "owner",
+    "ownerURL",
+    "appendFooter",
+    "mainImage",
+    "favicon",
+    "noweb",
+    "sockjs",
+    "compress",
+    "disableRegistration",
+    "smtpserver",
+    "smtpport",
+    "smtpuser",
+    "smtppass",
+    "smtpusetls",
+    "smtpusessl",
+    "smtptimeout",
+    "smtpfrom",
+    "requireEmail",
+    "firehose",
+    "proxyWhitelist",
+    "nologger",
+    "logLevel",
+    "clients",
+    "users",
+    "cleanupNonce",
+    "cleanupSession",
+];
+
+/// Keys of the original accepted with a warning: they have no meaning for this server.
+const IGNORED_KEYS: &[(&str, &str)] = &[
+    (
+        "children",
+        "pump is one process; worker count does not apply",
+    ),
+    ("plugins", "Node.js plugins cannot be loaded"),
+    ("noCDN", "assets are always served locally"),
+    ("debugClient", "there are no minified client libraries"),
+    ("scripts", "extra page scripts are not supported"),
+    (
+        "serverUser",
+        "run under systemd's User=/DynamicUser= instead",
+    ),
+    ("logfile", "logs go to stderr (journald under systemd)"),
+    ("spamhost", "spam services are not supported"),
+    ("spamclientid", "spam services are not supported"),
+    ("spamclientsecret", "spam services are not supported"),
+];
+
+/// Keys of this server (not in the original).
+const OWN_KEYS: &[&str] = &[
+    "cacheSize",
+    "maxBodySize",
+    "maxRequestsInFlight",
+    "maxConnections",
+    "nonceCacheSize",
+    "headerTimeout",
+    "shutdownTimeout",
+];
+
+/// Derived keys that may not be set (config.md §2.8).
+const FORBIDDEN_KEYS: &[&str] = &[
+    "nicknameBlacklist",
+    "canUpload",
+    "haveEmail",
+    "workers",
+    "uploaddir",
+];
+
+const SAMPLE_SECRET: &str = "my dog has fleas";
+
+/// Where configuration came from, for `check-config` and the log.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// The effective, checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Every key as merged, for keys read later by other issues and for `check-config`.
+    pub raw: Map<String, Value>,
+    pub hostname: String,
+    pub address: String,
+    pub port: u16,
+    pub url_port: u16,
+    pub url_path: Option<String>,
+    pub key: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub bounce: bool,
+    pub hsts: Option<String>,
+    pub redirect_to_canonical: bool,
+    pub redirect_address_to_canonical: bool,
+    pub secret: String,
+    pub memory: bool,
+    pub store_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub control_socket: PathBuf,
+    pub site: String,
+    pub noweb: bool,
+    pub disable_registration: bool,
+    pub require_email: bool,
+    pub have_email: bool,
+    pub nologger: bool,
+    pub log_level: log::LevelFilter,
+    pub clients: Vec<Value>,
+    pub users: Vec<Value>,
+    pub cache_size: usize,
+    pub max_body_size: usize,
+    pub max_requests_in_flight: usize,
+    pub max_connections: usize,
+    pub nonce_cache_size: usize,
+    pub header_timeout_ms: u64,
+    pub shutdown_timeout_ms: u64,
+}
+
+/// Reads files, environment and flags, merges them and checks the result.
+/// `generate_secret` lets `serve` make and keep a secret when nothing configures one.
+pub fn load(
+    config_file: Option<&Path>,
+    flags: &[(String, Value)],
+    env: &[(String, String)],
+    generate_secret: bool,
+) -> Result<(Config, Sources), String> {
+    let mut sources = Sources::default();
+    let mut merged = Map::new();
+    let files: Vec<PathBuf> = match config_file {
+        Some(p) => {
+            if !p.exists() {
+                return Err(format!("config file {} does not exist", p.display()));
+            }
+            vec![p.to_path_buf()]
+        }
+        None => {
+            let mut v = vec![PathBuf::from("/etc/pump.io.json")];
+            if let Some(home) = std::env::var_os("HOME") {
+                v.push(PathBuf::from(home).join(".pump.io.json"));
+            }
+            v
+        }
+    };
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot read {}: {e}", f.display())),
+        };
+        let v: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not valid JSON: {e}", f.display()))?;
+        let Value::Object(obj) = v else {
+            return Err(format!("{} must hold a JSON object", f.display()));
+        };
+        merged.extend(obj);
+        sources.files.push(f);
+    }
+    for (name, value) in env {
+        if let Some(path) = env_key(name) {
+            set_path(
+                &mut merged,
+                &path,
+                typed(path.last().map(String::as_str), value),
+            );
+        }
+    }
+    for (path, value) in flags {
+        let parts: Vec<String> = path.split('.').map(camel).collect();
+        set_path(&mut merged, &parts, value.clone());
+    }
+    let no_config = sources.files.is_empty() && !merged.contains_key("secret");
+    let cfg = check(merged, &mut sources, generate_secret && no_config)?;
+    Ok((cfg, sources))
+}
+
+/// `PUMPIO_URL_PORT` → `["urlPort"]`, `PUMPIO_PARAMS__DIR` → `["params", "dir"]`.
+fn env_key(name: &str) -> Option<Vec<String>> {
+    let rest = name.strip_prefix("PUMPIO_")?;
+    if rest.is_empty() {
+        return None;
+    }
+    Some(
+        rest.split("__")
+            .map(|part| {
+                let words: Vec<String> = part.split('_').map(|w| w.to_lowercase()).collect();
+                let mut s = String::new();
+                for (i, w) in words.iter().enumerate() {
+                    if i == 0 {
+                        s.push_str(w);
+                    } else {
+                        let mut c = w.chars();
+                        if let Some(f) = c.next() {
+                            s.extend(f.to_uppercase());
+                            s.push_str(c.as_str());
+                        }
+                    }
+                }
+                s
+            })
+            .collect(),
+    )
+}
+
+/// kebab-case flag name → camelCase key (`url-port` → `urlPort`).
+pub fn camel(flag: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in flag.chars() {
+        if c == '-' {
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Turns a string from the environment or a flag into the key's JSON type.
+pub fn typed(key: Option<&str>, value: &str) -> Value {
+    let key = key.unwrap_or("");
+    if NUMBER_KEYS.contains(&key) {
+        if let Ok(n) = value.parse::<i64>() {
+            return json!(n);
+        }
+    }
+    if BOOL_KEYS.contains(&key) {
+        match value {
+            "true" | "1" | "yes" | "" => return Value::Bool(true),
+            "false" | "0" | "no" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    if STRUCTURED_KEYS.contains(&key) {
+        if let Ok(v) = serde_json::from_str(value) {
+            return v;
+        }
+    }
+    Value::String(value.to_string())
+}
+
+fn set_path(map: &mut Map<String, Value>, path: &[String], value: Value) {
+    match path {
+        [] => {}
+        [last] => {
+            map.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = map.entry(first.clone()).or_insert_with(|| json!({}));
+            if !entry.is_object() {
+                *entry = json!({});
+            }
+            if let Value::Object(inner) = entry {
+                set_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn get_str(m: &Map<String, Value>, k: &str) -> Result<Option<String>, String> {
+    match m.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(format!("`{k}` must be a string, not {other}")),
+    }
+}
+
+fn get_bool(m: &Map<String, Value>, k: &str, default: bool) -> Result<bool, String> {
+    match m.get(k) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s == "true" => Ok(true),
+        Some(Value::String(s)) if s == "false" => Ok(false),
+        Some(other) => Err(format!("`{k}` must be true or false, not {other}")),
+    }
+}
+
+fn get_num(
+    m: &Map<String, Value>,
+    k: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, String> {
+    let n = match m.get(k) {
+        None | Some(Value::Null) => return Ok(default),
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(_) => None,
+    };
+    match n {
+        Some(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("`{k}` must be a whole number from {min} to {max}")),
+    }
+}
+
+fn check(
+    mut m: Map<String, Value>,
+    src: &mut Sources,
+    generate_secret: bool,
+) -> Result<Config, String> {
+    for k in FORBIDDEN_KEYS {
+        if m.contains_key(*k) {
+            return Err(format!(
+                "`{k}` is computed by the server and may not be configured"
+            ));
+        }
+    }
+    for k in m.keys() {
+        if let Some((_, why)) = IGNORED_KEYS.iter().find(|(n, _)| n == k) {
+            src.warnings
+                .push(format!("config key `{k}` is ignored: {why}"));
+        } else if !KNOWN_KEYS.contains(&k.as_str()) && !OWN_KEYS.contains(&k.as_str()) {
+            src.warnings
+                .push(format!("unknown config key `{k}` is ignored"));
+        }
+    }
+    if m.contains_key("spamhost")
+        && (!m.contains_key("spamclientid") || !m.contains_key("spamclientsecret"))
+    {
+        return Err("`spamhost` needs `spamclientid` and `spamclientsecret`".into());
+    }
+    let hostname = get_str(&m, "hostname")?.unwrap_or_else(|| "127.0.0.1".into());
+    if hostname.is_empty() || hostname.contains(['/', ' ', '@']) {
+        return Err(format!("`hostname` {hostname:?} is not a host name"));
+    }
+    let address = get_str(&m, "address")?.unwrap_or_else(|| hostname.clone());
+    let port = get_num(&m, "port", 31337, 0, 65535)? as u16;
+    let url_port = get_num(&m, "urlPort", port as u64, 1, 65535)? as u16;
+    let url_path = get_str(&m, "urlPath")?
+        .map(|p| p.trim_matches('/').to_string())
+        .filter(|p| !p.is_empty());
+    let key = get_str(&m, "key")?.map(PathBuf::from);
+    let cert = get_str(&m, "cert")?.map(PathBuf::from);
+    if key.is_some() != cert.is_some() {
+        return Err("`key` and `cert` must be set together".into());
+    }
+    let hsts = match m.get("hsts") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some("max-age=15552000; includeSubDomains".to_string()),
+        Some(Value::Object(o)) => {
+            let max_age = o
+                .get("maxAge")
+                .and_then(Value::as_u64)
+                .unwrap_or(15_552_000);
+            let mut h = format!("max-age={max_age}");
+            if o.get("includeSubDomains")
+                .and_then(Value::as_bool)
+                .unwrap_or(true)
+            {
+                h.push_str("; includeSubDomains");
+            }
+            if o.get("preload").and_then(Value::as_bool).unwrap_or(false) {
+                h.push_str("; preload");
+            }
+            Some(h)
+        }
+        Some(other) => {
+            return Err(format!(
+                "`hsts` must be true, false or an object, not {other}"
+            ))
+        }
+    };
+
+    // Storage: `memory` is in-memory; any other driver is our persistent store.
+    let driver = get_str(&m, "driver")?.unwrap_or_else(|| "disk".into());
+    let memory = driver == "memory";
+    if !memory
+        && !["disk", "redb", "leveldb", "mongodb", "redis", "mysql"].contains(&driver.as_str())
+    {
+        src.warnings.push(format!(
+            "driver `{driver}` is not known; using the persistent store"
+        ));
+    }
+    let params_dir = m
+        .get("params")
+        .and_then(|p| p.get("dir"))
+        .and_then(Value::as_str)
+        .map(PathBuf::from);
+    let datadir = get_str(&m, "datadir")?.map(PathBuf::from);
+    let store_dir = params_dir
+        .clone()
+        .or_else(|| datadir.as_ref().map(|d| d.join("db")))
+        .unwrap_or_else(|| PathBuf::from("pump-data"));
+    let data_dir = datadir.clone().unwrap_or_else(|| store_dir.clone());
+    if get_bool(&m, "enableUploads", false)? && datadir.is_none() {
+        return Err("`enableUploads` needs `datadir`".into());
+    }
+    let control_socket = match get_str(&m, "controlSocket")? {
+        Some(s) if s.parse::<u64>().is_ok() => {
+            return Err(format!(
+                "`controlSocket` {s:?} looks like a port number; give a path"
+            ))
+        }
+        Some(s) => PathBuf::from(s),
+        None => data_dir.join("pump.socket"),
+    };
+
+    let secret = match get_str(&m, "secret")? {
+        Some(s) if s == SAMPLE_SECRET => {
+            return Err("`secret` is still the sample value; set a long random string".into())
+        }
+        Some(s) if !s.is_empty() => s,
+        _ if generate_secret => {
+            let (s, note) = stored_secret(&data_dir)?;
+            src.warnings.push(note);
+            s
+        }
+        _ => return Err("`secret` is required: set a long random string in the config".into()),
+    };
+    m.insert("secret".into(), Value::String(secret.clone()));
+
+    let log_level = match get_str(&m, "logLevel")?.as_deref().unwrap_or("info") {
+        "fatal" | "error" => log::LevelFilter::Error,
+        "warn" => log::LevelFilter::Warn,
+        "info" => log::LevelFilter::Info,
+        "debug" => log::LevelFilter::Debug,
+        "trace" => log::LevelFilter::Trace,
+        other => {
+            return Err(format!(
+                "`logLevel` {other:?} is not one of fatal, error, warn, info, debug, trace"
+            ))
+        }
+    };
+    let list = |k: &str| -> Result<Vec<Value>, String> {
+        match m.get(k) {
+            None | Some(Value::Null) => Ok(vec![]),
+            Some(Value::Array(a)) => Ok(a.clone()),
+            Some(_) => Err(format!("`{k}` must be an array")),
+        }
+    };
+    let clients = list("clients")?;
+    for c in &clients {
+        if c.get("client_id").and_then(Value::as_str).is_none()
+            || c.get("client_secret").and_then(Value::as_str).is_none()
+        {
+            return Err("each of `clients` needs string `client_id` and `client_secret`".into());
+        }
+    }
+    let users = list("users")?;
+    for u in &users {
+        if u.get("nickname").and_then(Value::as_str).is_none()
+            || u.get("password").and_then(Value::as_str).is_none()
+        {
+            return Err("each of `users` needs string `nickname` and `password`".into());
+        }
+    }
+    let smtp = get_str(&m, "smtpserver")?.filter(|s| !s.is_empty());
+    Ok(Config {
+        hostname,
+        address,
+        port,
+        url_port,
+        url_path,
+        key,
+        cert,
+        bounce: get_bool(&m, "bounce", false)?,
+        hsts,
+        redirect_to_canonical: get_bool(&m, "redirectToCanonical", true)?,
+        redirect_address_to_canonical: get_bool(&m, "redirectAddressToCanonical", false)?,
+        secret,
+        memory,
+        store_dir,
+        data_dir,
+        control_socket,
+        site: get_str(&m, "site")?.unwrap_or_else(|| "pump.io".into()),
+        noweb: get_bool(&m, "noweb", false)?,
+        disable_registration: get_bool(&m, "disableRegistration", false)?,
+        require_email: get_bool(&m, "requireEmail", false)?,
+        have_email: smtp.is_some(),
+        nologger: get_bool(&m, "nologger", false)?,
+        log_level,
+        clients,
+        users,
+        cache_size: get_num(&m, "cacheSize", 16 << 20, 1 << 20, 1 << 34)? as usize,
+        max_body_size: get_num(&m, "maxBodySize", 1 << 20, 1024, 1 << 30)? as usize,
+        max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
+        max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
+        nonce_cache_size: get_num(&m, "nonceCacheSize", 100_000, 100, 1 << 26)? as usize,
+        header_timeout_ms: get_num(&m, "headerTimeout", 30_000, 100, 3_600_000)?,
+        shutdown_timeout_ms: get_num(&m, "shutdownTimeout", 10_000, 0, 3_600_000)?,
+        raw: m,
+    })
+}
+
+/// Reads `<data dir>/secret`, or makes one and keeps it there (owner-only) for the next start.
+fn stored_secret(data_dir: &Path) -> Result<(String, String), String> {
+    let path = data_dir.join("secret");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim().to_string();
+        if !s.is_empty() {
+            return Ok((
+                s,
+                format!(
+                    "no config file: using the secret kept in {}",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    }
+    let s = crate::util::rand::token(32);
+    write_private(&path, s.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok((
+        s,
+        format!(
+            "no config file: generated a secret and kept it in {}",
+            path.display()
+        ),
+    ))
+}
+
+/// Writes a file readable by its owner only.
+pub fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(data)?;
+    f.sync_all()
+}
+
+impl Config {
+    /// `hostname[:urlPort]`, the port omitted for 80 and 443.
+    pub fn host(&self) -> String {
+        if self.url_port == 80 || self.url_port == 443 {
+            self.hostname.clone()
+        } else {
+            format!("{}:{}", self.hostname, self.url_port)
+        }
+    }
+
+    /// `http(s)://host[:port][/urlPath]`: https only when urlPort is 443 (spec README).
+    pub fn base(&self) -> String {
+        let scheme = if self.url_port == 443 {
+            "https"
+        } else {
+            "http"
+        };
+        match &self.url_path {
+            Some(p) => format!("{scheme}://{}/{p}", self.host()),
+            None => format!("{scheme}://{}", self.host()),
+        }
+    }
+
+    pub fn tls(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The effective configuration as JSON with secrets masked, for `check-config`.
+    pub fn masked(&self) -> Value {
+        let mut m = self.raw.clone();
+        for k in ["secret", "smtppass", "spamclientsecret"] {
+            if m.contains_key(k) {
+                m.insert(k.into(), json!("********"));
+            }
+        }
+        for list in ["clients", "users"] {
+            if let Some(Value::Array(items)) = m.get_mut(list) {
+                for item in items {
+                    if let Value::Object(o) = item {
+                        for k in ["client_secret", "password"] {
+                            if o.contains_key(k) {
+                                o.insert(k.into(), json!("********"));
+                            }
+                        }
+                        if let Some(Value::Array(tokens)) = o.get_mut("tokens") {
+                            for t in tokens {
+                                if let Value::Object(t) = t {
+                                    for k in ["token", "token_secret"] {
+                                        if t.contains_key(k) {
+                                            t.insert(k.into(), json!("********"));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let set = |m: &mut Map<String, Value>, k: &str, v: Value| {
+            m.entry(k.to_string()).or_insert(v);
+        };
+        set(&mut m, "hostname", json!(self.hostname));
+        set(&mut m, "address", json!(self.address));
+        set(&mut m, "port", json!(self.port));
+        set(&mut m, "urlPort", json!(self.url_port));
+        set(
+            &mut m,
+            "driver",
+            json!(if self.memory { "memory" } else { "disk" }),
+        );
+        set(&mut m, "site", json!(self.site));
+        m.insert("storeDir".into(), json!(self.store_dir));
+        m.insert("controlSocket".into(), json!(self.control_socket));
+        set(&mut m, "cacheSize", json!(self.cache_size));
+        set(&mut m, "maxBodySize", json!(self.max_body_size));
+        set(
+            &mut m,
+            "maxRequestsInFlight",
+            json!(self.max_requests_in_flight),
+        );
+        set(&mut m, "maxConnections", json!(self.max_connections));
+        set(&mut m, "nonceCacheSize", json!(self.nonce_cache_size));
+        Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_become_camel_case_paths() {
+        assert_eq!(env_key("PUMPIO_URL_PORT").unwrap(), vec!["urlPort"]);
+        assert_eq!(env_key("PUMPIO_NO_C_D_N").unwrap(), vec!["noCDN"]);
+        assert_eq!(
+            env_key("PUMPIO_PARAMS__DIR").unwrap(),
+            vec!["params", "dir"]
+        );
+        assert!(env_key("HOME").is_none());
+        assert_eq!(camel("url-port"), "urlPort");
+        assert_eq!(typed(Some("port"), "8000"), json!(8000));
+        assert_eq!(typed(Some("bounce"), "true"), json!(true));
+        assert_eq!(typed(Some("hostname"), "8000"), json!("8000"));
+    }
+
+    fn from(v: Value) -> Result<Config, String> {
+        let Value::Object(m) = v else { unreachable!() };
+        check(m, &mut Sources::default(), false)
+    }
+
+    #[test]
+    fn defaults_and_derived_values() {
+        let c = from(json!({"secret": "s3cret"})).unwrap();
+        assert_eq!(
+            (c.hostname.as_str(), c.port, c.url_port),
+            ("127.0.0.1", 31337, 31337)
+        );
+        assert_eq!(c.base(), "http://127.0.0.1:31337");
+        let c =
+            from(json!({"secret": "x", "hostname": "h.example", "urlPort": 443, "urlPath": "/p/"}))
+                .unwrap();
+        assert_eq!(c.base(), "https://h.example/p");
+    }
+
+    #[test]
+    fn startup_errors() {
+        assert!(from(json!({})).is_err());
+        assert!(from(json!({"secret": SAMPLE_SECRET})).is_err());
+        assert!(from(json!({"secret": "x", "enableUploads": true})).is_err());
+        assert!(from(json!({"secret": "x", "uploaddir": "/tmp"})).is_err());
+        assert!(from(json!({"secret": "x", "workers": 2})).is_err());
+        assert!(from(json!({"secret": "x", "controlSocket": "8080"})).is_err());
+        assert!(from(json!({"secret": "x", "spamhost": "http://s"})).is_err());
+        assert!(from(json!({"secret": "x", "port": "eighty"})).is_err());
+    }
+}

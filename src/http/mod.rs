@@ -1,0 +1,10 @@
+//! HTTP: accept loop (plain or TLS), hyper glue, common headers, limits and error bodies.
+pub mod request;
+pub mod response;
+mod router;
+mod server;
+mod tls;
+
+pub use request::Req;
+pub use response::Resp;
+pub use server::{bind, serve, serve_bounce};

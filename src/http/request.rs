@@ -1,0 +1,148 @@
+//! The request as handlers see it: method, path, query, headers and the whole (bounded) body.
+use crate::error::{Error, Result};
+use crate::util::enc;
+use bytes::Bytes;
+use hyper::HeaderMap;
+use serde_json::Value;
+use std::net::SocketAddr;
+
+pub struct Req {
+    /// Upper-case method, after `X-HTTP-Method-Override`.
+    pub method: String,
+    /// The path exactly as sent (still percent-encoded), without the query.
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub peer: SocketAddr,
+    /// Deepest nesting accepted in a JSON body.
+    pub max_json_depth: usize,
+}
+
+impl Req {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The media type of the body, lower-case, without parameters.
+    pub fn content_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        enc::form_pairs(&self.query)
+    }
+
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Form fields when the body is `application/x-www-form-urlencoded`, else none.
+    pub fn form_pairs(&self) -> Vec<(String, String)> {
+        if self.content_type() == "application/x-www-form-urlencoded" {
+            enc::form_pairs(&String::from_utf8_lossy(&self.body))
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn form_param(&self, name: &str) -> Option<String> {
+        self.form_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The body as JSON. A malformed or too deeply nested body is a 400.
+    pub fn json(&self) -> Result<Value> {
+        if self.body.is_empty() {
+            return Err(Error::bad("Request body is empty; expected a JSON object"));
+        }
+        if json_depth(&self.body) > self.max_json_depth {
+            return Err(Error::bad(format!(
+                "JSON body is nested deeper than {} levels",
+                self.max_json_depth
+            )));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Error::bad(format!("Malformed JSON body: {e}")))
+    }
+
+    /// Body fields from JSON or a form, as a JSON object (forms give strings).
+    pub fn fields(&self) -> Result<serde_json::Map<String, Value>> {
+        match self.content_type().as_str() {
+            "application/x-www-form-urlencoded" => Ok(self
+                .form_pairs()
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect()),
+            _ => match self.json()? {
+                Value::Object(m) => Ok(m),
+                _ => Err(Error::bad("Request body must be a JSON object")),
+            },
+        }
+    }
+
+    pub fn accepts_html(&self) -> bool {
+        self.header("accept")
+            .is_some_and(|a| a.contains("text/html"))
+    }
+
+    pub fn is_xhr(&self) -> bool {
+        self.header("x-requested-with")
+            .is_some_and(|v| v.eq_ignore_ascii_case("XMLHttpRequest"))
+    }
+
+    /// Path segments, percent-decoded.
+    pub fn segments(&self) -> Vec<String> {
+        self.path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(enc::unpct)
+            .collect()
+    }
+}
+
+/// Maximum nesting of arrays and objects, ignoring brackets inside strings.
+fn json_depth(b: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for &c in b {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn depth_ignores_strings() {
+        assert_eq!(super::json_depth(br#"{"a":[1,{"b":"[[[{"}]}"#), 3);
+    }
+}

@@ -1,0 +1,183 @@
+//! The routing table, OPTIONS/HEAD, the canonical-host redirect and error bodies (api.md §1).
+use super::request::Req;
+use super::response::{Resp, HTML, JSON, TEXT};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::{api, discovery, oauth, web};
+use serde_json::json;
+
+/// Every route this server answers, with its path parameters.
+enum Ep {
+    Home,
+    HostMeta,
+    HostMetaJson,
+    Webfinger,
+    Lrdd,
+    ClientRegister,
+    RequestToken,
+    Authorize,
+    AccessToken,
+    Users,
+    User(String),
+    Profile(String),
+    Whoami,
+}
+
+impl Ep {
+    fn find(segs: &[String]) -> Option<Ep> {
+        let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+        Some(match s.as_slice() {
+            [] => Ep::Home,
+            [".well-known", "host-meta"] => Ep::HostMeta,
+            [".well-known", "host-meta.json"] => Ep::HostMetaJson,
+            [".well-known", "webfinger"] => Ep::Webfinger,
+            ["api", "lrdd"] => Ep::Lrdd,
+            ["api", "client", "register"] => Ep::ClientRegister,
+            ["oauth", "request_token"] => Ep::RequestToken,
+            ["oauth", "authorize"] => Ep::Authorize,
+            ["oauth", "access_token"] => Ep::AccessToken,
+            ["api", "users"] => Ep::Users,
+            ["api", "user", nick] => Ep::User(nick.to_string()),
+            ["api", "user", nick, "profile"] => Ep::Profile(nick.to_string()),
+            ["api", "whoami"] => Ep::Whoami,
+            _ => return None,
+        })
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        match self {
+            Ep::Home | Ep::HostMeta | Ep::HostMetaJson | Ep::Webfinger | Ep::Lrdd | Ep::Whoami => {
+                &["GET"]
+            }
+            Ep::ClientRegister => &["POST"],
+            Ep::RequestToken | Ep::Authorize | Ep::AccessToken | Ep::Users => &["GET", "POST"],
+            Ep::User(_) => &["GET", "PUT", "DELETE"],
+            Ep::Profile(_) => &["GET", "PUT"],
+        }
+    }
+}
+
+pub async fn route(app: &App, req: Req) -> Resp {
+    if let Some(r) = canonical_redirect(app, &req) {
+        return r;
+    }
+    let not_found = || Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path));
+    let Some(ep) = Ep::find(&req.segments()) else {
+        return not_found();
+    };
+    let methods = ep.methods();
+    if req.method == "OPTIONS" {
+        let mut allow: Vec<&str> = Vec::new();
+        for m in methods {
+            allow.push(m);
+            if *m == "GET" {
+                allow.push("HEAD");
+            }
+        }
+        let allow = allow.join(",");
+        return Resp::new(200, TEXT, allow.clone()).with("allow", allow);
+    }
+    let method = if req.method == "HEAD" {
+        "GET"
+    } else {
+        req.method.as_str()
+    };
+    if !methods.contains(&method) {
+        return not_found();
+    }
+    let result = dispatch(app, ep, method, &req).await;
+    result.unwrap_or_else(|e| error_response(app, &req, e))
+}
+
+async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
+    match (ep, method) {
+        (Ep::Home, _) => Ok(web::home(app)),
+        (Ep::HostMeta, _) => Ok(discovery::host_meta(app, req, false)),
+        (Ep::HostMetaJson, _) => Ok(discovery::host_meta(app, req, true)),
+        (Ep::Webfinger, _) => discovery::webfinger(app, req, true),
+        (Ep::Lrdd, _) => discovery::webfinger(app, req, false),
+        (Ep::ClientRegister, _) => oauth::register::handle(app, req).await,
+        (Ep::RequestToken, _) => oauth::tokens::request_token(app, req).await,
+        (Ep::AccessToken, _) => oauth::tokens::access_token(app, req).await,
+        (Ep::Authorize, "GET") => oauth::authorize::show(app, req),
+        (Ep::Authorize, _) => oauth::authorize::submit(app, req).await,
+        (Ep::Users, "GET") => api::users::list(app, req),
+        (Ep::Users, _) => api::users::register(app, req).await,
+        (Ep::User(n), "GET") => api::users::get(app, req, &n),
+        (Ep::User(n), "PUT") => api::users::put(app, req, &n).await,
+        (Ep::User(n), _) => api::users::delete(app, req, &n).await,
+        (Ep::Profile(n), "GET") => api::profile::get(app, req, &n),
+        (Ep::Profile(n), _) => api::profile::put(app, req, &n).await,
+        (Ep::Whoami, _) => api::users::whoami(app, req),
+    }
+}
+
+/// 301 to the canonical URL when `Host` names neither the canonical host nor `address:port`.
+fn canonical_redirect(app: &App, req: &Req) -> Option<Resp> {
+    let cfg = &app.cfg;
+    if !cfg.redirect_to_canonical {
+        return None;
+    }
+    let host = req.header("host")?.to_ascii_lowercase();
+    let canonical = cfg.host().to_ascii_lowercase();
+    if host == canonical
+        || (cfg.url_port == cfg.port && host == format!("{}:{}", cfg.hostname, cfg.port))
+    {
+        return None;
+    }
+    let address = format!("{}:{}", cfg.address, cfg.port).to_ascii_lowercase();
+    if !cfg.redirect_address_to_canonical && host == address {
+        return None;
+    }
+    let mut target = format!("{}{}", cfg.base(), req.path);
+    if !req.query.is_empty() {
+        target.push('?');
+        target.push_str(&req.query);
+    }
+    Some(Resp::redirect(301, &target))
+}
+
+/// The spec's three error formats (api.md §1.5).
+pub fn error_response(app: &App, req: &Req, e: Error) -> Resp {
+    if let Error::Internal(m) = &e {
+        log::error!("{} {}: {m}", req.method, req.path);
+    }
+    let status = e.status();
+    let msg = e.message().to_string();
+    let api = req.path.starts_with("/api/");
+    let mut resp = match &e {
+        Error::OAuth(..) => Resp::new(status, TEXT, msg.clone()),
+        _ if api || req.is_xhr() => Resp::new(status, JSON, json!({ "error": msg }).to_string()),
+        _ if req.accepts_html() => Resp::new(status, HTML, web::error_page(app, &msg)),
+        _ => Resp::new(status, TEXT, msg.clone()),
+    };
+    if matches!(e, Error::OAuth(..)) && api {
+        resp = resp.with("www-authenticate", "OAuth realm=\"OAuth\"");
+    }
+    if matches!(e, Error::Busy(_)) {
+        resp = resp.with("retry-after", "1");
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ep;
+
+    fn find(p: &str) -> Option<&'static [&'static str]> {
+        let segs: Vec<String> = p
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        Ep::find(&segs).map(|e| e.methods())
+    }
+
+    #[test]
+    fn routes_and_methods() {
+        assert_eq!(find("/api/user/bob"), Some(&["GET", "PUT", "DELETE"][..]));
+        assert_eq!(find("/api/user/bob/profile"), Some(&["GET", "PUT"][..]));
+        assert_eq!(find("/api/client/register"), Some(&["POST"][..]));
+        assert!(find("/api/nothing/here/at/all").is_none());
+    }
+}

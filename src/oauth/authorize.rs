@@ -1,0 +1,169 @@
+//! `/oauth/authorize`: the login page, the consent page and the finished page (api.md §8.2).
+use super::clients::{self, RequestToken};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::social::users;
+use crate::store::{Read, Table};
+use crate::util::enc::{html, pct};
+use crate::web::page;
+
+fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp {
+    let err = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>\n", html(e)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Log in to authorize</h1>\n{err}<form id=\"oauth-authentication\" method=\"post\" action=\"/oauth/authorize\">\n\
+         <input type=\"hidden\" name=\"oauth_token\" value=\"{}\">\n\
+         <label for=\"username\">Nickname</label> <input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required>\n\
+         <label for=\"password\">Password</label> <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\n\
+         <input type=\"submit\" id=\"authenticate\" value=\"Login\">\n</form>",
+        html(token)
+    );
+    Resp::html(status, page(app, "Login", &body))
+}
+
+fn consent_page(app: &App, rt: &RequestToken, nick: &str, title: &str) -> Resp {
+    let body = format!(
+        "<h1>Authorize {title}</h1>\n<p>Logged in as <strong class=\"nickname\">{nick}</strong>. \
+         The application <strong class=\"client\">{title}</strong> wants to read and write your pump.io \
+         data.</p>\n<form id=\"authorize\" method=\"post\" action=\"/oauth/authorize\">\n\
+         <input type=\"hidden\" id=\"oauth_token\" name=\"oauth_token\" value=\"{}\">\n\
+         <input type=\"hidden\" id=\"verifier\" name=\"verifier\" value=\"{}\">\n\
+         <input type=\"submit\" id=\"authorize\" value=\"Authorize\">\n</form>",
+        html(&rt.token),
+        html(&rt.verifier),
+        title = html(title),
+        nick = html(nick),
+    );
+    Resp::html(200, page(app, "Authorize", &body))
+}
+
+/// Redirects to the callback, or shows the token and verifier for the user to copy (`oob`).
+fn finished(app: &App, rt: &RequestToken, status: u16) -> Resp {
+    if rt.callback != "oob" {
+        let sep = if rt.callback.contains('?') { '&' } else { '?' };
+        let loc = format!(
+            "{}{sep}oauth_token={}&oauth_verifier={}",
+            rt.callback,
+            pct(&rt.token),
+            pct(&rt.verifier)
+        );
+        return Resp::redirect(status, &loc);
+    }
+    let body = format!(
+        "<h1>Authorization complete</h1>\n<p>Copy this verifier into the application.</p>\n\
+         <dl><dt>Token</dt><dd id=\"token\">{}</dd><dt>Verifier</dt><dd id=\"verifier\">{}</dd></dl>",
+        html(&rt.token),
+        html(&rt.verifier)
+    );
+    Resp::html(200, page(app, "Authorization complete", &body))
+}
+
+fn find_token(app: &App, token: &str) -> Result<Option<(RequestToken, String)>> {
+    let Some(rt): Option<RequestToken> = app.store.read(|r| r.get(Table::RequestToken, token))?
+    else {
+        return Ok(None);
+    };
+    let Some(client) = clients::find(app, &rt.consumer_key)? else {
+        return Ok(None);
+    };
+    let title = client.title.unwrap_or_else(|| "(Unknown)".into());
+    Ok(Some((rt, title)))
+}
+
+pub fn show(app: &App, req: &Req) -> Result<Resp> {
+    let Some(token) = req.query_param("oauth_token").filter(|t| !t.is_empty()) else {
+        return Err(Error::bad("Must provide an oauth_token"));
+    };
+    if find_token(app, &token)?.is_none_or(|(rt, _)| rt.access_token.is_some()) {
+        return Err(Error::bad("Invalid / expired token"));
+    }
+    Ok(login_page(app, 200, &token, None))
+}
+
+pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
+    let m = req.fields()?;
+    let get = |k: &str| m.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let token = get("oauth_token");
+    let Some((rt, title)) = find_token(app, &token)?.filter(|(rt, _)| rt.access_token.is_none())
+    else {
+        return Ok(login_page(
+            app,
+            400,
+            &token,
+            Some("Invalid or expired request token"),
+        ));
+    };
+    if m.contains_key("verifier") {
+        // Consent: the verifier proves this form came from the page shown to the user.
+        let Some(nick) = rt
+            .nick
+            .clone()
+            .filter(|_| super::signature::same(&rt.verifier, &get("verifier")))
+        else {
+            return Ok(login_page(
+                app,
+                400,
+                &token,
+                Some("The verifier does not match"),
+            ));
+        };
+        let rt = mark(app, &token, nick).await?;
+        return Ok(finished(app, &rt, 303));
+    }
+    let (nick, password) = (get("username"), get("password"));
+    if !users::check_password(app, &nick, &password).await? {
+        return Ok(login_page(
+            app,
+            400,
+            &token,
+            Some("Incorrect username or password"),
+        ));
+    }
+    if rt.nick.as_deref().is_some_and(|n| n != nick) {
+        return Ok(login_page(
+            app,
+            400,
+            &token,
+            Some("This token belongs to another user"),
+        ));
+    }
+    if clients::has_access_token(app, &rt.consumer_key, &nick)? {
+        let rt = mark(app, &token, nick).await?;
+        return Ok(finished(app, &rt, 302));
+    }
+    let rt = bind(app, &token, nick.clone()).await?;
+    Ok(consent_page(app, &rt, &nick, &title))
+}
+
+/// Binds the token to the user who logged in.
+async fn bind(app: &App, token: &str, nick: String) -> Result<RequestToken> {
+    let token = token.to_string();
+    app.store
+        .write(move |w| {
+            let mut rt: RequestToken = w
+                .get(Table::RequestToken, &token)?
+                .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
+            rt.nick = Some(nick.clone());
+            w.put(Table::RequestToken, &token, &rt)?;
+            Ok(rt)
+        })
+        .await
+}
+
+/// Marks the token authorized by `nick`, so it can be exchanged.
+async fn mark(app: &App, token: &str, nick: String) -> Result<RequestToken> {
+    let token = token.to_string();
+    app.store
+        .write(move |w| {
+            let mut rt: RequestToken = w
+                .get(Table::RequestToken, &token)?
+                .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
+            rt.nick = Some(nick.clone());
+            rt.authorized = true;
+            w.put(Table::RequestToken, &token, &rt)?;
+            Ok(rt)
+        })
+        .await
+}

@@ -1,0 +1,174 @@
+//! `/oauth/request_token` and `/oauth/access_token` (api.md §8.1, §8.3).
+use super::clients::{self, issue_access_token, RequestToken};
+use super::params;
+use super::signature;
+use super::verify::{check_timestamp, record_nonce};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::response::FORM;
+use crate::http::{Req, Resp};
+use crate::store::{Read, Table};
+use crate::util::enc::pct;
+use crate::util::{rand, time::now_secs};
+
+/// Request tokens not exchanged within this many seconds are dropped.
+const REQUEST_TOKEN_LIFETIME: i64 = 600;
+
+fn valid_callback(cb: &str) -> bool {
+    cb == "oob"
+        || ((cb.starts_with("http://") || cb.starts_with("https://"))
+            && !cb.contains(char::is_whitespace)
+            && cb
+                .split("://")
+                .nth(1)
+                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/')))
+}
+
+pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
+    let p = params::collect(req);
+    let required = [
+        "oauth_consumer_key",
+        "oauth_signature_method",
+        "oauth_signature",
+        "oauth_timestamp",
+        "oauth_nonce",
+        "oauth_callback",
+    ];
+    if required.iter().any(|k| p.get(k).is_none()) {
+        return Err(Error::OAuth(400, "Missing required parameter"));
+    }
+    let method = p.get("oauth_signature_method").unwrap_or("");
+    if method != "HMAC-SHA1" && method != "PLAINTEXT" {
+        return Err(Error::OAuth(400, "Invalid Signature Method"));
+    }
+    let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
+        .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
+    check_timestamp(app, &p)?;
+    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
+    let expected = signature::sign(method, &base, &client.secret, "");
+    if !expected.is_some_and(|e| signature::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+        return Err(Error::OAuth(401, "Invalid signature"));
+    }
+    let callback = p.get("oauth_callback").unwrap_or("").to_string();
+    if !valid_callback(&callback) {
+        return Err(Error::OAuth(400, "Invalid callback URL"));
+    }
+    record_nonce(app, &p)?;
+    let rt = RequestToken {
+        token: rand::token(16),
+        secret: rand::token(32),
+        consumer_key: client.consumer_key.clone(),
+        callback,
+        verifier: rand::token(16),
+        nick: None,
+        authorized: false,
+        access_token: None,
+        created: now_secs(),
+    };
+    let stored = rt.clone();
+    app.store
+        .write(move |w| {
+            // Drop this consumer's stale request tokens before adding a new one.
+            let cutoff = now_secs() - REQUEST_TOKEN_LIFETIME;
+            for (k, v) in w.scan(Table::RequestToken, "", usize::MAX)? {
+                if let Ok(old) = serde_json::from_slice::<RequestToken>(&v) {
+                    if old.consumer_key == stored.consumer_key && old.created < cutoff {
+                        w.delete(Table::RequestToken, &k)?;
+                    }
+                }
+            }
+            w.put(Table::RequestToken, &stored.token, &stored)
+        })
+        .await?;
+    let body = format!(
+        "oauth_token={}&oauth_token_secret={}&oauth_callback_confirmed=true",
+        pct(&rt.token),
+        pct(&rt.secret)
+    );
+    Ok(Resp::new(200, FORM, body))
+}
+
+pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
+    let p = params::collect(req);
+    let required = [
+        "oauth_consumer_key",
+        "oauth_token",
+        "oauth_signature_method",
+        "oauth_signature",
+        "oauth_timestamp",
+        "oauth_nonce",
+        "oauth_verifier",
+    ];
+    if required.iter().any(|k| p.get(k).is_none()) {
+        return Err(Error::OAuth(400, "Missing required parameter"));
+    }
+    let method = p.get("oauth_signature_method").unwrap_or("");
+    if method != "HMAC-SHA1" && method != "PLAINTEXT" {
+        return Err(Error::OAuth(400, "Invalid Signature Method"));
+    }
+    let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
+        .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
+    let token = p.get("oauth_token").unwrap_or("").to_string();
+    let rt: RequestToken = app
+        .store
+        .read(|r| r.get(Table::RequestToken, &token))?
+        .filter(|rt: &RequestToken| rt.consumer_key == client.consumer_key)
+        .ok_or(Error::OAuth(400, "Invalid / expired Token"))?;
+    check_timestamp(app, &p)?;
+    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
+    let expected = signature::sign(method, &base, &client.secret, &rt.secret);
+    if !expected.is_some_and(|e| signature::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+        return Err(Error::OAuth(401, "Invalid signature"));
+    }
+    record_nonce(app, &p)?;
+    if rt.access_token.is_some()
+        || !rt.authorized
+        || rt.created < now_secs() - REQUEST_TOKEN_LIFETIME
+    {
+        return Err(Error::OAuth(401, "Invalid / expired Token"));
+    }
+    // Unlike the original, the verifier must match what the user was shown.
+    if !signature::same(&rt.verifier, p.get("oauth_verifier").unwrap_or("")) {
+        return Err(Error::OAuth(401, "Invalid verifier"));
+    }
+    let Some(nick) = rt.nick.clone() else {
+        return Err(Error::OAuth(401, "Invalid / expired Token"));
+    };
+    let at = app
+        .store
+        .write(move |w| {
+            // Re-read inside the transaction so two racing exchanges cannot both succeed.
+            let mut rt: RequestToken = w
+                .get(Table::RequestToken, &token)?
+                .ok_or(Error::OAuth(400, "Invalid / expired Token"))?;
+            if rt.access_token.is_some() {
+                return Err(Error::OAuth(401, "Invalid / expired Token"));
+            }
+            if !w.exists(Table::NickUser, &nick)? {
+                return Err(Error::OAuth(401, "Invalid / expired Token"));
+            }
+            let at = issue_access_token(w, &rt.consumer_key, &nick)?;
+            rt.access_token = Some(at.token.clone());
+            w.put(Table::RequestToken, &token, &rt)?;
+            Ok(at)
+        })
+        .await?;
+    let body = format!(
+        "oauth_token={}&oauth_token_secret={}",
+        pct(&at.token),
+        pct(&at.secret)
+    );
+    Ok(Resp::new(200, FORM, body))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn callbacks() {
+        assert!(super::valid_callback("oob"));
+        assert!(super::valid_callback("http://localhost:8080/cb?x=1"));
+        assert!(!super::valid_callback("ftp://x"));
+        assert!(!super::valid_callback("http://"));
+        assert!(!super::valid_callback("not a url"));
+    }
+}

@@ -1,0 +1,202 @@
+//! `pump serve`: logging, the store, provisioning from the config, the listeners, and a clean
+//! stop on SIGTERM/SIGINT.
+use crate::app::App;
+use crate::config::{Config, Sources};
+use crate::error::Result;
+use crate::oauth::clients::{put_access_token, AccessToken, BearerToken};
+use crate::social::users::{self, NewUser};
+use crate::store::{Read, Store, Table};
+use crate::{control, http};
+use serde_json::Value;
+use smol::stream::StreamExt;
+use smol::LocalExecutor;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+fn init_logging(cfg: &Config) {
+    if cfg.nologger {
+        return;
+    }
+    let logger = simple_logger::SimpleLogger::new()
+        .with_level(log::LevelFilter::Warn)
+        .with_module_level("pump", cfg.log_level);
+    // journald stamps lines itself.
+    let logger = if std::env::var_os("JOURNAL_STREAM").is_some() {
+        logger.without_timestamps()
+    } else {
+        logger.with_utc_timestamps()
+    };
+    if let Err(e) = logger.init() {
+        eprintln!("pump: cannot start logging: {e}");
+    }
+    log::set_max_level(cfg.log_level);
+}
+
+fn make_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    Ok(())
+}
+
+pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
+    init_logging(&cfg);
+    for f in &sources.files {
+        log::info!("config: read {}", f.display());
+    }
+    for w in &sources.warnings {
+        log::warn!("config: {w}");
+    }
+    let started = Instant::now();
+    make_private_dir(&cfg.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", cfg.data_dir.display()))?;
+    let store = if cfg.memory {
+        log::info!("store: in memory (driver \"memory\"): nothing survives a restart");
+        Store::open(None, cfg.cache_size)
+    } else {
+        make_private_dir(&cfg.store_dir)
+            .map_err(|e| format!("cannot create {}: {e}", cfg.store_dir.display()))?;
+        log::info!("store: {}", cfg.store_dir.join("pump.redb").display());
+        Store::open(Some(&cfg.store_dir), cfg.cache_size)
+    }
+    .map_err(|e| e.to_string())?;
+    // Blocking work (password hashing, later images and outgoing HTTP) gets a small pool.
+    if std::env::var_os("BLOCKING_MAX_THREADS").is_none() {
+        std::env::set_var("BLOCKING_MAX_THREADS", "4");
+    }
+    let app = Rc::new(App::new(cfg, store));
+    let ex: Rc<LocalExecutor<'static>> = Rc::new(LocalExecutor::new());
+    let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), started)));
+    let _ = std::fs::remove_file(&app.cfg.control_socket);
+    result
+}
+
+async fn main_task(
+    app: Rc<App>,
+    ex: Rc<LocalExecutor<'static>>,
+    started: Instant,
+) -> std::result::Result<(), String> {
+    provision(&app)
+        .await
+        .map_err(|e| format!("provisioning from the config failed: {e}"))?;
+    let cfg = app.cfg.clone();
+    let listener = http::bind(&cfg.address, cfg.port)
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
+    let control = control::bind(&cfg.control_socket).map_err(|e| format!("control socket: {e}"))?;
+    ex.spawn(control::serve(app.clone(), ex.clone(), control))
+        .detach();
+    if cfg.bounce && cfg.tls() {
+        match http::bind(&cfg.address, 80).await {
+            Ok(l) => {
+                ex.spawn(http::serve_bounce(app.clone(), ex.clone(), l))
+                    .detach();
+            }
+            Err(e) => log::warn!("bounce: cannot listen on port 80: {e}"),
+        }
+    }
+    let signals =
+        async_signal::Signals::new([async_signal::Signal::Term, async_signal::Signal::Int])
+            .map_err(|e| format!("cannot watch signals: {e}"))?;
+    let scheme = if cfg.tls() { "https" } else { "http" };
+    log::info!(
+        "pump {} listening on {scheme}://{}:{} as {} (ready in {} ms)",
+        env!("CARGO_PKG_VERSION"),
+        cfg.address,
+        cfg.port,
+        cfg.base(),
+        started.elapsed().as_millis()
+    );
+    let server = async {
+        if let Err(e) = http::serve(app.clone(), ex.clone(), listener).await {
+            log::error!("server stopped: {e}");
+        }
+        None
+    };
+    let mut signals = signals;
+    let stop = async { signals.next().await };
+    let sig = smol::future::or(server, stop).await;
+    log::info!("stopping ({sig:?}): finishing requests in flight");
+    let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
+    while app.in_flight.get() > 0 && Instant::now() < deadline {
+        smol::Timer::after(Duration::from_millis(20)).await;
+    }
+    log::info!("stopped");
+    Ok(())
+}
+
+/// Creates the `clients` and `users` of the config with their fixed keys and tokens.
+async fn provision(app: &App) -> Result<()> {
+    for u in app.cfg.users.clone() {
+        let s = |k: &str| {
+            u.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (nick, password) = (s("nickname"), s("password"));
+        let exists = app.store.read(|r| r.exists(Table::NickUser, &nick))?;
+        if exists {
+            let hash = crate::social::passwords::hash(password).await?;
+            users::set_password_hash(app, &nick, hash).await?;
+        } else {
+            let mut extra = u.as_object().cloned().unwrap_or_default();
+            extra.remove("tokens");
+            extra.remove("password");
+            users::create(
+                app,
+                NewUser {
+                    nick: nick.clone(),
+                    password,
+                    extra,
+                    client: None,
+                    activities: false,
+                },
+            )
+            .await?;
+        }
+        let tokens: Vec<Value> = u
+            .get("tokens")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        app.store
+            .write(move |w| {
+                for t in &tokens {
+                    let s = |k: &str| t.get(k).and_then(Value::as_str).map(String::from);
+                    let (Some(token), Some(client)) = (s("token"), s("client_id")) else {
+                        continue;
+                    };
+                    match s("token_secret").filter(|_| t.get("scope").is_none()) {
+                        Some(secret) => put_access_token(
+                            w,
+                            &AccessToken {
+                                token,
+                                secret,
+                                consumer_key: client,
+                                nick: nick.clone(),
+                                created: 0,
+                            },
+                        )?,
+                        None => w.put(
+                            Table::BearerToken,
+                            &token.clone(),
+                            &BearerToken {
+                                token,
+                                consumer_key: client,
+                                nick: Some(nick.clone()),
+                                scope: s("scope"),
+                            },
+                        )?,
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! Accounts: creating a user with everything registration makes (activities.md §9), changing
+//! and deleting it, checking passwords, and the user object on the wire (api.md §9).
+use super::{activity, objects, passwords, person, urls};
+use crate::app::App;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::oauth::clients::{issue_access_token, AccessToken, Client};
+use crate::store::{Read, Table, W};
+use crate::util::time::now_iso;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// Properties of a user record that clients may not set directly.
+const MANAGED: &[&str] = &[
+    "nickname",
+    "password",
+    "published",
+    "updated",
+    "profile",
+    "token",
+    "secret",
+];
+
+pub fn user_record(r: &impl Read, nick: &str) -> Result<Option<Map<String, Value>>> {
+    r.get(Table::NickUser, nick)
+}
+
+/// What registration asks for beyond nickname and password.
+pub struct NewUser {
+    pub nick: String,
+    pub password: String,
+    pub extra: Map<String, Value>,
+    /// The registering client: gets an access token and is the activities' generator.
+    pub client: Option<Client>,
+    /// false for users from the config file: no join, welcome note or list activities.
+    pub activities: bool,
+}
+
+/// Creates the user in one transaction; 409 if the nickname is taken.
+pub async fn create(app: &App, nu: NewUser) -> Result<(Map<String, Value>, Option<AccessToken>)> {
+    passwords::check_nickname(&nu.nick)?;
+    passwords::check_password(&nu.password)?;
+    let hash = passwords::hash(nu.password.clone()).await?;
+    let cfg = app.cfg.clone();
+    app.store
+        .write(move |w| {
+            if w.exists(Table::NickUser, &nu.nick)? {
+                return Err(Error::Conflict(format!(
+                    "Already have a(n) 'user' with id '{}'",
+                    nu.nick
+                )));
+            }
+            build(w, &cfg, &nu, &hash)
+        })
+        .await
+}
+
+fn build(
+    w: &W,
+    cfg: &Arc<Config>,
+    nu: &NewUser,
+    hash: &str,
+) -> Result<(Map<String, Value>, Option<AccessToken>)> {
+    let nick = nu.nick.as_str();
+    let now = now_iso();
+    let me = person::new(cfg, nick);
+    objects::put(w, &me)?;
+    let mut user = Map::new();
+    for (k, v) in &nu.extra {
+        if !k.starts_with('_') && !MANAGED.contains(&k.as_str()) {
+            user.insert(k.clone(), v.clone());
+        }
+    }
+    user.insert("nickname".into(), json!(nick));
+    user.insert("published".into(), json!(now));
+    user.insert("updated".into(), json!(now));
+    user.insert("profile".into(), objects::reference(&me));
+    user.insert("_passwordHash".into(), json!(hash));
+    w.put(Table::NickUser, nick, &user)?;
+    w.stream_push(urls::USERS_STREAM, nick)?;
+
+    // The virtual Followers/Following collections, addressable like any collection.
+    for (name, title) in [("followers", "Followers"), ("following", "Following")] {
+        let id = urls::user_api(cfg, nick, name);
+        let c = json!({"objectType": "collection", "id": id, "displayName": title,
+            "links": {"self": {"href": id}}, "url": id, "author": objects::reference(&me)});
+        objects::put(w, &c)?;
+    }
+    let list = |title: &str, kind: &str| {
+        let mut m = Map::new();
+        m.insert("displayName".into(), json!(title));
+        m.insert("objectTypes".into(), json!([kind]));
+        m.insert("author".into(), objects::reference(&me));
+        let mut l = objects::new_local(cfg, "collection", Some(nick), m);
+        let members = format!("{}/members", l["id"].as_str().unwrap_or_default());
+        l["members"] = json!({"url": members});
+        l
+    };
+    let pictures = list("Profile Pictures", "image");
+    objects::put(w, &pictures)?;
+    w.stream_push(
+        &urls::stream(nick, "lists:image"),
+        pictures["id"].as_str().unwrap_or_default(),
+    )?;
+
+    let generator = nu.client.as_ref().map(Client::generator);
+    if let Some(g) = &generator {
+        if let Some(id) = g.get("id").and_then(Value::as_str) {
+            let mut stored = g.clone();
+            let enc = crate::util::enc::pct(id);
+            let kind = g["objectType"].as_str().unwrap_or("application");
+            stored["links"] =
+                json!({"self": {"href": format!("{}/api/{kind}?id={enc}", cfg.base())}});
+            w.put(Table::IdObject, id, &stored)?;
+        }
+    }
+    let mut extra = Map::new();
+    if let Some(g) = &generator {
+        extra.insert("generator".into(), objects::reference(g));
+    }
+    let followers =
+        json!({"id": urls::user_api(cfg, nick, "followers"), "objectType": "collection"});
+
+    let mut lists = Vec::new();
+    for title in ["Friends", "Family", "Acquaintances", "Coworkers"] {
+        let l = list(title, "person");
+        objects::put(w, &l)?;
+        w.stream_push(
+            &urls::stream(nick, "lists:person"),
+            l["id"].as_str().unwrap_or_default(),
+        )?;
+        lists.push(l);
+    }
+
+    if nu.activities {
+        let service = site_service(w, cfg)?;
+        let mut join_extra = extra.clone();
+        join_extra.insert("cc".into(), json!([followers]));
+        let join = activity::new(cfg, &me, "join", &service, join_extra);
+        activity::put(w, &join)?;
+        let id = join["id"].as_str().unwrap_or_default();
+        activity::to_outbox(w, nick, id, false)?;
+        activity::to_inbox(w, nick, id, false, false)?;
+
+        let welcome = welcome_note(cfg, nick, &me, &service);
+        objects::put(w, &welcome)?;
+        let mut to = Map::new();
+        to.insert("to".into(), json!([objects::reference(&me)]));
+        let post = activity::new(cfg, &service, "post", &welcome, to);
+        activity::put(w, &post)?;
+        activity::to_inbox(w, nick, post["id"].as_str().unwrap_or_default(), true, true)?;
+
+        for l in &lists {
+            let mut e = extra.clone();
+            e.insert("to".into(), json!([followers]));
+            let create = activity::new(cfg, &me, "create", l, e);
+            activity::put(w, &create)?;
+            let id = create["id"].as_str().unwrap_or_default();
+            activity::to_outbox(w, nick, id, false)?;
+            activity::to_inbox(w, nick, id, false, false)?;
+        }
+    }
+    let token = match &nu.client {
+        Some(c) => Some(issue_access_token(w, &c.consumer_key, nick)?),
+        None => None,
+    };
+    Ok((user, token))
+}
+
+/// The site's service object: made once, then found through `meta/service_id` (§9).
+fn site_service(w: &W, cfg: &Config) -> Result<Value> {
+    if let Some(id) = w.get::<String>(Table::Meta, "service_id")? {
+        if let Some(s) = objects::get(w, &id)? {
+            return Ok(s);
+        }
+    }
+    let mut m = Map::new();
+    m.insert("displayName".into(), json!(cfg.site));
+    m.insert("url".into(), json!(format!("{}/", cfg.base())));
+    let s = objects::new_local(cfg, "service", None, m);
+    objects::put(w, &s)?;
+    w.put(Table::Meta, "service_id", &s["id"])?;
+    Ok(s)
+}
+
+fn welcome_note(cfg: &Config, nick: &str, me: &Value, service: &Value) -> Value {
+    let site = crate::util::enc::html(&cfg.site);
+    let id = crate::util::enc::html(me["id"].as_str().unwrap_or_default());
+    let mut m = Map::new();
+    m.insert(
+        "displayName".into(),
+        json!(format!("Welcome to {}", cfg.site)),
+    );
+    m.insert(
+        "content".into(),
+        json!(format!(
+            "<p>Welcome to {site}, {nick}!</p><p>Your account id is <strong>{id}</strong>; \
+             people on other pump.io servers can follow you with it.</p>\
+             <p>Post a note, follow some people, and fill in your profile.</p>"
+        )),
+    );
+    m.insert("author".into(), objects::reference(service));
+    objects::new_local(cfg, "note", None, m)
+}
+
+/// Whether `password` is `nick`'s (false for unknown users, in the same time).
+pub async fn check_password(app: &App, nick: &str, password: &str) -> Result<bool> {
+    let hash = app.store.read(|r| user_record(r, nick))?.and_then(|u| {
+        u.get("_passwordHash")
+            .and_then(Value::as_str)
+            .map(String::from)
+    });
+    Ok(passwords::verify(password.to_string(), hash).await)
+}
+
+/// Sets a new password (already checked and hashed by the caller).
+pub async fn set_password_hash(app: &App, nick: &str, hash: String) -> Result<Map<String, Value>> {
+    let nick = nick.to_string();
+    app.store
+        .write(move |w| {
+            let mut u = user_record(w, &nick)?.ok_or_else(|| no_such_user(&nick))?;
+            u.insert("_passwordHash".into(), json!(hash));
+            u.insert("updated".into(), json!(now_iso()));
+            w.put(Table::NickUser, &nick, &u)?;
+            Ok(u)
+        })
+        .await
+}
+
+/// Deletes the user record and its access tokens; the person and activities stay (§9.5).
+pub async fn delete(app: &App, nick: &str) -> Result<()> {
+    let nick = nick.to_string();
+    app.store
+        .write(move |w| {
+            if !w.delete(Table::NickUser, &nick)? {
+                return Err(no_such_user(&nick));
+            }
+            w.stream_remove(urls::USERS_STREAM, &nick)?;
+            for (k, token) in w.scan(Table::ClientUserToken, "", usize::MAX)? {
+                if k.rsplit_once('\n').is_some_and(|(_, n)| n == nick) {
+                    w.delete(Table::ClientUserToken, &k)?;
+                    if let Ok(t) = serde_json::from_slice::<String>(&token) {
+                        w.delete(Table::AccessToken, &t)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
+pub fn no_such_user(nick: &str) -> Error {
+    Error::NotFound(format!("No such 'user' with id '{nick}'"))
+}
+
+/// The user object as a client sees it: `email` and `settings` only for the user, the full
+/// profile with counts and decorations.
+pub fn show(
+    r: &impl Read,
+    cfg: &Config,
+    user: &Map<String, Value>,
+    requester: Option<&str>,
+) -> Result<Value> {
+    let nick = user
+        .get("nickname")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let mut out = Value::Object(user.clone());
+    objects::strip_private(&mut out);
+    if requester != Some(nick) {
+        if let Some(m) = out.as_object_mut() {
+            m.remove("email");
+            m.remove("settings");
+        }
+    }
+    if let Some(p) = person::show(r, cfg, nick, requester)? {
+        out["profile"] = p;
+    }
+    Ok(out)
+}
+
+/// Applies a `PUT /api/user/<nick>` body (§9.4) to the stored record.
+pub fn merge_update(user: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<()> {
+    let nick = user.get("nickname").cloned().unwrap_or(Value::Null);
+    if body.get("nickname") != Some(&nick) {
+        return Err(Error::bad("nickname is required and cannot be changed"));
+    }
+    for k in ["published", "updated"] {
+        if body.get(k).is_some_and(|v| Some(v) != user.get(k)) {
+            return Err(Error::bad(format!("{k} cannot be changed")));
+        }
+    }
+    if let Some(p) = body.get("profile") {
+        let stored = user.get("profile").cloned().unwrap_or(Value::Null);
+        if p.get("id") != stored.get("id") || p.get("objectType") != stored.get("objectType") {
+            return Err(Error::bad(
+                "profile cannot be changed here; use the profile endpoint",
+            ));
+        }
+    }
+    for (k, v) in body {
+        if !k.starts_with('_') && !MANAGED.contains(&k.as_str()) {
+            user.insert(k.clone(), v.clone());
+        }
+    }
+    user.insert("updated".into(), json!(now_iso()));
+    Ok(())
+}

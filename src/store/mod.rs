@@ -1,0 +1,154 @@
+//! The storage seam over redb: the only module that knows redb (DESIGN.md "Storage").
+//!
+//! Reads run on the caller's thread from a snapshot. Writes are closures sent to one writer
+//! thread, which runs every queued closure in one transaction and commits them together (group
+//! commit: one fsync per batch). A closure that fails is rolled back alone: the batch is aborted
+//! and re-run without it. A write's future resolves only once its transaction is durable.
+
+mod access;
+mod tables;
+mod writer;
+
+pub use access::{Read, R, W};
+pub use tables::Table;
+
+use crate::error::{Error, Result};
+use redb::backends::InMemoryBackend;
+use redb::{Database, ReadableDatabase};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The schema this binary writes; a store with a newer one is refused.
+pub const SCHEMA_VERSION: u64 = 1;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    writer: writer::Writer,
+}
+
+impl Store {
+    /// Opens (or creates) `<dir>/pump.redb`, or an in-memory store when `dir` is None.
+    pub fn open(dir: Option<&Path>, cache_size: usize) -> Result<Store> {
+        let mut builder = Database::builder();
+        builder.set_cache_size(cache_size);
+        let db = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                let path = dir.join("pump.redb");
+                builder.create(&path).map_err(|e| match e {
+                    redb::DatabaseError::DatabaseAlreadyOpen => Error::Internal(format!(
+                        "{} is already open in another process (is `pump serve` running?)",
+                        path.display()
+                    )),
+                    other => Error::Internal(format!("cannot open {}: {other}", path.display())),
+                })?
+            }
+            None => builder.create_with_backend(InMemoryBackend::new())?,
+        };
+        let db = Arc::new(db);
+        init(&db)?;
+        let writer = writer::Writer::start(db.clone())?;
+        Ok(Store { db, writer })
+    }
+
+    /// Runs `f` on a read snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&R) -> Result<T>) -> Result<T> {
+        let tx = self.db.begin_read()?;
+        f(&R(tx))
+    }
+
+    /// Runs `f` in a group-committed write transaction; resolves after the commit is durable.
+    /// `f` may run more than once (when another write in its batch fails), so it must only
+    /// depend on its captures and the store.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&W) -> Result<T> + Send + 'static,
+    {
+        self.writer.submit(f).await
+    }
+
+    /// The same, blocking the calling thread (for the command line, never the executor).
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&W) -> Result<T> + Send + 'static,
+    {
+        smol::block_on(self.writer.submit(f))
+    }
+}
+
+/// Creates every table and checks the schema version.
+fn init(db: &Database) -> Result<()> {
+    let tx = db.begin_write()?;
+    {
+        for t in Table::all() {
+            tx.open_table(t.def())?;
+        }
+        tx.open_table(tables::STREAM_ITEMS)?;
+        tx.open_table(tables::STREAM_INDEX)?;
+        tx.open_table(tables::STREAM_COUNTS)?;
+        tx.open_table(tables::COUNTERS)?;
+        let w = W(&tx);
+        match w.get::<u64>(Table::Meta, "schema_version")? {
+            None => w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?,
+            Some(v) if v == SCHEMA_VERSION => {}
+            Some(v) if v > SCHEMA_VERSION => {
+                return Err(Error::Internal(format!(
+                    "the store has schema version {v}, newer than this binary's {SCHEMA_VERSION}: upgrade pump"
+                )))
+            }
+            Some(v) => return Err(Error::Internal(format!("no upgrade path from schema version {v}"))),
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_keep_order_counts_and_positions() {
+        let s = Store::open(None, 1 << 20).unwrap();
+        s.write_blocking(|w| {
+            for i in 0..5 {
+                w.stream_push("s", &format!("i{i}"))?;
+            }
+            w.stream_remove("s", "i2")?;
+            Ok(())
+        })
+        .unwrap();
+        s.read(|r| {
+            assert_eq!(r.stream_count("s")?, 4);
+            assert_eq!(r.stream_newest("s", None, 0, 10)?, ["i4", "i3", "i1", "i0"]);
+            assert_eq!(r.stream_newest("s", None, 1, 2)?, ["i3", "i1"]);
+            let seq = r.stream_seq("s", "i3")?.unwrap();
+            assert_eq!(r.stream_newest("s", Some(seq), 0, 10)?, ["i1", "i0"]);
+            let seq0 = r.stream_seq("s", "i0")?.unwrap();
+            assert_eq!(r.stream_after("s", seq0, 2)?, ["i1", "i3"]);
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_failing_write_is_rolled_back_alone() {
+        let s = Store::open(None, 1 << 20).unwrap();
+        let ok = s.writer.submit(|w| w.put(Table::Meta, "a", &1));
+        let bad = s.writer.submit(|w| {
+            w.put(Table::Meta, "b", &2)?;
+            Err::<(), _>(Error::bad("no"))
+        });
+        let (ok, bad) = smol::block_on(async { (ok.await, bad.await) });
+        assert!(ok.is_ok() && bad.is_err());
+        s.read(|r| {
+            assert!(r.exists(Table::Meta, "a")?);
+            assert!(!r.exists(Table::Meta, "b")?);
+            Ok(())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,74 @@
+//! Every redb table definition, in one place (DESIGN.md "Storage").
+use redb::TableDefinition;
+
+/// Key-value tables holding JSON values, keyed by a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// `schema_version` and other single values.
+    Meta,
+    /// nickname → user record.
+    NickUser,
+    /// object id → object (every type, local and remote).
+    IdObject,
+    /// `<type>/<uuid>` → object id, for `/api/<type>/<uuid>`.
+    UuidObject,
+    /// activity id → activity.
+    IdActivity,
+    /// `<uuid>` → activity id, for `/api/activity/<uuid>`.
+    UuidActivity,
+    /// OAuth consumer key → client.
+    ClientKeyClient,
+    /// request token → request token record.
+    RequestToken,
+    /// access token → access token record.
+    AccessToken,
+    /// `<consumer key>\n<nick>` → access token (one per client and user).
+    ClientUserToken,
+    /// bearer token (OAuth 2) → record.
+    BearerToken,
+}
+
+const ALL: &[Table] = &[
+    Table::Meta,
+    Table::NickUser,
+    Table::IdObject,
+    Table::UuidObject,
+    Table::IdActivity,
+    Table::UuidActivity,
+    Table::ClientKeyClient,
+    Table::RequestToken,
+    Table::AccessToken,
+    Table::ClientUserToken,
+    Table::BearerToken,
+];
+
+impl Table {
+    pub fn all() -> &'static [Table] {
+        ALL
+    }
+
+    pub fn def(self) -> TableDefinition<'static, &'static str, &'static [u8]> {
+        TableDefinition::new(match self {
+            Table::Meta => "meta",
+            Table::NickUser => "nick_user",
+            Table::IdObject => "id_object",
+            Table::UuidObject => "uuid_object",
+            Table::IdActivity => "id_activity",
+            Table::UuidActivity => "uuid_activity",
+            Table::ClientKeyClient => "client_key_client",
+            Table::RequestToken => "request_token",
+            Table::AccessToken => "access_token",
+            Table::ClientUserToken => "client_user_token",
+            Table::BearerToken => "bearer_token",
+        })
+    }
+}
+
+/// `(stream, sequence)` → item id; newest item = highest sequence.
+pub const STREAM_ITEMS: TableDefinition<(&str, u64), &str> = TableDefinition::new("stream_items");
+/// `(stream, item id)` → sequence, for removal and for `before`/`since`.
+pub const STREAM_INDEX: TableDefinition<(&str, &str), u64> = TableDefinition::new("stream_index");
+/// stream → number of items; never computed by iterating.
+pub const STREAM_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("stream_counts");
+/// named counters (`seq` for stream sequences).
+pub const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");

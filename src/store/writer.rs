@@ -1,0 +1,135 @@
+//! The writer thread: batches queued write closures into one transaction (group commit).
+use super::access::W;
+use crate::error::{Error, Result};
+use redb::Database;
+use smol::channel::{bounded, Receiver, Sender};
+use std::sync::Arc;
+
+/// Writes waiting for the writer beyond this make `submit` wait (back-pressure).
+const QUEUE: usize = 1024;
+/// At most this many writes share one transaction.
+const BATCH: usize = 128;
+
+trait Job: Send {
+    fn run(&mut self, w: &W) -> Result<()>;
+    fn done(self: Box<Self>, outcome: Result<()>);
+}
+
+struct Closure<T, F> {
+    f: F,
+    out: Option<T>,
+    reply: Sender<Result<T>>,
+}
+
+impl<T: Send, F: FnMut(&W) -> Result<T> + Send> Job for Closure<T, F> {
+    fn run(&mut self, w: &W) -> Result<()> {
+        self.out = Some((self.f)(w)?);
+        Ok(())
+    }
+
+    fn done(self: Box<Self>, outcome: Result<()>) {
+        let result = match (outcome, self.out) {
+            (Ok(()), Some(v)) => Ok(v),
+            (Ok(()), None) => Err(Error::internal("write finished without a result")),
+            (Err(e), _) => Err(e),
+        };
+        // The requester may have gone away; its write is committed all the same.
+        let _ = self.reply.try_send(result);
+    }
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    tx: Sender<Box<dyn Job>>,
+}
+
+impl Writer {
+    pub fn start(db: Arc<Database>) -> Result<Writer> {
+        let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || run(db, rx))?;
+        Ok(Writer { tx })
+    }
+
+    pub async fn submit<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&W) -> Result<T> + Send + 'static,
+    {
+        let (reply, answer) = bounded(1);
+        let job = Box::new(Closure {
+            f,
+            out: None,
+            reply,
+        });
+        self.tx
+            .send(job)
+            .await
+            .map_err(|_| Error::internal("the store writer has stopped"))?;
+        answer
+            .recv()
+            .await
+            .map_err(|_| Error::internal("the store writer dropped a write"))?
+    }
+}
+
+fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>) {
+    while let Ok(first) = rx.recv_blocking() {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit(&db, batch);
+    }
+}
+
+/// Runs `jobs` in one transaction. A failing job is answered with its error and the rest are
+/// run again in a fresh transaction, so no job ever sees another's half-done writes.
+fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>) {
+    while !jobs.is_empty() {
+        let tx = match db.begin_write() {
+            Ok(tx) => tx,
+            Err(e) => {
+                let msg = e.to_string();
+                log::error!("store: cannot begin a write transaction: {msg}");
+                for j in jobs {
+                    j.done(Err(Error::Internal(msg.clone())));
+                }
+                return;
+            }
+        };
+        let mut failed = None;
+        for (i, job) in jobs.iter_mut().enumerate() {
+            if let Err(e) = job.run(&W(&tx)) {
+                failed = Some((i, e));
+                break;
+            }
+        }
+        if let Some((i, e)) = failed {
+            if let Err(abort) = tx.abort() {
+                log::error!("store: abort failed: {abort}");
+            }
+            jobs.remove(i).done(Err(e));
+            continue;
+        }
+        match tx.commit() {
+            Ok(()) => {
+                for j in jobs {
+                    j.done(Ok(()));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                log::error!("store: commit failed: {msg}");
+                for j in jobs {
+                    j.done(Err(Error::Internal(msg.clone())));
+                }
+            }
+        }
+        return;
+    }
+}

@@ -1,0 +1,4 @@
+//! Small helpers with no knowledge of HTTP or storage.
+pub mod enc;
+pub mod rand;
+pub mod time;
