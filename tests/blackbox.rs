@@ -1,1 +1,15 @@
+//! Black-box tests: each starts the real `pump` binary on a free loopback port with a fresh
+//! data dir and talks HTTP to it (see tests/common).
+#[path = "common/mod.rs"]
+mod common;
 
+mod blackbox {
+    pub mod cli;
+    pub mod clients;
+    pub mod config;
+    pub mod discovery;
+    pub mod durability;
+    pub mod http;
+    pub mod oauth;
+    pub mod users;
+}

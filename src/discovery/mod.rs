@@ -102,15 +102,18 @@ fn resolve(app: &App, resource: &str) -> Result<Vec<Value>> {
     if !host.eq_ignore_ascii_case(&cfg.hostname) {
         return Err(unrecognized());
     }
-    // A local person's profile URL names the user; otherwise an object by its id.
-    if let Some(nick) = urls::local_nick(cfg, &r) {
-        if app.store.read(|s| s.exists(Table::NickUser, &nick))? {
-            return Ok(user_links(app, &nick));
-        }
-    }
     let path = path
         .trim_start_matches(cfg.url_path.as_deref().unwrap_or(""))
         .trim_start_matches('/');
+    // A local person's profile URL names the user (the port does not matter); else an object.
+    let segs: Vec<&str> = path.split('/').collect();
+    if let ["api", "user", nick, "profile"] = segs.as_slice() {
+        let nick = crate::util::enc::unpct(nick);
+        if app.store.read(|s| s.exists(Table::NickUser, &nick))? {
+            return Ok(user_links(app, &nick));
+        }
+        return Err(Error::NotFound(format!("No such user: '{nick}'")));
+    }
     if !path.starts_with("api/") || path.split('/').count() < 3 {
         return Err(Error::NotFound("Unknown object type".into()));
     }

@@ -144,7 +144,8 @@ pub fn error_response(app: &App, req: &Req, e: Error) -> Resp {
     }
     let status = e.status();
     let msg = e.message().to_string();
-    let api = req.path.starts_with("/api/");
+    // Discovery documents are JSON too, so their errors are.
+    let api = req.path.starts_with("/api/") || req.path.starts_with("/.well-known/");
     let mut resp = match &e {
         Error::OAuth(..) => Resp::new(status, TEXT, msg.clone()),
         _ if api || req.is_xhr() => Resp::new(status, JSON, json!({ "error": msg }).to_string()),

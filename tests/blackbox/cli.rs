@@ -1,0 +1,149 @@
+//! `pump user …` with the server running (control socket) and stopped (store opened directly).
+use crate::common::{Client, Server};
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Logs `nick` in through the authorize page: 200 (consent page) when the password is right.
+fn can_log_in(s: &Server, nick: &str, pw: &str) -> bool {
+    let c = s.new_client();
+    let auth = c.header(
+        "POST",
+        &s.url("/oauth/request_token"),
+        &[("oauth_callback", "oob")],
+    );
+    let token = s
+        .req(
+            "POST",
+            "/oauth/request_token",
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .form_value("oauth_token");
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("oauth_token", token.as_str()),
+            ("username", nick),
+            ("password", pw),
+        ])
+        .finish();
+    s.req(
+        "POST",
+        "/oauth/authorize",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    )
+    .status
+        == 200
+}
+
+#[test]
+fn user_commands_while_the_server_runs() {
+    let s = Server::start();
+    let cfg = s.config.to_str().unwrap().to_string();
+    ok(&s.cli(
+        &["user", "-c", &cfg, "add", "carol", "--password-stdin"],
+        Some("correct7horse\n"),
+    ));
+    assert!(can_log_in(&s, "carol", "correct7horse"));
+    let c = Client::new(
+        crate::common::server::CLIENT_KEY,
+        crate::common::server::CLIENT_SECRET,
+    );
+    let u = s.signed(&c, "GET", "/api/user/carol", None).json();
+    assert_eq!(u["profile"]["lists"]["totalItems"], 4);
+    // Refusals carry the reason.
+    let dup = s.cli(
+        &["user", "-c", &cfg, "add", "carol", "--password-stdin"],
+        Some("correct7horse\n"),
+    );
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("Already have"));
+    let weak = s.cli(
+        &["user", "-c", &cfg, "add", "dave", "--password-stdin"],
+        Some("password1\n"),
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("Bad password"));
+    ok(&s.cli(
+        &[
+            "user",
+            "-c",
+            &cfg,
+            "set-password",
+            "carol",
+            "--password-stdin",
+        ],
+        Some("another9pass\n"),
+    ));
+    assert!(can_log_in(&s, "carol", "another9pass"));
+    assert!(!can_log_in(&s, "carol", "correct7horse"));
+    s.register("erin", "correct7horse");
+    assert_eq!(
+        ok(&s.cli(&["user", "-c", &cfg, "list"], None))
+            .lines()
+            .collect::<Vec<_>>(),
+        ["carol", "erin"]
+    );
+    ok(&s.cli(&["user", "-c", &cfg, "delete", "carol"], None));
+    assert_eq!(
+        ok(&s.cli(&["user", "-c", &cfg, "list"], None)).trim(),
+        "erin"
+    );
+    assert!(!s
+        .cli(&["user", "-c", &cfg, "delete", "nobody"], None)
+        .status
+        .success());
+    // The control socket is for the owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(s.dir.join("db/pump.socket"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn user_commands_with_the_server_stopped() {
+    let mut s = Server::start();
+    let cfg = s.config.to_str().unwrap().to_string();
+    s.kill9();
+    ok(&s.cli(
+        &["user", "-c", &cfg, "add", "frank", "--password-stdin"],
+        Some("correct7horse\n"),
+    ));
+    assert_eq!(
+        ok(&s.cli(&["user", "-c", &cfg, "list"], None)).trim(),
+        "frank"
+    );
+    s.restart();
+    assert!(can_log_in(&s, "frank", "correct7horse"));
+}
+
+#[test]
+fn control_socket_protocol() {
+    use std::io::{BufRead, BufReader, Write};
+    let s = Server::start();
+    let mut sock = std::os::unix::net::UnixStream::connect(s.dir.join("db/pump.socket")).unwrap();
+    let mut reader = BufReader::new(sock.try_clone().unwrap());
+    let mut ask = |line: &str| {
+        sock.write_all(format!("{line}\n").as_bytes()).unwrap();
+        let mut reply = String::new();
+        reader.read_line(&mut reply).unwrap();
+        reply.trim_end().to_string()
+    };
+    assert!(ask("CMDS").starts_with("ACK CMDS VERSION EASTER LOGLEVEL RESTART"));
+    assert_eq!(ask("version"), format!("ACK {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(ask("EASTER"), "ACK EGG");
+    assert_eq!(ask("LOGLEVEL debug"), "ACK");
+    assert_eq!(ask("LOGLEVEL restore"), "ACK");
+    assert_eq!(ask("LOGLEVEL loud"), "NACK invalid");
+    assert_eq!(ask("RESTART"), "NACK no workers");
+    assert_eq!(ask("FROB"), "NACK unknown");
+}

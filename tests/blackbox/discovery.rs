@@ -1,0 +1,125 @@
+//! host-meta, WebFinger and LRDD (api.md §6).
+use crate::common::Server;
+
+#[test]
+fn host_meta_json_and_xrd() {
+    let s = Server::start();
+    let rels = [
+        "lrdd",
+        "lrdd",
+        "registration_endpoint",
+        "http://apinamespace.org/oauth/request_token",
+        "http://apinamespace.org/oauth/authorize",
+        "http://apinamespace.org/oauth/access_token",
+        "dialback",
+        "http://apinamespace.org/activitypub/whoami",
+    ];
+    for (path, accept) in [
+        ("/.well-known/host-meta.json", None),
+        ("/.well-known/host-meta", Some("application/json")),
+    ] {
+        let r = match accept {
+            Some(a) => s.req("GET", path, &[("Accept", a)], b""),
+            None => s.get(path),
+        };
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+        let links = r.json()["links"].as_array().unwrap().clone();
+        let got: Vec<&str> = links.iter().map(|l| l["rel"].as_str().unwrap()).collect();
+        assert_eq!(got, rels);
+        assert!(links[0]["template"].as_str().unwrap().contains("{uri}"));
+        assert_eq!(links[2]["href"], s.url("/api/client/register"));
+        assert_eq!(links[6]["href"], s.url("/api/dialback"));
+    }
+    let x = s.get("/.well-known/host-meta");
+    assert_eq!(x.header("content-type"), Some("application/xrd+xml"));
+    let t = x.text();
+    assert!(t.starts_with("<?xml"));
+    assert!(t.contains("xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\""));
+    assert_eq!(t.matches("<Link ").count(), 8);
+    assert!(t.contains(&format!(
+        "<Link rel=\"registration_endpoint\" href=\"{}\" />",
+        s.url("/api/client/register")
+    )));
+}
+
+#[test]
+fn webfinger_for_a_user() {
+    let s = Server::start();
+    s.register("alice", "correct7horse");
+    let expected = [
+        ("http://webfinger.net/rel/profile-page", "/alice"),
+        ("dialback", "/api/dialback"),
+        ("self", "/api/user/alice/profile"),
+        ("activity-inbox", "/api/user/alice/inbox"),
+        ("activity-outbox", "/api/user/alice/feed"),
+        ("followers", "/api/user/alice/followers"),
+        ("following", "/api/user/alice/following"),
+        ("favorites", "/api/user/alice/favorites"),
+        ("lists", "/api/user/alice/lists/person"),
+    ];
+    for resource in [
+        "acct:alice@127.0.0.1",
+        "alice@127.0.0.1",
+        "http://127.0.0.1/api/user/alice/profile",
+    ] {
+        let path = format!(
+            "/.well-known/webfinger?resource={}",
+            crate::common::oauth::enc(resource)
+        );
+        let r = s.get(&path);
+        assert_eq!(r.status, 200, "{resource}: {}", r.text());
+        let links = r.json()["links"].as_array().unwrap().clone();
+        assert_eq!(links.len(), 9);
+        for (l, (rel, p)) in links.iter().zip(expected) {
+            assert_eq!(l["rel"], rel);
+            assert_eq!(l["href"], s.url(p));
+        }
+        assert_eq!(links[0]["type"], "text/html");
+    }
+    // LRDD: XRD by default, JSON when asked.
+    let r = s.get("/api/lrdd?resource=acct:alice@127.0.0.1");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/xrd+xml"));
+    assert_eq!(r.text().matches("<Link ").count(), 9);
+    let r = s.req(
+        "GET",
+        "/api/lrdd?resource=acct:alice@127.0.0.1",
+        &[("Accept", "application/json")],
+        b"",
+    );
+    assert_eq!(r.json()["links"].as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn webfinger_errors() {
+    let s = Server::start();
+    s.register("alice", "correct7horse");
+    let r = s.get("/.well-known/webfinger");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "No resource parameter");
+    for (resource, status) in [
+        ("acct:alice@elsewhere.example", 404),
+        ("acct:nobody@127.0.0.1", 404),
+        ("", 404),
+        ("http://127.0.0.1/not-api/x", 404),
+        ("http://127.0.0.1/api/note/doesnotexist", 404),
+        ("mailto:alice@127.0.0.1", 404),
+    ] {
+        let r = s.get(&format!(
+            "/.well-known/webfinger?resource={}",
+            crate::common::oauth::enc(resource)
+        ));
+        assert_eq!(r.status, status, "{resource}");
+        assert!(r.json()["error"].is_string());
+    }
+    assert_eq!(
+        s.get("/.well-known/webfinger?resource=acct:alice@elsewhere.example")
+            .json()["error"],
+        "Unrecognized host"
+    );
+    assert_eq!(s.get("/api/lrdd").status, 400);
+}

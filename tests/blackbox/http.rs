@@ -1,0 +1,229 @@
+//! Behaviour common to all endpoints (api.md §1).
+use crate::common::Server;
+use serde_json::json;
+
+/// Every route with the methods its `Allow` header must list.
+const ROUTES: &[(&str, &str)] = &[
+    ("/", "GET,HEAD"),
+    ("/.well-known/host-meta", "GET,HEAD"),
+    ("/.well-known/host-meta.json", "GET,HEAD"),
+    ("/.well-known/webfinger", "GET,HEAD"),
+    ("/api/lrdd", "GET,HEAD"),
+    ("/api/client/register", "POST"),
+    ("/oauth/request_token", "GET,HEAD,POST"),
+    ("/oauth/authorize", "GET,HEAD,POST"),
+    ("/oauth/access_token", "GET,HEAD,POST"),
+    ("/api/users", "GET,HEAD,POST"),
+    ("/api/user/alice", "GET,HEAD,PUT,DELETE"),
+    ("/api/user/alice/profile", "GET,HEAD,PUT"),
+    ("/api/whoami", "GET,HEAD"),
+];
+
+#[test]
+fn options_lists_methods_on_every_route() {
+    let s = Server::start();
+    for (path, allow) in ROUTES {
+        let r = s.req("OPTIONS", path, &[], b"");
+        assert_eq!(r.status, 200, "OPTIONS {path}");
+        assert_eq!(r.header("allow"), Some(*allow), "Allow of {path}");
+        assert_eq!(r.text(), *allow);
+    }
+    assert_eq!(
+        s.req("OPTIONS", "/no/such/route/here", &[], b"").status,
+        404
+    );
+}
+
+#[test]
+fn head_answers_like_get_without_a_body() {
+    let s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    for path in [
+        "/",
+        "/.well-known/host-meta",
+        "/.well-known/host-meta.json",
+        "/api/user/alice/profile",
+        "/api/users",
+    ] {
+        let auth = alice.header("GET", &s.url(path), &[]);
+        let get = s.req("GET", path, &[("Authorization", &auth)], b"");
+        let auth = alice.header("HEAD", &s.url(path), &[]);
+        let head = s.req("HEAD", path, &[("Authorization", &auth)], b"");
+        assert_eq!(head.status, get.status, "HEAD {path}");
+        assert!(head.body.is_empty());
+        assert_eq!(
+            head.header("content-length"),
+            Some(get.body.len().to_string().as_str()),
+            "HEAD {path}"
+        );
+        assert_eq!(head.header("content-type"), get.header("content-type"));
+    }
+    // HEAD of the OAuth-protected routes needs credentials like GET does.
+    assert_eq!(s.req("HEAD", "/api/users", &[], b"").status, 401);
+}
+
+#[test]
+fn common_headers_on_every_response() {
+    let s = Server::start();
+    for r in [
+        s.get("/"),
+        s.get("/api/users"),
+        s.get("/nothing/here/at/all"),
+    ] {
+        let server = r.header("server").unwrap_or_default();
+        assert!(server.contains("pump.io/"), "{server}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("x-frame-options"), Some("DENY"));
+        assert_eq!(r.header("x-xss-protection"), Some("1; mode=block"));
+        assert_eq!(r.header("x-download-options"), Some("noopen"));
+        let csp = format!(
+            "default-src 'self'; connect-src 'self' ws://{}; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src *; object-src 'none'; media-src *; child-src 'self' www.youtube.com; frame-ancestors 'none'",
+            s.addr
+        );
+        assert_eq!(r.header("content-security-policy"), Some(csp.as_str()));
+        assert_eq!(r.header("strict-transport-security"), None);
+    }
+}
+
+#[test]
+fn hsts_when_configured() {
+    let s = Server::with(json!({"hsts": {"force": true}}));
+    assert_eq!(
+        s.get("/").header("strict-transport-security"),
+        Some("max-age=15552000; includeSubDomains")
+    );
+}
+
+#[test]
+fn unknown_routes_and_methods_are_404() {
+    let s = Server::start();
+    let r = s.get("/no/such/route/here");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("Cannot GET /no/such/route/here"));
+    let r = s.req("PATCH", "/api/user/alice", &[], b"");
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("Cannot PATCH"));
+}
+
+#[test]
+fn canonical_host_redirect() {
+    let s = Server::start();
+    let r = s.req(
+        "GET",
+        "/api/users?count=2",
+        &[("Host", "other.example")],
+        b"",
+    );
+    assert_eq!(r.status, 301);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("{}/api/users?count=2", s.base).as_str())
+    );
+    assert_eq!(s.req("GET", "/", &[("Host", &s.addr)], b"").status, 200);
+    let off = Server::with(json!({"redirectToCanonical": false}));
+    assert_eq!(
+        off.req("GET", "/", &[("Host", "other.example")], b"")
+            .status,
+        200
+    );
+}
+
+#[test]
+fn oversized_body_is_413() {
+    let s = Server::with(json!({"maxBodySize": 4096}));
+    let c = s.client();
+    let big = json!({"nickname": "bob", "password": "correct7horse", "bio": "x".repeat(10_000)});
+    let r = s.signed(&c, "POST", "/api/users", Some(&big));
+    assert_eq!(r.status, 413);
+    assert!(r.json()["error"].as_str().unwrap().contains("larger than"));
+    // Nothing was created.
+    let r = s.signed(&c, "GET", "/api/user/bob", None);
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn malformed_and_too_deep_json_is_400() {
+    let s = Server::start();
+    let c = s.client();
+    let url = s.url("/api/users");
+    for body in [
+        &b"{\"nickname\": "[..],
+        &b"[1,2"[..],
+        &b"\"just a string\""[..],
+    ] {
+        let auth = c.header("POST", &url, &[]);
+        let r = s.req(
+            "POST",
+            "/api/users",
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        );
+        assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(body));
+        assert!(r.json()["error"].is_string());
+    }
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let auth = c.header("POST", &url, &[]);
+    let r = s.req(
+        "POST",
+        "/api/users",
+        &[
+            ("Authorization", &auth),
+            ("Content-Type", "application/json"),
+        ],
+        deep.as_bytes(),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("nested deeper"));
+}
+
+#[test]
+fn requests_in_flight_are_bounded() {
+    // With one slot, a request that holds it (a slow password hash) makes others wait or 503.
+    let s = Server::with(json!({"maxRequestsInFlight": 1}));
+    let c = s.client();
+    let addr = s.addr.clone();
+    let url = s.url("/api/users");
+    let mut handles = Vec::new();
+    for i in 0..6 {
+        let c = c.clone();
+        let addr = addr.clone();
+        let url = url.clone();
+        handles.push(std::thread::spawn(move || {
+            let body = serde_json::to_vec(
+                &json!({"nickname": format!("u{i}"), "password": "correct7horse"}),
+            )
+            .unwrap();
+            let auth = c.header("POST", &url, &[]);
+            crate::common::http::raw(
+                &addr,
+                "POST",
+                "/api/users",
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                &body,
+            )
+        }));
+    }
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let busy: Vec<_> = results.iter().filter(|r| r.status == 503).collect();
+    assert!(results.iter().all(|r| r.status == 200 || r.status == 503));
+    assert!(
+        !busy.is_empty(),
+        "six concurrent registrations with one slot: none was refused"
+    );
+    assert!(busy.iter().all(|r| r.header("retry-after").is_some()));
+    assert!(results.iter().any(|r| r.status == 200));
+}
+
+#[test]
+fn sigterm_stops_cleanly() {
+    let mut s = Server::start();
+    let status = s.signal_and_wait("TERM");
+    assert!(status.success(), "exit status {status}");
+    assert!(!s.dir.join("db").join("pump.socket").exists());
+}

@@ -1,0 +1,284 @@
+//! Starting the real binary on a free loopback port with a fresh data dir and config.
+use super::http::{raw, Response};
+use super::oauth::Client;
+use serde_json::{json, Value};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// The client every test server knows from its config.
+pub const CLIENT_KEY: &str = "TESTCLIENTID";
+pub const CLIENT_SECRET: &str = "TESTCLIENTSECRET";
+
+pub fn bin() -> PathBuf {
+    std::env::var_os("PUMP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pump")))
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A fresh directory under the system temp dir, removed when the server is dropped.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "pump-test-{}-{}-{tag}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+pub struct Server {
+    pub addr: String,
+    pub base: String,
+    pub port: u16,
+    pub dir: PathBuf,
+    pub config: PathBuf,
+    child: Option<Child>,
+}
+
+impl Server {
+    /// A server on the persistent store with the test client configured.
+    pub fn start() -> Server {
+        Server::with(json!({}))
+    }
+
+    /// The default config with `extra` keys merged over it.
+    pub fn with(extra: Value) -> Server {
+        let dir = temp_dir("srv");
+        let port = free_port();
+        let mut cfg = json!({
+            "hostname": "127.0.0.1",
+            "port": port,
+            "driver": "disk",
+            "params": {"dir": dir.join("db")},
+            "secret": "test secret, not for production",
+            "logLevel": "debug",
+            "clients": [{"client_id": CLIENT_KEY, "client_secret": CLIENT_SECRET, "title": "Test client"}],
+        });
+        if let (Some(c), Some(e)) = (cfg.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                c.insert(k.clone(), v.clone());
+            }
+        }
+        let config = dir.join("pump.json");
+        std::fs::write(&config, serde_json::to_vec_pretty(&cfg).unwrap()).unwrap();
+        let port = cfg["port"].as_u64().unwrap_or(port as u64) as u16;
+        let mut s = Server {
+            addr: format!("127.0.0.1:{port}"),
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            dir,
+            config,
+            child: None,
+        };
+        s.launch();
+        s
+    }
+
+    fn launch(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("server.log"))
+            .unwrap();
+        let child = Command::new(bin())
+            .args(["serve", "-c"])
+            .arg(&self.config)
+            .current_dir(&self.dir)
+            .env("HOME", &self.dir)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start pump");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(&self.addr).is_err() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                panic!("pump exited with {status}; log:\n{}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "pump did not start; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(|c| c.id()).unwrap_or(0)
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Sends a signal and waits for the exit status.
+    pub fn signal_and_wait(&mut self, sig: &str) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("running");
+        Command::new("kill")
+            .args([&format!("-{sig}"), &c.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(s)) = c.try_wait() {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "pump did not stop on {sig}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts the binary again on the same config and data dir.
+    pub fn restart(&mut self) {
+        self.kill9();
+        self.launch();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn req(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+        raw(&self.addr, method, path, headers, body)
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        self.req("GET", path, &[], b"")
+    }
+
+    /// A signed request; `body` is sent as JSON.
+    pub fn signed(&self, c: &Client, method: &str, path: &str, body: Option<&Value>) -> Response {
+        let auth = c.header(method, &self.url(path), &[]);
+        match body {
+            Some(b) => self.req(
+                method,
+                path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                &serde_json::to_vec(b).unwrap(),
+            ),
+            None => self.req(method, path, &[("Authorization", &auth)], b""),
+        }
+    }
+
+    /// A signed form POST (fields are part of the signature).
+    pub fn signed_form(&self, c: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+        let auth = c.header("POST", &self.url(path), fields);
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.req(
+            "POST",
+            path,
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// The configured test client (two-legged).
+    pub fn client(&self) -> Client {
+        Client::new(CLIENT_KEY, CLIENT_SECRET)
+    }
+
+    /// Registers a client through `/api/client/register`.
+    pub fn new_client(&self) -> Client {
+        let r = self.req(
+            "POST",
+            "/api/client/register",
+            &[("Content-Type", "application/json")],
+            br#"{"type":"client_associate","application_name":"Registered test client","application_type":"native"}"#,
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let j = r.json();
+        Client::new(
+            j["client_id"].as_str().unwrap(),
+            j["client_secret"].as_str().unwrap(),
+        )
+    }
+
+    /// Registers `nick`; returns the user object and a three-legged client for them.
+    pub fn register(&self, nick: &str, password: &str) -> (Value, Client) {
+        let c = self.client();
+        let r = self.signed(
+            &c,
+            "POST",
+            "/api/users",
+            Some(&json!({"nickname": nick, "password": password})),
+        );
+        assert_eq!(r.status, 200, "register {nick}: {}", r.text());
+        let u = r.json();
+        let user = c.with_token(u["token"].as_str().unwrap(), u["secret"].as_str().unwrap());
+        (u, user)
+    }
+
+    /// Runs the binary with `args` (plus `-c config` after the subcommand path given).
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+        run_cli(&self.dir, args, stdin)
+    }
+}
+
+pub fn run_cli(dir: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pump");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("pump output")
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        } else {
+            eprintln!(
+                "kept {} for inspection; server log:\n{}",
+                self.dir.display(),
+                self.log()
+            );
+        }
+    }
+}
