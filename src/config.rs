@@ -161,6 +161,7 @@ pub struct Config {
     pub hsts: Option<String>,
     pub redirect_to_canonical: bool,
     pub redirect_address_to_canonical: bool,
+    /// Signs session cookies.
     pub secret: String,
     pub memory: bool,
     pub store_dir: PathBuf,
@@ -170,7 +171,6 @@ pub struct Config {
     pub noweb: bool,
     pub disable_registration: bool,
     pub require_email: bool,
-    pub have_email: bool,
     pub nologger: bool,
     pub log_level: log::LevelFilter,
     pub clients: Vec<Value>,
@@ -516,7 +516,6 @@ fn check(
             return Err("each of `users` needs string `nickname` and `password`".into());
         }
     }
-    let smtp = get_str(&m, "smtpserver")?.filter(|s| !s.is_empty());
     Ok(Config {
         hostname,
         address,
@@ -538,7 +537,6 @@ fn check(
         noweb: get_bool(&m, "noweb", false)?,
         disable_registration: get_bool(&m, "disableRegistration", false)?,
         require_email: get_bool(&m, "requireEmail", false)?,
-        have_email: smtp.is_some(),
         nologger: get_bool(&m, "nologger", false)?,
         log_level,
         clients,

@@ -15,12 +15,6 @@ pub enum Error {
     NotFound(String),
     /// 409 with a message for the client.
     Conflict(String),
-    /// 410 Gone.
-    Gone(String),
-    /// 413: the body is over the configured limit.
-    TooLarge(String),
-    /// 415: a body type the endpoint does not take.
-    Unsupported(String),
     /// 503 with a Retry-After header: a bound was reached.
     Busy(String),
     /// OAuth-layer failure: text/plain with `WWW-Authenticate` (api.md §1.5).
@@ -39,9 +33,6 @@ impl Error {
             Error::Forbidden(_) => 403,
             Error::NotFound(_) => 404,
             Error::Conflict(_) => 409,
-            Error::Gone(_) => 410,
-            Error::TooLarge(_) => 413,
-            Error::Unsupported(_) => 415,
             Error::Busy(_) => 503,
             Error::OAuth(s, _) => *s,
             Error::Internal(_) => 500,
@@ -56,9 +47,6 @@ impl Error {
             | Error::Forbidden(m)
             | Error::NotFound(m)
             | Error::Conflict(m)
-            | Error::Gone(m)
-            | Error::TooLarge(m)
-            | Error::Unsupported(m)
             | Error::Busy(m) => m,
             Error::OAuth(_, m) => m,
             Error::Internal(_) => "Internal server error",

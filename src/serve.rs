@@ -84,6 +84,10 @@ async fn main_task(
         .await
         .map_err(|e| format!("provisioning from the config failed: {e}"))?;
     let cfg = app.cfg.clone();
+    let tls = match (&cfg.key, &cfg.cert) {
+        (Some(k), Some(c)) => Some(http::tls::config(k, c)?),
+        _ => None,
+    };
     let listener = http::bind(&cfg.address, cfg.port)
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
@@ -112,7 +116,7 @@ async fn main_task(
         started.elapsed().as_millis()
     );
     let server = async {
-        if let Err(e) = http::serve(app.clone(), ex.clone(), listener).await {
+        if let Err(e) = http::serve(app.clone(), ex.clone(), listener, tls).await {
             log::error!("server stopped: {e}");
         }
         None

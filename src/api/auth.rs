@@ -10,8 +10,6 @@ use crate::store::{Read, Table};
 pub struct Who {
     /// The local user acting, if any.
     pub nick: Option<String>,
-    /// The OAuth client, when OAuth 1 was used.
-    pub client: Option<Client>,
 }
 
 fn not_logged_in() -> Error {
@@ -50,10 +48,7 @@ fn live_user(app: &App, nick: &str) -> Result<()> {
 pub fn any_read(app: &App, req: &Req) -> Result<Who> {
     if let Some(b) = bearer(app, req) {
         let b = b?;
-        return Ok(Who {
-            nick: b.nick,
-            client: None,
-        });
+        return Ok(Who { nick: b.nick });
     }
     let Some(h) = oauth_header(req) else {
         return Err(not_logged_in());
@@ -64,10 +59,7 @@ pub fn any_read(app: &App, req: &Req) -> Result<Who> {
     if let Some(n) = &nick {
         live_user(app, n)?;
     }
-    Ok(Who {
-        nick,
-        client: Some(s.client),
-    })
+    Ok(Who { nick })
 }
 
 /// user-read: a bearer token naming a user, or three-legged OAuth 1 in the header.

@@ -3,7 +3,7 @@ pub mod request;
 pub mod response;
 mod router;
 mod server;
-mod tls;
+pub mod tls;
 
 pub use request::Req;
 pub use response::Resp;

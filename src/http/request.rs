@@ -4,7 +4,6 @@ use crate::util::enc;
 use bytes::Bytes;
 use hyper::HeaderMap;
 use serde_json::Value;
-use std::net::SocketAddr;
 
 pub struct Req {
     /// Upper-case method, after `X-HTTP-Method-Override`.
@@ -15,7 +14,6 @@ pub struct Req {
     pub query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
-    pub peer: SocketAddr,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
 }
@@ -54,13 +52,6 @@ impl Req {
         } else {
             Vec::new()
         }
-    }
-
-    pub fn form_param(&self, name: &str) -> Option<String> {
-        self.form_pairs()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
     }
 
     /// The body as JSON. A malformed or too deeply nested body is a 400.

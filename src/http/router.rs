@@ -61,6 +61,10 @@ pub async fn route(app: &App, req: Req) -> Resp {
     if let Some(r) = canonical_redirect(app, &req) {
         return r;
     }
+    if old_internet_explorer(&req) {
+        let body = web::page(app, "Security error", "<h1>Security error</h1>\n<p>This browser is too old to use safely. Please upgrade it.</p>");
+        return Resp::new(400, HTML, body);
+    }
     let not_found = || Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path));
     let Some(ep) = Ep::find(&req.segments()) else {
         return not_found();
@@ -99,7 +103,7 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::ClientRegister, _) => oauth::register::handle(app, req).await,
         (Ep::RequestToken, _) => oauth::tokens::request_token(app, req).await,
         (Ep::AccessToken, _) => oauth::tokens::access_token(app, req).await,
-        (Ep::Authorize, "GET") => oauth::authorize::show(app, req),
+        (Ep::Authorize, "GET") => oauth::authorize::show(app, req).await,
         (Ep::Authorize, _) => oauth::authorize::submit(app, req).await,
         (Ep::Users, "GET") => api::users::list(app, req),
         (Ep::Users, _) => api::users::register(app, req).await,
@@ -110,6 +114,18 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::Profile(n), _) => api::profile::put(app, req, &n).await,
         (Ep::Whoami, _) => api::users::whoami(app, req),
     }
+}
+
+/// Internet Explorer before 11 is refused (api.md §1.1): it cannot be kept safe.
+fn old_internet_explorer(req: &Req) -> bool {
+    let Some(ua) = req.header("user-agent") else {
+        return false;
+    };
+    let Some(rest) = ua.split("MSIE ").nth(1) else {
+        return false;
+    };
+    let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    major.parse::<u32>().is_ok_and(|v| v < 11)
 }
 
 /// 301 to the canonical URL when `Host` names neither the canonical host nor `address:port`.

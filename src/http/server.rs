@@ -1,7 +1,7 @@
 //! The accept loop and per-connection hyper glue, on the one executor thread.
 use super::request::Req;
 use super::response::{Resp, JSON};
-use super::{router, tls};
+use super::router;
 use crate::app::App;
 use bytes::{Bytes, BytesMut};
 use futures_rustls::TlsAcceptor;
@@ -27,13 +27,9 @@ pub async fn serve(
     app: Rc<App>,
     ex: Rc<LocalExecutor<'static>>,
     listener: TcpListener,
+    tls: Option<Arc<futures_rustls::rustls::ServerConfig>>,
 ) -> std::io::Result<()> {
-    let tls = match (&app.cfg.key, &app.cfg.cert) {
-        (Some(k), Some(c)) => Some(TlsAcceptor::from(
-            tls::config(k, c).map_err(std::io::Error::other)?,
-        )),
-        _ => None,
-    };
+    let tls = tls.map(TlsAcceptor::from);
     let slots = Arc::new(smol::lock::Semaphore::new(app.cfg.max_connections));
     loop {
         let permit = slots.acquire_arc().await;
@@ -111,16 +107,18 @@ async fn handle(
     peer: SocketAddr,
 ) -> hyper::Response<Full<Bytes>> {
     let is_head = req.method() == hyper::Method::HEAD;
+    let line = format!("{peer} {} {}", req.method(), req.uri().path());
     let resp = if app.in_flight.get() >= app.cfg.max_requests_in_flight {
         busy()
     } else {
         app.in_flight.set(app.in_flight.get() + 1);
         let _guard = InFlight(app.clone());
-        match read(&app, req, peer).await {
+        match read(&app, req).await {
             Ok(r) => router::route(&app, r).await,
             Err(resp) => resp,
         }
     };
+    log::debug!("{line} {}", resp.status);
     finish(&app, resp, is_head)
 }
 
@@ -129,7 +127,7 @@ fn busy() -> Resp {
 }
 
 /// Collects the body within `maxBodySize` (413 beyond it) and builds the handler's request.
-async fn read(app: &App, req: hyper::Request<Incoming>, peer: SocketAddr) -> Result<Req, Resp> {
+async fn read(app: &App, req: hyper::Request<Incoming>) -> Result<Req, Resp> {
     let (parts, mut body) = req.into_parts();
     let limit = app.cfg.max_body_size;
     let too_large = || {
@@ -175,7 +173,6 @@ async fn read(app: &App, req: hyper::Request<Incoming>, peer: SocketAddr) -> Res
         query: parts.uri.query().unwrap_or("").to_string(),
         headers: parts.headers,
         body: buf.freeze(),
-        peer,
         max_json_depth: 64,
     })
 }

@@ -6,7 +6,7 @@ use crate::http::{Req, Resp};
 use crate::social::users;
 use crate::store::{Read, Table};
 use crate::util::enc::{html, pct};
-use crate::web::page;
+use crate::web::{page, session};
 
 fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp {
     let err = error
@@ -72,12 +72,20 @@ fn find_token(app: &App, token: &str) -> Result<Option<(RequestToken, String)>> 
     Ok(Some((rt, title)))
 }
 
-pub fn show(app: &App, req: &Req) -> Result<Resp> {
+pub async fn show(app: &App, req: &Req) -> Result<Resp> {
     let Some(token) = req.query_param("oauth_token").filter(|t| !t.is_empty()) else {
         return Err(Error::bad("Must provide an oauth_token"));
     };
-    if find_token(app, &token)?.is_none_or(|(rt, _)| rt.access_token.is_some()) {
+    let Some((rt, title)) = find_token(app, &token)?.filter(|(rt, _)| rt.access_token.is_none())
+    else {
         return Err(Error::bad("Invalid / expired token"));
+    };
+    // A browser that is already logged in goes straight on, as after a login.
+    if let Some(nick) = session::user(app, req) {
+        if rt.nick.as_deref().is_some_and(|n| n != nick) {
+            return Err(Error::bad("This token belongs to another user"));
+        }
+        return logged_in(app, &rt, &title, nick).await;
     }
     Ok(login_page(app, 200, &token, None))
 }
@@ -96,17 +104,16 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
         ));
     };
     if m.contains_key("verifier") {
-        // Consent: the verifier proves this form came from the page shown to the user.
-        let Some(nick) = rt
-            .nick
-            .clone()
-            .filter(|_| super::signature::same(&rt.verifier, &get("verifier")))
-        else {
+        // Consent: the verifier proves the form came from our page, and the session cookie that
+        // this browser is the one that logged in.
+        let verified = super::signature::same(&rt.verifier, &get("verifier"));
+        let same_browser = rt.nick.is_some() && session::user(app, req) == rt.nick;
+        let Some(nick) = rt.nick.clone().filter(|_| verified && same_browser) else {
             return Ok(login_page(
                 app,
                 400,
                 &token,
-                Some("The verifier does not match"),
+                Some("Please log in again to authorize"),
             ));
         };
         let rt = mark(app, &token, nick).await?;
@@ -129,12 +136,18 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
             Some("This token belongs to another user"),
         ));
     }
+    let resp = logged_in(app, &rt, &title, nick.clone()).await?;
+    Ok(session::log_in(app, resp, &nick))
+}
+
+/// After a login: skip consent when the user already trusts this client, else ask.
+async fn logged_in(app: &App, rt: &RequestToken, title: &str, nick: String) -> Result<Resp> {
     if clients::has_access_token(app, &rt.consumer_key, &nick)? {
-        let rt = mark(app, &token, nick).await?;
+        let rt = mark(app, &rt.token, nick).await?;
         return Ok(finished(app, &rt, 302));
     }
-    let rt = bind(app, &token, nick.clone()).await?;
-    Ok(consent_page(app, &rt, &nick, &title))
+    let rt = bind(app, &rt.token, nick.clone()).await?;
+    Ok(consent_page(app, &rt, &nick, title))
 }
 
 /// Binds the token to the user who logged in.

@@ -9,8 +9,6 @@ pub struct Params {
     pub oauth: HashMap<String, String>,
     /// Every parameter that goes into the signature base string.
     pub signed: Vec<(String, String)>,
-    /// Whether the Authorization header carried OAuth parameters.
-    pub in_header: bool,
 }
 
 impl Params {
@@ -48,7 +46,6 @@ pub fn collect(req: &Req) -> Params {
         .header("authorization")
         .and_then(header_params)
         .unwrap_or_default();
-    let in_header = !header.is_empty();
     let mut signed = Vec::new();
     let mut oauth = HashMap::new();
     let sources = [header, req.query_pairs(), req.form_pairs()];
@@ -62,11 +59,7 @@ pub fn collect(req: &Req) -> Params {
             }
         }
     }
-    Params {
-        oauth,
-        signed,
-        in_header,
-    }
+    Params { oauth, signed }
 }
 
 /// The URL a client signed: our scheme, the request's `Host` and its path; with `urlPath`

@@ -51,15 +51,6 @@ pub fn put(w: &W, act: &Value) -> Result<()> {
     Ok(())
 }
 
-/// Major: share and checkin, and post/create unless of a comment or a collection (§7).
-pub fn is_major(verb: &str, object_type: &str) -> bool {
-    match verb {
-        "share" | "checkin" => true,
-        "post" | "create" => object_type != "comment" && object_type != "collection",
-        _ => false,
-    }
-}
-
 /// The actor's outbox (all + major or minor).
 pub fn to_outbox(w: &W, nick: &str, id: &str, major: bool) -> Result<()> {
     let kind = if major { "major" } else { "minor" };

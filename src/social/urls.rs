@@ -15,17 +15,6 @@ pub fn user_api(cfg: &Config, nick: &str, rest: &str) -> String {
     format!("{}/api/user/{nick}/{rest}", cfg.base())
 }
 
-/// The nickname of a local person id, if it is one.
-pub fn local_nick(cfg: &Config, id: &str) -> Option<String> {
-    if let Some(rest) = id.strip_prefix("acct:") {
-        let (nick, host) = rest.rsplit_once('@')?;
-        return (host.eq_ignore_ascii_case(&cfg.hostname)).then(|| nick.to_string());
-    }
-    let prefix = format!("{}/api/user/", cfg.base());
-    let nick = id.strip_prefix(&prefix)?.strip_suffix("/profile")?;
-    (!nick.contains('/')).then(|| nick.to_string())
-}
-
 /// Stream names (activities.md §11).
 pub fn stream(nick: &str, name: &str) -> String {
     format!("user:{nick}:{name}")

@@ -69,7 +69,8 @@ impl Store {
         self.writer.submit(f).await
     }
 
-    /// The same, blocking the calling thread (for the command line, never the executor).
+    /// The same, blocking the calling thread (tests).
+    #[cfg(test)]
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,

@@ -2,6 +2,8 @@
 //! UI (web-ui.md) builds on `page`.
 use crate::app::App;
 use crate::http::Resp;
+pub mod session;
+
 use crate::util::enc::html;
 
 /// A whole HTML page: title `<title> - <site>`, the site name as brand, and `body`.

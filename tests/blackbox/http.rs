@@ -227,3 +227,112 @@ fn sigterm_stops_cleanly() {
     assert!(status.success(), "exit status {status}");
     assert!(!s.dir.join("db").join("pump.socket").exists());
 }
+
+#[test]
+fn https_with_pem_files() {
+    let dir = crate::common::server::temp_dir("tls");
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian package openssl) is needed for this test");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let s = Server::with(json!({"key": key, "cert": cert}));
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "--cacert"])
+        .arg(&cert)
+        .args([
+            "-D",
+            "-",
+            &format!("https://{}/.well-known/host-meta.json", s.addr),
+        ])
+        .output()
+        .expect("curl (Debian package curl) is needed for this test");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "curl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("registration_endpoint"));
+    // The CSP names the secure websocket scheme under TLS.
+    assert!(text.contains(&format!("connect-src 'self' wss://{}", s.addr)));
+    // Plain HTTP on the TLS port gets no answer.
+    let mut sock = std::net::TcpStream::connect(&s.addr).unwrap();
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    use std::io::{Read, Write};
+    sock.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = sock.read_to_end(&mut buf);
+    assert!(!String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn bad_tls_files_stop_start_up_with_a_message() {
+    let dir = crate::common::server::temp_dir("badtls");
+    let cfg = dir.join("c.json");
+    let port = crate::common::server::free_port();
+    std::fs::write(&cfg, json!({"secret": "x", "port": port, "driver": "memory", "key": dir.join("missing.key"), "cert": dir.join("missing.crt")}).to_string()).unwrap();
+    let out = crate::common::server::run_cli(&dir, &["serve", "-c", cfg.to_str().unwrap()], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing.crt"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn old_internet_explorer_is_refused() {
+    let s = Server::start();
+    let r = s.req(
+        "GET",
+        "/",
+        &[(
+            "User-Agent",
+            "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1)",
+        )],
+        b"",
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.text().contains("Security error"));
+    let r = s.req(
+        "GET",
+        "/",
+        &[(
+            "User-Agent",
+            "Mozilla/5.0 (Windows NT 10.0; Trident/7.0; rv:11.0) like Gecko",
+        )],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+}

@@ -24,15 +24,33 @@ mod html_bits {
 }
 
 fn form(s: &Server, path: &str, fields: &[(&str, &str)]) -> Response {
+    form_with_cookie(s, path, fields, "")
+}
+
+fn form_with_cookie(s: &Server, path: &str, fields: &[(&str, &str)], cookie: &str) -> Response {
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
-    s.req(
-        "POST",
-        path,
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
-    )
+    let mut headers = vec![("Content-Type", "application/x-www-form-urlencoded")];
+    if !cookie.is_empty() {
+        headers.push(("Cookie", cookie));
+    }
+    s.req("POST", path, &headers, body.as_bytes())
+}
+
+/// The session cookie a login response set, as `name=value`.
+fn session_cookie(r: &Response) -> String {
+    let raw = r
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("pump.session="))
+        .map(|(_, v)| v.clone())
+        .expect("session cookie");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    raw.split(';').next().unwrap().to_string()
 }
 
 fn request_token(s: &Server, c: &Client, callback: &str) -> Response {
@@ -83,10 +101,19 @@ fn authorize(s: &Server, token: &str, nick: &str, password: &str) -> (String, St
     assert!(html.contains(nick));
     let t = input_value(&html, "oauth_token").expect("hidden oauth_token");
     let v = input_value(&html, "verifier").expect("hidden verifier");
-    let done = form(
+    let cookie = session_cookie(&consent);
+    // Consent from another browser (no session cookie) is refused, even with the verifier.
+    let stranger = form(
         s,
         "/oauth/authorize",
         &[("oauth_token", &t), ("verifier", &v)],
+    );
+    assert_eq!(stranger.status, 400);
+    let done = form_with_cookie(
+        s,
+        "/oauth/authorize",
+        &[("oauth_token", &t), ("verifier", &v)],
+        &cookie,
     );
     assert_eq!(done.status, 200, "{}", done.text());
     let html = done.text();
@@ -150,10 +177,12 @@ fn callback_url_gets_a_redirect_and_known_users_skip_consent() {
         ],
     );
     let v = input_value(&consent.text(), "verifier").unwrap();
-    let done = form(
+    let cookie = session_cookie(&consent);
+    let done = form_with_cookie(
         &s,
         "/oauth/authorize",
         &[("oauth_token", &token), ("verifier", &v)],
+        &cookie,
     );
     assert_eq!(done.status, 303);
     let loc = done.header("location").unwrap();
@@ -191,6 +220,34 @@ fn callback_url_gets_a_redirect_and_known_users_skip_consent() {
     assert_eq!(at2.status, 200);
     // One access token per client and user.
     assert_eq!(at2.form_value("oauth_token"), at.form_value("oauth_token"));
+    // A browser with a session skips the login form altogether.
+    let rt3 = request_token(&s, &c, "http://127.0.0.1:9/cb");
+    let t3 = rt3.form_value("oauth_token");
+    let r = s.req(
+        "GET",
+        &format!("/oauth/authorize?oauth_token={t3}"),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert!(r
+        .header("location")
+        .unwrap()
+        .contains(&format!("oauth_token={t3}")));
+    // A forged or tampered cookie is no session.
+    let forged = cookie.replacen("alice", "bob", 1);
+    let rt4 = request_token(&s, &c, "oob");
+    let r = s.req(
+        "GET",
+        &format!(
+            "/oauth/authorize?oauth_token={}",
+            rt4.form_value("oauth_token")
+        ),
+        &[("Cookie", &forged)],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("id=\"oauth-authentication\""));
 }
 
 #[test]
