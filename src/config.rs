@@ -18,6 +18,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxRequestsInFlight",
     "maxConnections",
     "nonceCacheSize",
+    "maxRequestTokens",
     "headerTimeout",
     "shutdownTimeout",
 ];
@@ -123,6 +124,7 @@ const OWN_KEYS: &[&str] = &[
     "maxRequestsInFlight",
     "maxConnections",
     "nonceCacheSize",
+    "maxRequestTokens",
     "headerTimeout",
     "shutdownTimeout",
 ];
@@ -180,6 +182,7 @@ pub struct Config {
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
     pub nonce_cache_size: usize,
+    pub max_request_tokens: usize,
     pub header_timeout_ms: u64,
     pub shutdown_timeout_ms: u64,
 }
@@ -546,6 +549,7 @@ fn check(
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
         nonce_cache_size: get_num(&m, "nonceCacheSize", 100_000, 100, 1 << 26)? as usize,
+        max_request_tokens: get_num(&m, "maxRequestTokens", 10_000, 1, 1 << 24)? as usize,
         header_timeout_ms: get_num(&m, "headerTimeout", 30_000, 100, 3_600_000)?,
         shutdown_timeout_ms: get_num(&m, "shutdownTimeout", 10_000, 0, 3_600_000)?,
         raw: m,
@@ -684,6 +688,7 @@ impl Config {
         );
         set(&mut m, "maxConnections", json!(self.max_connections));
         set(&mut m, "nonceCacheSize", json!(self.nonce_cache_size));
+        set(&mut m, "maxRequestTokens", json!(self.max_request_tokens));
         Value::Object(m)
     }
 }

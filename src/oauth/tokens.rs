@@ -66,16 +66,25 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
         created: now_secs(),
     };
     let stored = rt.clone();
+    let cap = app.cfg.max_request_tokens;
     app.store
         .write(move |w| {
-            // Drop this consumer's stale request tokens before adding a new one.
+            // Drop stale request tokens (of every consumer: they can no longer be exchanged),
+            // and refuse new ones beyond the bound, so the table stays small.
             let cutoff = now_secs() - REQUEST_TOKEN_LIFETIME;
+            let mut live = 0;
             for (k, v) in w.scan(Table::RequestToken, "", usize::MAX)? {
-                if let Ok(old) = serde_json::from_slice::<RequestToken>(&v) {
-                    if old.consumer_key == stored.consumer_key && old.created < cutoff {
+                match serde_json::from_slice::<RequestToken>(&v) {
+                    Ok(old) if old.created >= cutoff => live += 1,
+                    _ => {
                         w.delete(Table::RequestToken, &k)?;
                     }
                 }
+            }
+            if live >= cap {
+                return Err(Error::Busy(
+                    "Too many authorizations in progress; try again later".into(),
+                ));
             }
             w.put(Table::RequestToken, &stored.token, &stored)
         })

@@ -60,18 +60,16 @@ pub fn show(
             s.insert("totalItems".into(), json!(n));
         }
     }
-    if let Some(req) = requester {
+    if let (Some(req), Some(m)) = (requester, p.as_object_mut()) {
         let follows = req != nick
             && r.stream_seq(&urls::stream(req, "following"), &id)?
                 .is_some();
         let liked = r
             .stream_seq(&urls::stream(req, "favorites"), &id)?
             .is_some();
-        p["liked"] = json!(liked);
-        let pio = p
-            .as_object_mut()
-            .map(|m| m.entry("pump_io").or_insert_with(|| json!({})));
-        if let Some(Value::Object(pio)) = pio {
+        m.insert("liked".into(), json!(liked));
+        let pio = m.entry("pump_io").or_insert_with(|| json!({}));
+        if let Value::Object(pio) = pio {
             pio.insert("followed".into(), json!(follows));
         }
     }

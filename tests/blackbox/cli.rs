@@ -10,39 +10,6 @@ fn ok(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Logs `nick` in through the authorize page: 200 (consent page) when the password is right.
-fn can_log_in(s: &Server, nick: &str, pw: &str) -> bool {
-    let c = s.new_client();
-    let auth = c.header(
-        "POST",
-        &s.url("/oauth/request_token"),
-        &[("oauth_callback", "oob")],
-    );
-    let token = s
-        .req(
-            "POST",
-            "/oauth/request_token",
-            &[("Authorization", &auth)],
-            b"",
-        )
-        .form_value("oauth_token");
-    let body: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([
-            ("oauth_token", token.as_str()),
-            ("username", nick),
-            ("password", pw),
-        ])
-        .finish();
-    s.req(
-        "POST",
-        "/oauth/authorize",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
-    )
-    .status
-        == 200
-}
-
 #[test]
 fn user_commands_while_the_server_runs() {
     let s = Server::start();
@@ -51,7 +18,7 @@ fn user_commands_while_the_server_runs() {
         &["user", "-c", &cfg, "add", "carol", "--password-stdin"],
         Some("correct7horse\n"),
     ));
-    assert!(can_log_in(&s, "carol", "correct7horse"));
+    assert!(s.can_log_in("carol", "correct7horse"));
     let c = Client::new(
         crate::common::server::CLIENT_KEY,
         crate::common::server::CLIENT_SECRET,
@@ -82,8 +49,8 @@ fn user_commands_while_the_server_runs() {
         ],
         Some("another9pass\n"),
     ));
-    assert!(can_log_in(&s, "carol", "another9pass"));
-    assert!(!can_log_in(&s, "carol", "correct7horse"));
+    assert!(s.can_log_in("carol", "another9pass"));
+    assert!(!s.can_log_in("carol", "correct7horse"));
     s.register("erin", "correct7horse");
     assert_eq!(
         ok(&s.cli(&["user", "-c", &cfg, "list"], None))
@@ -123,7 +90,7 @@ fn user_commands_with_the_server_stopped() {
         "frank"
     );
     s.restart();
-    assert!(can_log_in(&s, "frank", "correct7horse"));
+    assert!(s.can_log_in("frank", "correct7horse"));
 }
 
 #[test]

@@ -37,35 +37,10 @@ fn acknowledged_writes_survive_sigkill() {
 fn many_concurrent_writes_all_survive() {
     let mut s = Server::start();
     let c = s.client();
-    let url = s.url("/api/users");
-    let addr = s.addr.clone();
-    let handles: Vec<_> = (0..16)
-        .map(|i| {
-            let (c, url, addr) = (c.clone(), url.clone(), addr.clone());
-            std::thread::spawn(move || {
-                let body = serde_json::to_vec(
-                    &json!({"nickname": format!("p{i}"), "password": "correct7horse"}),
-                )
-                .unwrap();
-                let auth = c.header("POST", &url, &[]);
-                crate::common::http::raw(
-                    &addr,
-                    "POST",
-                    "/api/users",
-                    &[
-                        ("Authorization", &auth),
-                        ("Content-Type", "application/json"),
-                    ],
-                    &body,
-                )
-                .status
-            })
-        })
-        .collect();
-    let ok = handles
-        .into_iter()
-        .map(|h| h.join().unwrap())
-        .filter(|st| *st == 200)
+    let ok = s
+        .register_concurrently("p", 16)
+        .iter()
+        .filter(|r| r.status == 200)
         .count();
     s.kill9();
     s.restart();

@@ -183,33 +183,7 @@ fn malformed_and_too_deep_json_is_400() {
 fn requests_in_flight_are_bounded() {
     // With one slot, a request that holds it (a slow password hash) makes others wait or 503.
     let s = Server::with(json!({"maxRequestsInFlight": 1}));
-    let c = s.client();
-    let addr = s.addr.clone();
-    let url = s.url("/api/users");
-    let mut handles = Vec::new();
-    for i in 0..6 {
-        let c = c.clone();
-        let addr = addr.clone();
-        let url = url.clone();
-        handles.push(std::thread::spawn(move || {
-            let body = serde_json::to_vec(
-                &json!({"nickname": format!("u{i}"), "password": "correct7horse"}),
-            )
-            .unwrap();
-            let auth = c.header("POST", &url, &[]);
-            crate::common::http::raw(
-                &addr,
-                "POST",
-                "/api/users",
-                &[
-                    ("Authorization", &auth),
-                    ("Content-Type", "application/json"),
-                ],
-                &body,
-            )
-        }));
-    }
-    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let results = s.register_concurrently("u", 6);
     let busy: Vec<_> = results.iter().filter(|r| r.status == 503).collect();
     assert!(results.iter().all(|r| r.status == 200 || r.status == 503));
     assert!(

@@ -472,3 +472,14 @@ fn oauth_parameters_in_a_form_body() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["displayName"], "Alice A.");
 }
+
+#[test]
+fn pending_request_tokens_are_bounded() {
+    let s = Server::with(serde_json::json!({"maxRequestTokens": 2}));
+    let c = s.new_client();
+    assert_eq!(request_token(&s, &c, "oob").status, 200);
+    assert_eq!(request_token(&s, &c, "oob").status, 200);
+    let r = request_token(&s, &c, "oob");
+    assert_eq!(r.status, 503);
+    assert!(r.header("retry-after").is_some());
+}

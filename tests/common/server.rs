@@ -239,6 +239,60 @@ impl Server {
         (u, user)
     }
 
+    /// Registers `<prefix>0` … `<prefix>{n-1}` at the same time, one connection each.
+    pub fn register_concurrently(&self, prefix: &str, n: usize) -> Vec<Response> {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (c, url, addr) = (self.client(), self.url("/api/users"), self.addr.clone());
+                let body = serde_json::to_vec(
+                    &json!({"nickname": format!("{prefix}{i}"), "password": "correct7horse"}),
+                )
+                .unwrap();
+                std::thread::spawn(move || {
+                    let auth = c.header("POST", &url, &[]);
+                    let headers = [
+                        ("Authorization", auth.as_str()),
+                        ("Content-Type", "application/json"),
+                    ];
+                    raw(&addr, "POST", "/api/users", &headers, &body)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    }
+
+    /// Whether `nick` gets past the login form of `/oauth/authorize` with `password`.
+    pub fn can_log_in(&self, nick: &str, password: &str) -> bool {
+        let c = self.new_client();
+        let auth = c.header(
+            "POST",
+            &self.url("/oauth/request_token"),
+            &[("oauth_callback", "oob")],
+        );
+        let token = self
+            .req(
+                "POST",
+                "/oauth/request_token",
+                &[("Authorization", &auth)],
+                b"",
+            )
+            .form_value("oauth_token");
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("oauth_token", token.as_str()),
+                ("username", nick),
+                ("password", password),
+            ])
+            .finish();
+        let r = self.req(
+            "POST",
+            "/oauth/authorize",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        );
+        r.status == 200
+    }
+
     /// Runs the binary with `args` (plus `-c config` after the subcommand path given).
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
         run_cli(&self.dir, args, stdin)
