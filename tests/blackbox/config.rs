@@ -11,7 +11,7 @@ fn original_test_suite_style_config() {
         "sockjs": false,
         "noCDN": true,
         "nologger": true,
-        "hostname": "127.0.0.1",
+        "hostname": "localhost",
         "secret": "oooo scandalous",
         "clients": [{"client_id": "UNITTESTCLIENTID", "client_secret": "UNITTESTCLIENTSECRET", "host": "pumpio.test"}],
         "users": [

@@ -310,3 +310,81 @@ fn old_internet_explorer_is_refused() {
     );
     assert_eq!(r.status, 200);
 }
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    let mut s = Server::start();
+    let (c, url, addr) = (s.client(), s.url("/api/users"), s.addr.clone());
+    // Registration hashes a password on the blocking pool: slow enough to still be in flight.
+    let pending = std::thread::spawn(move || {
+        let auth = c.header("POST", &url, &[]);
+        let body = br#"{"nickname":"late","password":"correct7horse"}"#;
+        crate::common::http::raw(
+            &addr,
+            "POST",
+            "/api/users",
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    let status = s.signal_and_wait("TERM");
+    let r = pending.join().unwrap();
+    assert!(status.success(), "exit status {status}");
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The answered registration is in the store.
+    s.restart();
+    assert_eq!(
+        s.signed(&s.client(), "GET", "/api/user/late", None).status,
+        200
+    );
+}
+
+#[test]
+fn bounce_redirects_port_80_to_https() {
+    // Port 80 needs root (CI runs as root); a loopback address of its own avoids clashes.
+    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        eprintln!("bounce test needs root to bind port 80; run as root (CI does)");
+        return;
+    }
+    let ip = format!(
+        "127.0.{}.{}",
+        std::process::id() % 200 + 20,
+        crate::common::server::free_port() % 200 + 20
+    );
+    let dir = crate::common::server::temp_dir("bounce");
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args(["-subj", &format!("/CN={ip}")])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let s = Server::with(json!({"hostname": ip, "key": key, "cert": cert, "bounce": true}));
+    let r = crate::common::http::raw(&format!("{ip}:80"), "GET", "/api/users?count=1", &[], b"");
+    assert_eq!(r.status, 301);
+    assert_eq!(
+        r.header("location"),
+        Some(format!("https://{ip}/api/users?count=1").as_str())
+    );
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -483,3 +483,38 @@ fn pending_request_tokens_are_bounded() {
     assert_eq!(r.status, 503);
     assert!(r.header("retry-after").is_some());
 }
+
+#[test]
+fn oauth_parameters_in_the_query_string() {
+    let s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let url = s.url("/api/user/alice/profile");
+    let header = alice.header("PUT", &url, &[]);
+    let query: String = header
+        .trim_start_matches("OAuth ")
+        .split(", ")
+        .map(|p| p.replacen("=\"", "=", 1).trim_end_matches('"').to_string())
+        .collect::<Vec<_>>()
+        .join("&");
+    let body = serde_json::to_vec(&serde_json::json!({"displayName": "Query Alice"})).unwrap();
+    let r = s.req(
+        "PUT",
+        &format!("/api/user/alice/profile?{query}"),
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["displayName"], "Query Alice");
+    // any-read endpoints only look at the header, as the original (api.md §2.3).
+    let header = alice.header("GET", &url, &[]);
+    let query: String = header
+        .trim_start_matches("OAuth ")
+        .split(", ")
+        .map(|p| p.replacen("=\"", "=", 1).trim_end_matches('"').to_string())
+        .collect::<Vec<_>>()
+        .join("&");
+    assert_eq!(
+        s.get(&format!("/api/user/alice/profile?{query}")).status,
+        401
+    );
+}

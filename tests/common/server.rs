@@ -75,9 +75,11 @@ impl Server {
         let config = dir.join("pump.json");
         std::fs::write(&config, serde_json::to_vec_pretty(&cfg).unwrap()).unwrap();
         let port = cfg["port"].as_u64().unwrap_or(port as u64) as u16;
+        // Requests go to the configured host name, as a client would address the server.
+        let host = cfg["hostname"].as_str().unwrap_or("127.0.0.1").to_string();
         let mut s = Server {
-            addr: format!("127.0.0.1:{port}"),
-            base: format!("http://127.0.0.1:{port}"),
+            addr: format!("{host}:{port}"),
+            base: format!("http://{host}:{port}"),
             port,
             dir,
             config,
