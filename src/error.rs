@@ -13,8 +13,12 @@ pub enum Error {
     Forbidden(String),
     /// 404 with a message for the client.
     NotFound(String),
+    /// 406: nothing acceptable to offer.
+    NotAcceptable(String),
     /// 409 with a message for the client.
     Conflict(String),
+    /// 410: deleted.
+    Gone(String),
     /// 503 with a Retry-After header: a bound was reached.
     Busy(String),
     /// OAuth-layer failure: text/plain with `WWW-Authenticate` (api.md §1.5).
@@ -32,7 +36,9 @@ impl Error {
             Error::Unauthorized(_) => 401,
             Error::Forbidden(_) => 403,
             Error::NotFound(_) => 404,
+            Error::NotAcceptable(_) => 406,
             Error::Conflict(_) => 409,
+            Error::Gone(_) => 410,
             Error::Busy(_) => 503,
             Error::OAuth(s, _) => *s,
             Error::Internal(_) => 500,
@@ -46,7 +52,9 @@ impl Error {
             | Error::Unauthorized(m)
             | Error::Forbidden(m)
             | Error::NotFound(m)
+            | Error::NotAcceptable(m)
             | Error::Conflict(m)
+            | Error::Gone(m)
             | Error::Busy(m) => m,
             Error::OAuth(_, m) => m,
             Error::Internal(_) => "Internal server error",

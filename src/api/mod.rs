@@ -1,5 +1,12 @@
 //! Thin JSON handlers, one file per resource family.
 pub mod auth;
+pub mod feeds;
+pub mod graph;
+pub mod groups;
+pub mod inbox;
+pub mod negotiate;
+pub mod objects;
 pub mod paging;
 pub mod profile;
 pub mod users;
+pub mod walk;

@@ -153,3 +153,46 @@ pub fn whoami(app: &App, req: &Req) -> Result<Resp> {
         &urls::user_api(&app.cfg, &nick, "profile"),
     ))
 }
+
+/// `GET /<nick>` as JSON: the profile, as `GET /api/user/<nick>/profile` (api.md §20).
+pub fn profile_page_json(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    super::profile::get(app, req, nick)
+}
+
+/// `GET /<nick>`: the profile as JSON when the client asks for JSON (or nothing in
+/// particular), a page when it asks for HTML, else 406 (api.md §20).
+pub fn profile_page(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    let accept = req.header("accept").unwrap_or("").to_ascii_lowercase();
+    let html_first = {
+        let h = accept.find("text/html");
+        let j = ["json", "*/*"].iter().filter_map(|t| accept.find(t)).min();
+        matches!((h, j), (Some(_), None)) || matches!((h, j), (Some(h), Some(j)) if h < j)
+    };
+    if accept.is_empty() || (!html_first && (accept.contains("json") || accept.contains("*/*"))) {
+        return profile_page_json(app, req, nick);
+    }
+    if !html_first {
+        return Err(Error::NotAcceptable("Not acceptable".into()));
+    }
+    let p = app
+        .store
+        .read(|r| crate::social::person::show(r, &app.cfg, nick, None))?
+        .filter(|_| {
+            app.store
+                .read(|r| r.exists(crate::store::Table::NickUser, nick))
+                .unwrap_or(false)
+        })
+        .ok_or_else(|| no_such_user(nick))?;
+    let name = p.get("displayName").and_then(Value::as_str).unwrap_or(nick);
+    let e = crate::util::enc::html;
+    let body = format!(
+        "<h1 class=\"p-name\">{}</h1>\n<p class=\"p-nickname\">{}</p>\n<p>{}</p>",
+        e(name),
+        e(nick),
+        p.get("summary")
+            .and_then(Value::as_str)
+            .map(e)
+            .unwrap_or_default()
+    );
+    Ok(Resp::html(200, crate::web::page(app, name, &body)))
+}

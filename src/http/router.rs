@@ -21,11 +21,37 @@ enum Ep {
     User(String),
     Profile(String),
     Whoami,
+    /// `/api/user/<nick>/feed…` and `/inbox…`, with the path after the nickname.
+    Feed(String, Vec<String>),
+    Social(String, &'static str),
+    Lists(String, String),
+    Activity(String),
+    Members(String),
+    Group(Key, String),
+    SubFeed(String, Key, String),
+    Object(String, Key),
+    Nickname(String),
+}
+
+/// An object named by uuid in the path, or by `?id=`.
+enum Key {
+    Uuid(String),
+    Id,
+}
+
+impl Key {
+    fn api(self) -> api::objects::Key {
+        match self {
+            Key::Uuid(u) => api::objects::Key::Uuid(u),
+            Key::Id => api::objects::Key::Id,
+        }
+    }
 }
 
 impl Ep {
     fn find(segs: &[String]) -> Option<Ep> {
         let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let sub = |w: &str| ["likes", "replies", "shares"].contains(&w);
         Some(match s.as_slice() {
             [] => Ep::Home,
             [".well-known", "host-meta"] => Ep::HostMeta,
@@ -39,7 +65,48 @@ impl Ep {
             ["api", "users"] => Ep::Users,
             ["api", "user", nick] => Ep::User(nick.to_string()),
             ["api", "user", nick, "profile"] => Ep::Profile(nick.to_string()),
+            ["api", "user", nick, rest @ ..]
+                if matches!(
+                    rest,
+                    ["feed"]
+                        | ["feed", "major" | "minor"]
+                        | ["inbox"]
+                        | ["inbox", "major" | "minor" | "direct"]
+                        | ["inbox", "direct", "major" | "minor"]
+                ) =>
+            {
+                Ep::Feed(
+                    nick.to_string(),
+                    rest.iter().map(|x| x.to_string()).collect(),
+                )
+            }
+            ["api", "user", nick, "followers"] => Ep::Social(nick.to_string(), "followers"),
+            ["api", "user", nick, "following"] => Ep::Social(nick.to_string(), "following"),
+            ["api", "user", nick, "favorites"] => Ep::Social(nick.to_string(), "favorites"),
+            ["api", "user", nick, "lists", kind] => Ep::Lists(nick.to_string(), kind.to_string()),
             ["api", "whoami"] => Ep::Whoami,
+            ["api", "activity", uuid] => Ep::Activity(uuid.to_string()),
+            ["api", "collection", uuid, "members"] => Ep::Members(uuid.to_string()),
+            ["api", "group", which @ ("members" | "inbox" | "documents")] => {
+                Ep::Group(Key::Id, which.to_string())
+            }
+            ["api", "group", uuid, which @ ("members" | "inbox" | "documents")] => {
+                Ep::Group(Key::Uuid(uuid.to_string()), which.to_string())
+            }
+            ["api", kind, which] if sub(which) => {
+                Ep::SubFeed(kind.to_string(), Key::Id, which.to_string())
+            }
+            ["api", kind, uuid, which] if sub(which) => Ep::SubFeed(
+                kind.to_string(),
+                Key::Uuid(uuid.to_string()),
+                which.to_string(),
+            ),
+            ["api", "user" | "users" | "activity" | "client" | "lrdd" | "whoami", ..] => {
+                return None
+            }
+            ["api", kind, uuid] => Ep::Object(kind.to_string(), Key::Uuid(uuid.to_string())),
+            ["api", kind] => Ep::Object(kind.to_string(), Key::Id),
+            [nick] if !nick.is_empty() => Ep::Nickname(nick.to_string()),
             _ => return None,
         })
     }
@@ -49,9 +116,17 @@ impl Ep {
             Ep::Home | Ep::HostMeta | Ep::HostMetaJson | Ep::Webfinger | Ep::Lrdd | Ep::Whoami => {
                 &["GET"]
             }
+            Ep::Lists(..) | Ep::SubFeed(..) | Ep::Nickname(_) => &["GET"],
+            Ep::Group(_, w) if w == "inbox" => &["GET", "POST"],
+            Ep::Group(..) => &["GET"],
             Ep::ClientRegister => &["POST"],
             Ep::RequestToken | Ep::Authorize | Ep::AccessToken | Ep::Users => &["GET", "POST"],
-            Ep::User(_) => &["GET", "PUT", "DELETE"],
+            Ep::Feed(..) | Ep::Members(_) => &["GET", "POST"],
+            Ep::Social(_, "followers") => &["GET"],
+            Ep::Social(..) => &["GET", "POST"],
+            Ep::User(_) | Ep::Activity(_) => &["GET", "PUT", "DELETE"],
+            Ep::Object(_, Key::Uuid(_)) => &["GET", "PUT", "DELETE"],
+            Ep::Object(_, Key::Id) => &["GET"],
             Ep::Profile(_) => &["GET", "PUT"],
         }
     }
@@ -113,6 +188,35 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::Profile(n), "GET") => api::profile::get(app, req, &n),
         (Ep::Profile(n), _) => api::profile::put(app, req, &n).await,
         (Ep::Whoami, _) => api::users::whoami(app, req),
+        (Ep::Feed(n, tail), m) => {
+            let tail: Vec<&str> = tail.iter().map(String::as_str).collect();
+            match (m, tail.first()) {
+                ("GET", _) => api::feeds::get(app, req, &n, &tail),
+                (_, Some(&"inbox")) => api::inbox::post(app, req, &n).await,
+                _ => api::feeds::post(app, req, &n, &tail).await,
+            }
+        }
+        (Ep::Social(n, which), "GET") if which == "favorites" => {
+            api::graph::favorites(app, req, &n)
+        }
+        (Ep::Social(n, which), "GET") => api::graph::followers(app, req, &n, which),
+        (Ep::Social(n, "following"), _) => api::graph::post_shortcut(app, req, &n, "follow").await,
+        (Ep::Social(n, _), _) => api::graph::post_shortcut(app, req, &n, "favorite").await,
+        (Ep::Lists(n, kind), _) => api::graph::lists(app, req, &n, &kind),
+        (Ep::Activity(u), "GET") => api::objects::activity_get(app, req, &u),
+        (Ep::Activity(u), "PUT") => api::objects::activity_put(app, req, &u).await,
+        (Ep::Activity(u), _) => api::objects::activity_delete(app, req, &u).await,
+        (Ep::Members(u), "GET") => api::groups::members(app, req, &u),
+        (Ep::Members(u), _) => api::groups::add_member(app, req, &u).await,
+        (Ep::Group(k, which), "GET") => api::groups::group_feed(app, req, k.api(), &which),
+        (Ep::Group(k, _), _) => api::inbox::post_group(app, req, k.api()).await,
+        (Ep::SubFeed(kind, k, which), _) => {
+            api::objects::sub_feed(app, req, &kind, k.api(), &which)
+        }
+        (Ep::Object(kind, k), "GET") => api::objects::get(app, req, &kind, k.api()),
+        (Ep::Object(kind, k), "PUT") => api::objects::put(app, req, &kind, k.api()).await,
+        (Ep::Object(kind, k), _) => api::objects::delete(app, req, &kind, k.api()).await,
+        (Ep::Nickname(n), _) => api::users::profile_page(app, req, &n),
     }
 }
 

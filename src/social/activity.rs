@@ -1,10 +1,16 @@
-//! Building local activities and placing them in outbox and inbox streams (activities.md §3.2, §7).
-use super::{content, objects, urls};
+//! Building activities and placing them in outbox and inbox streams (activities.md §3.2, §7).
+use super::content;
+use super::objects::{self, id_of};
 use crate::config::Config;
 use crate::error::Result;
 use crate::store::{Table, W};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
+
+/// The id minted for a new local activity with `uuid`.
+pub fn id_for(cfg: &Config, uuid: &str) -> String {
+    format!("{}/api/activity/{uuid}", cfg.base())
+}
 
 /// A new local activity. `actor`, `object` and `target` are full objects (for the generated
 /// content); the stored activity holds references to them.
@@ -13,11 +19,21 @@ pub fn new(
     actor: &Value,
     verb: &str,
     object: &Value,
+    extra: Map<String, Value>,
+) -> Value {
+    build(cfg, &rand::uuid(), actor, verb, object, extra)
+}
+
+pub fn build(
+    cfg: &Config,
+    uuid: &str,
+    actor: &Value,
+    verb: &str,
+    object: &Value,
     mut extra: Map<String, Value>,
 ) -> Value {
-    let uuid = rand::uuid();
     let base = cfg.base();
-    let id = format!("{base}/api/activity/{uuid}");
+    let id = id_for(cfg, uuid);
     let now = now_iso();
     let url = match actor.get("preferredUsername").and_then(Value::as_str) {
         Some(nick) => format!("{base}/{nick}/activity/{uuid}"),
@@ -27,8 +43,13 @@ pub fn new(
             .unwrap_or(&base)
             .to_string(),
     };
-    let text = content::generate(actor, verb, object, extra.get("target"));
-    extra.entry("content".to_string()).or_insert(json!(text));
+    if !extra.contains_key("content") {
+        let text = content::generate(actor, verb, object, extra.get("target"));
+        extra.insert("content".into(), json!(text));
+    }
+    if let Some(t) = extra.get("target").cloned() {
+        extra.insert("target".into(), objects::reference(&t));
+    }
     extra.insert("objectType".into(), json!("activity"));
     extra.insert("id".into(), json!(id));
     extra.insert("verb".into(), json!(verb));
@@ -36,14 +57,16 @@ pub fn new(
     extra.insert("object".into(), objects::reference(object));
     extra.insert("links".into(), json!({"self": {"href": id}}));
     extra.insert("url".into(), json!(url));
-    extra.entry("published".to_string()).or_insert(json!(now));
+    if !extra.contains_key("published") {
+        extra.insert("published".into(), json!(now));
+    }
     extra.insert("updated".into(), json!(now));
     extra.insert("_uuid".into(), json!(uuid));
     Value::Object(extra)
 }
 
 pub fn put(w: &W, act: &Value) -> Result<()> {
-    let id = act.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = id_of(act).unwrap_or_default();
     w.put(Table::IdActivity, id, act)?;
     if let Some(uuid) = act.get("_uuid").and_then(Value::as_str) {
         w.put(Table::UuidActivity, uuid, &id)?;
@@ -51,21 +74,40 @@ pub fn put(w: &W, act: &Value) -> Result<()> {
     Ok(())
 }
 
+/// Major: share and checkin, and post/create unless of a comment or a collection (§7).
+pub fn is_major(verb: &str, object_type: &str) -> bool {
+    match verb {
+        "share" | "checkin" => true,
+        "post" | "create" => object_type != "comment" && object_type != "collection",
+        _ => false,
+    }
+}
+
 /// The actor's outbox (all + major or minor).
 pub fn to_outbox(w: &W, nick: &str, id: &str, major: bool) -> Result<()> {
     let kind = if major { "major" } else { "minor" };
-    w.stream_push(&urls::stream(nick, "outbox"), id)?;
-    w.stream_push(&urls::stream(nick, &format!("outbox:{kind}")), id)
+    w.stream_push(&super::urls::stream(nick, "outbox"), id)?;
+    w.stream_push(&super::urls::stream(nick, &format!("outbox:{kind}")), id)
 }
 
 /// A user's inbox (all + major or minor, and the direct variants when addressed to them).
 pub fn to_inbox(w: &W, nick: &str, id: &str, major: bool, direct: bool) -> Result<()> {
     let kind = if major { "major" } else { "minor" };
-    w.stream_push(&urls::stream(nick, "inbox"), id)?;
-    w.stream_push(&urls::stream(nick, &format!("inbox:{kind}")), id)?;
+    let s = |n: &str| super::urls::stream(nick, n);
+    w.stream_push(&s("inbox"), id)?;
+    w.stream_push(&s(&format!("inbox:{kind}")), id)?;
     if direct {
-        w.stream_push(&urls::stream(nick, "inbox:direct"), id)?;
-        w.stream_push(&urls::stream(nick, &format!("inbox:direct:{kind}")), id)?;
+        w.stream_push(&s("inbox:direct"), id)?;
+        w.stream_push(&s(&format!("inbox:direct:{kind}")), id)?;
     }
     Ok(())
+}
+
+/// Is `person_id` in the activity's `to` or `bto`?
+pub fn is_direct(act: &Value, person_id: &str) -> bool {
+    ["to", "bto"].iter().any(|k| {
+        act.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|x| id_of(x) == Some(person_id)))
+    })
 }

@@ -1,64 +1,343 @@
-//! Creating, storing and reading activity objects (activities.md §3.1).
+//! Activity objects: their ids and generated properties (activities.md §3.1), storing and
+//! finding them, ensure-object (§3.5) and tombstones (§3.8).
+use super::urls;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{Read, Table, W};
+use crate::util::enc::pct;
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
+
+/// The object types with their own URL segment (§2.1); anything else is `other`.
+pub const TYPES: &[&str] = &[
+    "alert",
+    "application",
+    "article",
+    "audio",
+    "badge",
+    "binary",
+    "bookmark",
+    "collection",
+    "comment",
+    "device",
+    "event",
+    "file",
+    "game",
+    "group",
+    "image",
+    "issue",
+    "job",
+    "note",
+    "offer",
+    "organization",
+    "page",
+    "person",
+    "place",
+    "process",
+    "product",
+    "question",
+    "review",
+    "service",
+    "task",
+    "video",
+];
+
+/// The URL segment of an objectType.
+pub fn segment(object_type: &str) -> &str {
+    TYPES
+        .iter()
+        .find(|t| **t == object_type)
+        .copied()
+        .unwrap_or("other")
+}
+
+pub fn id_of(v: &Value) -> Option<&str> {
+    v.get("id").and_then(Value::as_str)
+}
+
+pub fn type_of(v: &Value) -> &str {
+    v.get("objectType").and_then(Value::as_str).unwrap_or("")
+}
 
 /// An `{id, objectType}` reference to an object.
 pub fn reference(obj: &Value) -> Value {
     json!({"id": obj.get("id").cloned().unwrap_or(Value::Null), "objectType": obj.get("objectType").cloned().unwrap_or(Value::Null)})
 }
 
-/// Fills the generated properties of a new local object of `kind`: id, links, sub-collection
-/// URLs, timestamps and, for a local author, the HTML `url`.
+fn set_default(m: &mut Map<String, Value>, k: &str, v: Value) {
+    if !m.contains_key(k) {
+        m.insert(k.to_string(), v);
+    }
+}
+
+/// Fills the generated properties of a new local object: id, links, sub-collection URLs,
+/// timestamps and, for a local author, the HTML `url`. Lists and groups get their feeds.
 pub fn new_local(
     cfg: &Config,
-    kind: &str,
+    object_type: &str,
     author_nick: Option<&str>,
     mut m: Map<String, Value>,
 ) -> Value {
     let uuid = rand::uuid();
     let base = cfg.base();
-    let id = format!("{base}/api/{kind}/{uuid}");
+    let seg = segment(object_type);
+    let id = format!("{base}/api/{seg}/{uuid}");
     let now = now_iso();
-    m.insert("objectType".into(), json!(kind));
+    m.insert("objectType".into(), json!(object_type));
     m.insert("id".into(), json!(id));
     m.insert("links".into(), json!({"self": {"href": id}}));
     for sub in ["likes", "replies", "shares"] {
-        m.entry(sub.to_string())
-            .or_insert_with(|| json!({"url": format!("{id}/{sub}")}));
+        set_default(&mut m, sub, json!({"url": format!("{id}/{sub}")}));
     }
-    m.entry("published".to_string())
-        .or_insert_with(|| json!(now));
+    set_default(&mut m, "published", json!(now));
     m.insert("updated".into(), json!(now));
     if let Some(nick) = author_nick {
-        let url = if kind == "collection" {
+        let url = if object_type == "collection" {
             format!("{base}/{nick}/list/{uuid}")
         } else {
-            format!("{base}/{nick}/{kind}/{uuid}")
+            format!("{base}/{nick}/{seg}/{uuid}")
         };
-        m.entry("url".to_string()).or_insert_with(|| json!(url));
+        set_default(&mut m, "url", json!(url));
+        if object_type == "collection" {
+            m.insert("members".into(), json!({"url": format!("{id}/members")}));
+        }
+        if object_type == "group" {
+            m.insert("members".into(), json!({"url": format!("{id}/members")}));
+            m.insert(
+                "documents".into(),
+                json!({"url": format!("{id}/documents")}),
+            );
+            m.insert(
+                "links".into(),
+                json!({"self": {"href": id}, "activity-inbox": {"href": format!("{id}/inbox")}}),
+            );
+        }
     }
     m.insert("_uuid".into(), json!(uuid));
     Value::Object(m)
 }
 
+/// Fills the generated properties of an object that arrived with its own (foreign) id.
+pub fn new_foreign(cfg: &Config, mut m: Map<String, Value>, local_author: bool) -> Value {
+    let now = now_iso();
+    if m.get("links").and_then(|l| l.get("self")).is_none() {
+        let id = m
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let seg = segment(m.get("objectType").and_then(Value::as_str).unwrap_or("")).to_string();
+        let base = format!("{}/api/{seg}", cfg.base());
+        let enc = pct(&id);
+        let mut links = m
+            .get("links")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        links.insert("self".into(), json!({"href": format!("{base}?id={enc}")}));
+        for sub in ["likes", "replies", "shares"] {
+            set_default(
+                &mut m,
+                sub,
+                json!({"url": format!("{base}/{sub}?id={enc}")}),
+            );
+        }
+        if seg == "group" && local_author {
+            m.insert(
+                "members".into(),
+                json!({"url": format!("{base}/members?id={enc}")}),
+            );
+            m.insert(
+                "documents".into(),
+                json!({"url": format!("{base}/documents?id={enc}")}),
+            );
+            links.insert(
+                "activity-inbox".into(),
+                json!({"href": format!("{base}/inbox?id={enc}")}),
+            );
+        }
+        m.insert("links".into(), Value::Object(links));
+        set_default(&mut m, "published", json!(now));
+        set_default(&mut m, "updated", json!(now));
+    }
+    Value::Object(m)
+}
+
 /// Stores an object under its id (and its uuid, for `/api/<type>/<uuid>`).
 pub fn put(w: &W, obj: &Value) -> Result<()> {
-    let id = obj.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = id_of(obj).ok_or_else(|| Error::internal("object without id"))?;
     w.put(Table::IdObject, id, obj)?;
-    if let (Some(kind), Some(uuid)) = (
-        obj.get("objectType").and_then(Value::as_str),
-        obj.get("_uuid").and_then(Value::as_str),
-    ) {
-        w.put(Table::UuidObject, &format!("{kind}/{uuid}"), &id)?;
+    if let Some(uuid) = obj.get("_uuid").and_then(Value::as_str) {
+        w.put(
+            Table::UuidObject,
+            &format!("{}/{uuid}", segment(type_of(obj))),
+            &id,
+        )?;
     }
     Ok(())
 }
 
 pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
     r.get(Table::IdObject, id)
+}
+
+/// The object behind `/api/<segment>/<uuid>`.
+pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Value>> {
+    match r.get::<String>(Table::UuidObject, &format!("{seg}/{uuid}"))? {
+        Some(id) => get(r, &id),
+        None => Ok(None),
+    }
+}
+
+/// Whether `id` is on this server (its host is ours).
+pub fn is_local_id(cfg: &Config, id: &str) -> bool {
+    let host = |rest: &str| {
+        rest.split(['/', '?'])
+            .next()
+            .unwrap_or("")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    if let Some(rest) = id
+        .strip_prefix("http://")
+        .or_else(|| id.strip_prefix("https://"))
+    {
+        return host(rest).eq_ignore_ascii_case(&cfg.hostname);
+    }
+    if let Some(rest) = id.strip_prefix("acct:") {
+        return rest
+            .rsplit_once('@')
+            .is_some_and(|(_, h)| h.eq_ignore_ascii_case(&cfg.hostname));
+    }
+    false
+}
+
+/// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
+/// as a new local object. A richer copy of a remote object updates a bare stored reference.
+pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
+    let Value::Object(m) = given else {
+        return Err(Error::bad("Expected an object"));
+    };
+    if type_of(given).is_empty() {
+        return Err(Error::bad("Object has no objectType"));
+    }
+    let Some(id) = id_of(given) else {
+        let obj = new_local(cfg, type_of(given), None, m.clone());
+        put(w, &obj)?;
+        return Ok(obj);
+    };
+    if let Some(mut stored) = get(w, id)? {
+        if !is_local_id(cfg, id) && richer(&stored, given) {
+            if let (Some(s), Some(g)) = (stored.as_object_mut(), given.as_object()) {
+                for (k, v) in g {
+                    if !k.starts_with('_')
+                        && !["id", "objectType", "links", "likes", "replies", "shares"]
+                            .contains(&k.as_str())
+                    {
+                        s.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            put(w, &stored)?;
+        }
+        return Ok(stored);
+    }
+    let obj = new_foreign(cfg, m.clone(), false);
+    put(w, &obj)?;
+    Ok(obj)
+}
+
+/// The incoming copy carries more than a reference, and the stored one is bare or older.
+fn richer(stored: &Value, given: &Value) -> bool {
+    let bare = |v: &Value| {
+        v.as_object().is_some_and(|m| {
+            m.keys().all(|k| {
+                k.starts_with('_')
+                    || [
+                        "id",
+                        "objectType",
+                        "updated",
+                        "published",
+                        "links",
+                        "likes",
+                        "replies",
+                        "shares",
+                    ]
+                    .contains(&k.as_str())
+            })
+        })
+    };
+    if bare(given) {
+        return false;
+    }
+    let newer = match (
+        given.get("updated").and_then(Value::as_str),
+        stored.get("updated").and_then(Value::as_str),
+    ) {
+        (Some(g), Some(s)) => g > s,
+        _ => false,
+    };
+    bare(stored) || newer
+}
+
+/// A list (§6.4): a collection by a local user with a name and exactly one objectType.
+pub fn is_list(obj: &Value) -> bool {
+    type_of(obj) == "collection" && obj.get("_list").and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The single objectType a list holds.
+pub fn list_type(obj: &Value) -> Option<&str> {
+    match obj
+        .get("objectTypes")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([Value::String(t)]) => Some(t),
+        _ => None,
+    }
+}
+
+/// A group whose author is a local user (it has our feeds).
+pub fn is_local_group(obj: &Value) -> bool {
+    type_of(obj) == "group" && obj.get("_local").and_then(Value::as_bool).unwrap_or(false)
+}
+
+pub fn is_deleted(obj: &Value) -> bool {
+    obj.get("deleted").is_some()
+}
+
+/// What remains of a deleted object (§3.8).
+pub fn tombstone(obj: &Value) -> Value {
+    let now = now_iso();
+    let mut t = Map::new();
+    if let Some(m) = obj.as_object() {
+        for k in [
+            "id",
+            "objectType",
+            "author",
+            "published",
+            "inReplyTo",
+            "_uuid",
+            "_created_by",
+        ] {
+            if let Some(v) = m.get(k) {
+                t.insert(k.into(), v.clone());
+            }
+        }
+    }
+    t.insert("updated".into(), json!(now));
+    t.insert("deleted".into(), json!(now));
+    Value::Object(t)
+}
+
+/// The local user's nickname behind a person id, if the user exists.
+pub fn local_nick(r: &impl Read, cfg: &Config, id: &str) -> Result<Option<String>> {
+    let Some(nick) = urls::nick_of_person_id(cfg, id) else {
+        return Ok(None);
+    };
+    Ok(r.exists(Table::NickUser, &nick)?.then_some(nick))
 }
 
 /// Removes every property whose name starts with `_`, recursively (activities.md §3.7).

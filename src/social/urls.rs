@@ -21,3 +21,18 @@ pub fn stream(nick: &str, name: &str) -> String {
 }
 
 pub const USERS_STREAM: &str = "user:all";
+
+/// The nickname in a local person id (`acct:nick@host` or `BASE/api/user/nick/profile`).
+pub fn nick_of_person_id(cfg: &Config, id: &str) -> Option<String> {
+    if let Some(rest) = id.strip_prefix("acct:") {
+        let (nick, host) = rest.rsplit_once('@')?;
+        return host
+            .eq_ignore_ascii_case(&cfg.hostname)
+            .then(|| nick.to_string());
+    }
+    let prefix = format!("{}/api/user/", cfg.base());
+    let nick = id.strip_prefix(&prefix)?.strip_suffix("/profile")?;
+    (!nick.contains('/')).then(|| nick.to_string())
+}
+
+pub const PUBLIC: &str = "http://activityschema.org/collection/public";

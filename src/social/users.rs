@@ -79,11 +79,12 @@ fn build(
     w.put(Table::NickUser, nick, &user)?;
     w.stream_push(urls::USERS_STREAM, nick)?;
 
-    // The virtual Followers/Following collections, addressable like any collection.
+    // The virtual Followers/Following collections, addressable like any collection (§6.4).
     for (name, title) in [("followers", "Followers"), ("following", "Following")] {
         let id = urls::user_api(cfg, nick, name);
         let c = json!({"objectType": "collection", "id": id, "displayName": title,
-            "links": {"self": {"href": id}}, "url": id, "author": objects::reference(&me)});
+            "links": {"self": {"href": id}}, "url": format!("{}/{nick}/{name}", cfg.base()),
+            "members": {"url": id}, "author": objects::reference(&me)});
         objects::put(w, &c)?;
     }
     let list = |title: &str, kind: &str| {
@@ -91,10 +92,8 @@ fn build(
         m.insert("displayName".into(), json!(title));
         m.insert("objectTypes".into(), json!([kind]));
         m.insert("author".into(), objects::reference(&me));
-        let mut l = objects::new_local(cfg, "collection", Some(nick), m);
-        let members = format!("{}/members", l["id"].as_str().unwrap_or_default());
-        l["members"] = json!({"url": members});
-        l
+        m.insert("_list".into(), json!(true));
+        objects::new_local(cfg, "collection", Some(nick), m)
     };
     let pictures = list("Profile Pictures", "image");
     objects::put(w, &pictures)?;
@@ -148,13 +147,18 @@ fn build(
         to.insert("to".into(), json!([objects::reference(&me)]));
         let post = activity::new(cfg, &service, "post", &welcome, to);
         activity::put(w, &post)?;
+        let mut welcome = welcome;
+        welcome["_created_by"] = post["id"].clone();
+        objects::put(w, &welcome)?;
         activity::to_inbox(w, nick, post["id"].as_str().unwrap_or_default(), true, true)?;
 
-        for l in &lists {
+        for l in &mut lists {
             let mut e = extra.clone();
             e.insert("to".into(), json!([followers]));
             let create = activity::new(cfg, &me, "create", l, e);
             activity::put(w, &create)?;
+            l["_created_by"] = create["id"].clone();
+            objects::put(w, l)?;
             let id = create["id"].as_str().unwrap_or_default();
             activity::to_outbox(w, nick, id, false)?;
             activity::to_inbox(w, nick, id, false, false)?;

@@ -23,6 +23,10 @@ pub trait Read {
     ) -> Result<Vec<String>>;
     /// Items with sequence > `above`, oldest first, at most `count`.
     fn stream_after(&self, stream: &str, above: u64, count: usize) -> Result<Vec<String>>;
+    /// `(sequence, item)` pairs with sequence < `below`, newest first, at most `limit`.
+    fn stream_desc(&self, stream: &str, below: u64, limit: usize) -> Result<Vec<(u64, String)>>;
+    /// `(sequence, item)` pairs with sequence > `above`, oldest first, at most `limit`.
+    fn stream_asc(&self, stream: &str, above: u64, limit: usize) -> Result<Vec<(u64, String)>>;
 
     fn get<T: DeserializeOwned>(&self, t: Table, key: &str) -> Result<Option<T>> {
         match self.get_raw(t, key)? {
@@ -102,6 +106,42 @@ macro_rules! impl_read {
                     out.push(entry?.1.value().to_string());
                 }
                 // `..end` excludes u64::MAX itself, which no sequence ever reaches.
+                Ok(out)
+            }
+
+            fn stream_desc(
+                &self,
+                stream: &str,
+                below: u64,
+                limit: usize,
+            ) -> Result<Vec<(u64, String)>> {
+                let table = self.0.open_table(STREAM_ITEMS)?;
+                let mut out = Vec::new();
+                for entry in table.range((stream, 0)..(stream, below))?.rev().take(limit) {
+                    let (k, v) = entry?;
+                    out.push((k.value().1, v.value().to_string()));
+                }
+                Ok(out)
+            }
+
+            fn stream_asc(
+                &self,
+                stream: &str,
+                above: u64,
+                limit: usize,
+            ) -> Result<Vec<(u64, String)>> {
+                let table = self.0.open_table(STREAM_ITEMS)?;
+                let mut out = Vec::new();
+                if above == u64::MAX {
+                    return Ok(out);
+                }
+                for entry in table
+                    .range((stream, above + 1)..=(stream, u64::MAX))?
+                    .take(limit)
+                {
+                    let (k, v) = entry?;
+                    out.push((k.value().1, v.value().to_string()));
+                }
                 Ok(out)
             }
 

@@ -26,6 +26,8 @@ pub enum Table {
     ClientUserToken,
     /// bearer token (OAuth 2) → record.
     BearerToken,
+    /// `<kind>\n<from id>\n<to id>` → when: follow, favorite, share and membership relations.
+    Relation,
 }
 
 const ALL: &[Table] = &[
@@ -40,6 +42,7 @@ const ALL: &[Table] = &[
     Table::AccessToken,
     Table::ClientUserToken,
     Table::BearerToken,
+    Table::Relation,
 ];
 
 impl Table {
@@ -60,6 +63,7 @@ impl Table {
             Table::AccessToken => "access_token",
             Table::ClientUserToken => "client_user_token",
             Table::BearerToken => "bearer_token",
+            Table::Relation => "relation",
         })
     }
 }

@@ -1,0 +1,179 @@
+//! The outbox and the inbox: `/api/user/<nick>/feed…` and `/inbox…` (api.md §10).
+use super::auth::{self, same_user};
+use super::paging::Page;
+use super::walk::walk;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::oauth::clients::Client;
+use crate::social::outbox::{self, Feed};
+use crate::social::render::{self, Viewer, DECORATED, FULL};
+use crate::social::users::no_such_user;
+use crate::social::{addressing, person, urls};
+use crate::store::{Read, Table};
+use serde_json::{json, Value};
+
+/// Runs the outbox pipeline for `nick` in one write transaction; returns the activity id.
+pub async fn post_activity(
+    app: &App,
+    nick: &str,
+    body: Value,
+    client: &Client,
+    feed: Feed,
+) -> Result<String> {
+    let cfg = app.cfg.clone();
+    let nick = nick.to_string();
+    let generator = client.generator();
+    app.store
+        .write(move |w| outbox::post(w, &cfg, &nick, &body, Some(&generator), feed))
+        .await
+}
+
+/// The display name used in feed titles: displayName, else the nickname.
+pub fn user_name(r: &impl Read, app: &App, nick: &str) -> Result<String> {
+    let p = person::show(r, &app.cfg, nick, None)?;
+    Ok(p.as_ref()
+        .and_then(|p| p.get("displayName"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(nick)
+        .to_string())
+}
+
+/// `(stream suffix, title, major)` of an outbox or inbox sub-feed.
+fn feed_kind(path_tail: &[&str]) -> Option<(&'static str, &'static str, bool)> {
+    Some(match path_tail {
+        ["feed"] => ("outbox", "Activities by", false),
+        ["feed", "major"] => ("outbox:major", "Major activities by", true),
+        ["feed", "minor"] => ("outbox:minor", "Minor activities by", false),
+        ["inbox"] => ("inbox", "Activities for", false),
+        ["inbox", "major"] => ("inbox:major", "Major activities for", true),
+        ["inbox", "minor"] => ("inbox:minor", "Minor activities for", false),
+        ["inbox", "direct"] => ("inbox:direct", "Activities directly for", false),
+        ["inbox", "direct", "major"] => {
+            ("inbox:direct:major", "Major activities directly for", true)
+        }
+        ["inbox", "direct", "minor"] => {
+            ("inbox:direct:minor", "Minor activities directly for", false)
+        }
+        _ => return None,
+    })
+}
+
+/// An activity feed (api.md §4.1) of `stream`, filtered for the reader when `filter`.
+#[allow(clippy::too_many_arguments)]
+pub fn activity_feed(
+    r: &impl Read,
+    viewer: Viewer,
+    page: &Page,
+    stream: &str,
+    url: &str,
+    title: String,
+    author: Option<Value>,
+    major: bool,
+    filter: bool,
+) -> Result<Value> {
+    let walked = walk(r, stream, page, |id| {
+        if !filter {
+            return Ok(true);
+        }
+        match r.get::<Value>(Table::IdActivity, id)? {
+            Some(a) => addressing::may_see(r, &a, viewer.id),
+            None => Ok(false),
+        }
+    })?;
+    let total = r.stream_count(stream)?;
+    let detail = if major { FULL } else { DECORATED };
+    let mut items = Vec::new();
+    for id in &walked.items {
+        if let Some(a) = r.get::<Value>(Table::IdActivity, id)? {
+            items.push(render::activity(r, viewer, &a, detail)?);
+        }
+    }
+    let last = walked
+        .cut_at
+        .as_deref()
+        .or(walked.items.last().map(String::as_str));
+    let mut links = page.links(
+        url,
+        walked.items.first().map(String::as_str),
+        last,
+        walked.items.len(),
+        total,
+    );
+    if walked.cut_at.is_some() {
+        links.insert("next".into(), json!({"href": format!("{url}?before={}", crate::util::enc::pct(last.unwrap_or_default()))}));
+    }
+    let mut feed = json!({
+        "displayName": title,
+        "objectTypes": ["activity"],
+        "url": url,
+        "links": links,
+        "items": items,
+        "totalItems": total,
+    });
+    if let Some(a) = author {
+        feed["author"] = a;
+    }
+    Ok(feed)
+}
+
+pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
+    let (suffix, title, major) =
+        feed_kind(tail).ok_or_else(|| Error::NotFound("No such feed".into()))?;
+    let inbox = suffix.starts_with("inbox");
+    let me = if inbox {
+        let me = auth::user_read(app, req)?;
+        same_user(&me, nick)?;
+        Some(me)
+    } else {
+        auth::any_read(app, req)?.nick
+    };
+    let page = Page::parse(req)?;
+    let viewer_id = me.as_ref().map(|n| urls::person_id(&app.cfg, n));
+    let viewer = Viewer {
+        id: viewer_id.as_deref(),
+    };
+    let url = app.url(&format!("/api/user/{nick}/{}", tail.join("/")));
+    let body = app.store.read(|r| {
+        if !r.exists(Table::NickUser, nick)? {
+            return Err(no_such_user(nick));
+        }
+        let name = user_name(r, app, nick)?;
+        let author = person::show(r, &app.cfg, nick, me.as_deref())?;
+        let own = me.as_deref() == Some(nick);
+        activity_feed(
+            r,
+            viewer,
+            &page,
+            &urls::stream(nick, suffix),
+            &url,
+            format!("{title} {name}"),
+            author,
+            major,
+            !own,
+        )
+    })?;
+    super::negotiate::respond(req, body)
+}
+
+pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
+    let (me, client) = auth::user_write(app, req)?;
+    same_user(&me, nick)?;
+    let feed = match tail {
+        ["feed"] => Feed::All,
+        ["feed", "major"] => Feed::Major,
+        ["feed", "minor"] => Feed::Minor,
+        _ => return Err(Error::NotFound("No such feed".into())),
+    };
+    let body = req.json()?;
+    let id = post_activity(app, nick, body, &client, feed).await?;
+    let me_id = urls::person_id(&app.cfg, &me);
+    let out = app.store.read(|r| {
+        let a: Value = r
+            .get(Table::IdActivity, &id)?
+            .ok_or_else(|| Error::internal("posted activity vanished"))?;
+        render::activity(r, Viewer { id: Some(&me_id) }, &a, FULL)
+    })?;
+    Ok(Resp::json(&out))
+}

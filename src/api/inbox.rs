@@ -1,0 +1,75 @@
+//! `POST /api/user/<nick>/inbox` and `POST /api/group/<uuid>/inbox`: deliveries from other
+//! servers (api.md §10.4, federation.md §6.2-6.3).
+use super::objects::Key;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::oauth::verify;
+use crate::social::inbox::{self, Dest};
+use crate::social::objects;
+use crate::social::render::{self, Viewer, FULL};
+use crate::store::{Read, Table};
+use serde_json::Value;
+
+/// The remote identity behind a Dialback-bound client (remote-write, api.md §2.3).
+fn principal(app: &App, req: &Req) -> Result<String> {
+    let client = verify::check(app, req, false)?.client;
+    match (&client.webfinger, &client.host) {
+        (Some(wf), _) => Ok(format!("acct:{wf}")),
+        (None, Some(h)) => Ok(format!("http://{h}/")),
+        _ => Err(Error::Unauthorized("Authentication required".into())),
+    }
+}
+
+fn answer(app: &App, id: &str, principal: &str) -> Result<Resp> {
+    let out = app.store.read(|r| {
+        let a: Value = r
+            .get(Table::IdActivity, id)?
+            .ok_or_else(|| Error::internal("activity vanished"))?;
+        render::activity(
+            r,
+            Viewer {
+                id: Some(principal),
+            },
+            &a,
+            FULL,
+        )
+    })?;
+    Ok(Resp::json(&out))
+}
+
+pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
+    let who = principal(app, req)?;
+    if !app.store.read(|r| r.exists(Table::NickUser, nick))? {
+        return Err(crate::social::users::no_such_user(nick));
+    }
+    let body = req.json()?;
+    let (cfg, nick_owned, p) = (app.cfg.clone(), nick.to_string(), who.clone());
+    let id = app
+        .store
+        .write(move |w| inbox::receive(w, &cfg, &p, &body, Dest::User(&nick_owned)))
+        .await?;
+    answer(app, &id, &who)
+}
+
+pub async fn post_group(app: &App, req: &Req, key: Key) -> Result<Resp> {
+    let who = principal(app, req)?;
+    let group = match key {
+        Key::Uuid(u) => app.store.read(|r| objects::by_uuid(r, "group", &u))?,
+        Key::Id => {
+            let id = req
+                .query_param("id")
+                .ok_or_else(|| Error::bad("'id' required"))?;
+            app.store.read(|r| objects::get(r, &id))?
+        }
+    }
+    .filter(objects::is_local_group)
+    .ok_or_else(|| Error::NotFound("No such group".into()))?;
+    let body = req.json()?;
+    let (cfg, p) = (app.cfg.clone(), who.clone());
+    let id = app
+        .store
+        .write(move |w| inbox::receive(w, &cfg, &p, &body, Dest::Group(&group)))
+        .await?;
+    answer(app, &id, &who)
+}

@@ -1,0 +1,90 @@
+//! AS1 or AS2 for JSON reads, chosen from `Accept` (api.md §1.4).
+use crate::error::Result;
+use crate::http::response::JSON;
+use crate::http::{Req, Resp};
+use crate::social::as2;
+use serde_json::Value;
+
+pub const AS2: &str = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+
+/// One `Accept` range: type, subtype, the profile parameter and its quality.
+fn ranges(accept: &str) -> Vec<(String, String, Option<String>, f32)> {
+    accept
+        .split(',')
+        .filter_map(|part| {
+            let mut params = part.split(';');
+            let (t, s) = params
+                .next()?
+                .trim()
+                .to_ascii_lowercase()
+                .split_once('/')
+                .map(|(a, b)| (a.to_string(), b.to_string()))?;
+            let mut q = 1.0;
+            let mut profile = None;
+            for p in params {
+                let (k, v) = p.split_once('=')?;
+                match k.trim().to_ascii_lowercase().as_str() {
+                    "q" => q = v.trim().parse().unwrap_or(0.0),
+                    "profile" => profile = Some(v.trim().trim_matches('"').to_string()),
+                    _ => {}
+                }
+            }
+            Some((t, s, profile, q))
+        })
+        .collect()
+}
+
+/// True when the reader gets AS2: the best match is one of the AS2 types, or nothing matches.
+pub fn wants_as2(req: &Req) -> bool {
+    let Some(accept) = req.header("accept").filter(|a| !a.trim().is_empty()) else {
+        return false;
+    };
+    let offered: [(&str, &str, Option<&str>); 3] = [
+        ("application", "stream+json", None),
+        (
+            "application",
+            "ld+json",
+            Some("https://www.w3.org/ns/activitystreams"),
+        ),
+        ("application", "activity+json", None),
+    ];
+    let ranges = ranges(accept);
+    let mut best: Option<(usize, f32)> = None;
+    for (i, (t, s, profile)) in offered.iter().enumerate() {
+        // The most specific matching range gives the quality.
+        let mut q: Option<(u8, f32)> = None;
+        for (rt, rs, rp, rq) in &ranges {
+            let spec = if rt == "*" && rs == "*" {
+                0
+            } else if rt == t && rs == "*" {
+                1
+            } else if rt == t && rs == s && (rp.is_none() || rp.as_deref() == *profile) {
+                if rp.is_some() {
+                    3
+                } else {
+                    2
+                }
+            } else {
+                continue;
+            };
+            if q.is_none_or(|(sp, _)| spec > sp) {
+                q = Some((spec, *rq));
+            }
+        }
+        if let Some((_, q)) = q.filter(|(_, q)| *q > 0.0) {
+            if best.is_none_or(|(_, bq)| q > bq) {
+                best = Some((i, q));
+            }
+        }
+    }
+    !matches!(best, Some((0, _)))
+}
+
+/// A JSON read in the negotiated format.
+pub fn respond(req: &Req, body: Value) -> Result<Resp> {
+    if wants_as2(req) {
+        Ok(Resp::new(200, AS2, as2::convert(&body).to_string()))
+    } else {
+        Ok(Resp::new(200, JSON, body.to_string()))
+    }
+}

@@ -1,0 +1,244 @@
+//! Who may see an activity or object (activities.md §6.2-6.3) and whom an activity goes to by
+//! default (§6.5).
+use super::objects::{self, id_of, type_of};
+use super::{relations, urls};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::{Read, Table, W};
+use serde_json::{json, Map, Value};
+
+pub const FIELDS: [&str; 4] = ["to", "cc", "bto", "bcc"];
+
+/// Every address of an activity, with the private received-by list.
+pub fn all(act: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for k in FIELDS.iter().chain(["_received"].iter()) {
+        if let Some(a) = act.get(*k).and_then(Value::as_array) {
+            out.extend(a.iter());
+        }
+    }
+    out
+}
+
+pub fn has_addresses(act: &Map<String, Value>) -> bool {
+    FIELDS.iter().any(|k| {
+        act.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    })
+}
+
+/// The followers collection id of a stored actor.
+pub fn followers_id(actor: &Value) -> Option<String> {
+    actor
+        .get("followers")
+        .and_then(|f| f.get("url"))
+        .and_then(Value::as_str)
+        .map(String::from)
+}
+
+/// May the person `viewer` (None: a client with no user) see `act`? (§6.2)
+pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool> {
+    let addrs = all(act);
+    if addrs.iter().any(|a| id_of(a) == Some(urls::PUBLIC)) {
+        return Ok(true);
+    }
+    let Some(p) = viewer else { return Ok(false) };
+    let actor_id = act.get("actor").and_then(id_of).unwrap_or_default();
+    if actor_id == p {
+        return Ok(true);
+    }
+    let actor = objects::get(r, actor_id)?;
+    let actor_followers = actor.as_ref().and_then(followers_id);
+    for a in addrs {
+        let Some(id) = id_of(a) else { continue };
+        let t = type_of(a);
+        if id == p && (t == "person" || t.is_empty()) {
+            return Ok(true);
+        }
+        if Some(id) == actor_followers.as_deref()
+            && relations::exists(r, relations::FOLLOW, p, actor_id)?
+        {
+            return Ok(true);
+        }
+        if t == "collection" && r.stream_seq(&format!("collection:{id}"), p)?.is_some() {
+            return Ok(true);
+        }
+        if t == "group" && relations::exists(r, relations::MEMBER, p, id)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The creating activity of an object: the `post` (else `create`) by its author.
+pub fn creating_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
+    match obj.get("_created_by").and_then(Value::as_str) {
+        Some(aid) => r.get(Table::IdActivity, aid),
+        None => Ok(None),
+    }
+}
+
+/// May `viewer` see `obj`? Its author may; else whoever may see its creating activity (§6.3).
+pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
+    let author = obj.get("author").and_then(id_of);
+    if viewer.is_some() && author == viewer {
+        return Ok(true);
+    }
+    if type_of(obj) == "person" && viewer == id_of(obj) && viewer.is_some() {
+        return Ok(true);
+    }
+    match creating_activity(r, obj)? {
+        Some(act) => may_see(r, &act, viewer),
+        None => Ok(false),
+    }
+}
+
+/// The 403 of an object read, with the spec's two messages.
+pub fn check_object(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<()> {
+    if object_visible(r, obj, viewer)? {
+        return Ok(());
+    }
+    if creating_activity(r, obj)?.is_none() {
+        Err(Error::Forbidden("No authorization for this object.".into()))
+    } else {
+        Err(Error::Forbidden(
+            "Only the author and recipients can view this object.".into(),
+        ))
+    }
+}
+
+fn copy_from(act: &mut Map<String, Value>, source: &Value, skip: Option<&str>) {
+    for k in FIELDS {
+        if let Some(a) = source.get(k).and_then(Value::as_array) {
+            let kept: Vec<Value> = a
+                .iter()
+                .filter(|x| skip.is_none() || id_of(x) != skip)
+                .cloned()
+                .collect();
+            if !kept.is_empty() {
+                act.insert(k.into(), Value::Array(kept));
+            }
+        }
+    }
+}
+
+/// Fills `to`/`cc` of an activity that came with no addresses (§6.5). `object` and `target`
+/// are the objects as stored, when known.
+pub fn default_recipients(
+    w: &W,
+    cfg: &Config,
+    act: &mut Map<String, Value>,
+    actor: &Value,
+    object: Option<&Value>,
+    target: Option<&Value>,
+) -> Result<()> {
+    if has_addresses(act) {
+        return Ok(());
+    }
+    let verb = act
+        .get("verb")
+        .and_then(Value::as_str)
+        .unwrap_or("post")
+        .to_string();
+    let actor_id = id_of(actor).unwrap_or_default().to_string();
+    let followers =
+        || followers_id(actor).map(|id| json!([{"objectType": "collection", "id": id}]));
+    let given = act.get("object").cloned().unwrap_or(Value::Null);
+    let obj = object.cloned().unwrap_or(given);
+    let obj_id = id_of(&obj).map(String::from);
+    // 1. update/delete of something other than oneself: the original post's addresses.
+    if (verb == "update" || verb == "delete") && obj_id.as_deref() != Some(actor_id.as_str()) {
+        let stored = object.ok_or_else(|| {
+            Error::bad(format!(
+                "No such object: {}",
+                obj_id.clone().unwrap_or_default()
+            ))
+        })?;
+        let creating = creating_activity(w, stored)?.ok_or_else(|| {
+            Error::bad(format!(
+                "No creating activity for {}",
+                obj_id.clone().unwrap_or_default()
+            ))
+        })?;
+        copy_from(act, &creating, None);
+        return Ok(());
+    }
+    // 2. likes follow the liked object's audience.
+    if ["favorite", "unfavorite", "like", "dislike"].contains(&verb.as_str()) {
+        match object
+            .map(|o| creating_activity(w, o))
+            .transpose()?
+            .flatten()
+        {
+            Some(creating) => copy_from(act, &creating, None),
+            None => {
+                if let Some(f) = followers() {
+                    act.insert("cc".into(), f);
+                }
+            }
+        }
+        return Ok(());
+    }
+    // 3. about another person: to them, cc followers.
+    if type_of(&obj) == "person" && obj_id.as_deref() != Some(actor_id.as_str()) {
+        act.insert("to".into(), json!([objects::reference(&obj)]));
+        if let Some(f) = followers() {
+            act.insert("cc".into(), f);
+        }
+        return Ok(());
+    }
+    // 4. about a group.
+    if type_of(&obj) == "group" && verb != "create" {
+        act.insert("to".into(), json!([objects::reference(&obj)]));
+        if let Some(f) = followers() {
+            act.insert("cc".into(), f);
+        }
+        return Ok(());
+    }
+    // 5. into a group.
+    if let Some(t) = target {
+        if type_of(t) == "group" && ["add", "remove", "post"].contains(&verb.as_str()) {
+            act.insert("to".into(), json!([objects::reference(t)]));
+            return Ok(());
+        }
+    }
+    // 6. a reply: the parent's audience, plus the parent's author.
+    if let Some(parent) = obj.get("inReplyTo").filter(|p| p.is_object()) {
+        let parent = match id_of(parent) {
+            Some(pid) => objects::get(w, pid)?,
+            None => None,
+        };
+        let creating = match &parent {
+            Some(p) => creating_activity(w, p)?,
+            None => None,
+        }
+        .ok_or_else(|| Error::bad("Can't reply to an object that was never posted"))?;
+        copy_from(act, &creating, Some(&actor_id));
+        if let Some(parent_actor) = creating.get("actor") {
+            if id_of(parent_actor) != Some(actor_id.as_str()) {
+                let mut to = act
+                    .get("to")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                if !to.iter().any(|x| id_of(x) == id_of(parent_actor)) {
+                    to.push(parent_actor.clone());
+                }
+                act.insert("to".into(), Value::Array(to));
+            }
+        }
+        return Ok(());
+    }
+    // 7. everything else by a person: cc the followers.
+    if type_of(actor) == "person" {
+        if let Some(f) = followers() {
+            act.insert("cc".into(), f);
+            return Ok(());
+        }
+    }
+    let _ = cfg;
+    Err(Error::bad(
+        "Can't find default recipients for this activity",
+    ))
+}

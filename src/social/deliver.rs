@@ -1,0 +1,143 @@
+//! Local delivery (activities.md §8): every local recipient's inbox and every local group's
+//! inbox, finished before the posting request is answered.
+use super::activity::{is_direct, to_inbox};
+use super::addressing::{self, followers_id};
+use super::objects::{self, id_of, type_of};
+use super::verbs::{group_stream, members_stream};
+use super::{relations, urls};
+use crate::config::Config;
+use crate::error::Result;
+use crate::store::{Read, W};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// Lists inside lists are followed this deep at most.
+const MAX_NESTING: usize = 4;
+
+struct Delivery<'a> {
+    w: &'a W<'a>,
+    cfg: &'a Config,
+    act: &'a Value,
+    actor_id: String,
+    actor_followers: Option<String>,
+    actor_nick: Option<String>,
+    major: bool,
+    users: HashSet<String>,
+    groups: HashSet<String>,
+    lists: HashSet<String>,
+}
+
+/// Delivers `act` to its local recipients; the actor's own streams are the caller's.
+pub fn local(w: &W, cfg: &Config, act: &Value, actor: &Value, major: bool) -> Result<()> {
+    let actor_id = id_of(actor).unwrap_or_default().to_string();
+    let actor_nick = objects::local_nick(w, cfg, &actor_id)?;
+    let mut d = Delivery {
+        w,
+        cfg,
+        act,
+        actor_followers: followers_id(actor),
+        actor_id,
+        users: actor_nick.iter().cloned().collect(),
+        actor_nick,
+        major,
+        groups: HashSet::new(),
+        lists: HashSet::new(),
+    };
+    for a in addressing::all(act) {
+        d.address(a, 0)?;
+    }
+    Ok(())
+}
+
+impl Delivery<'_> {
+    fn address(&mut self, a: &Value, depth: usize) -> Result<()> {
+        let Some(id) = id_of(a) else { return Ok(()) };
+        if id == urls::PUBLIC || Some(id) == self.actor_followers.as_deref() {
+            return self.followers();
+        }
+        match type_of(a) {
+            "person" | "" => self.person(id),
+            "collection" => self.list(id, depth),
+            "group" => self.group(id),
+            _ => Ok(()),
+        }
+    }
+
+    fn person(&mut self, id: &str) -> Result<()> {
+        let Some(nick) = objects::local_nick(self.w, self.cfg, id)? else {
+            return Ok(());
+        };
+        if self.users.insert(nick.clone()) {
+            let aid = id_of(self.act).unwrap_or_default();
+            to_inbox(self.w, &nick, aid, self.major, is_direct(self.act, id))?;
+        }
+        Ok(())
+    }
+
+    /// Every follower of the actor (local ones get it here; remote ones need federation).
+    fn followers(&mut self) -> Result<()> {
+        let Some(nick) = self.actor_nick.clone() else {
+            return Ok(());
+        };
+        let stream = urls::stream(&nick, "followers");
+        let mut below = u64::MAX;
+        loop {
+            let batch = self.w.stream_desc(&stream, below, 256)?;
+            let Some(last) = batch.last() else {
+                return Ok(());
+            };
+            below = last.0;
+            for (_, follower) in batch {
+                self.person(&follower)?;
+            }
+        }
+    }
+
+    /// A list of the actor's: each member, lists inside it included.
+    fn list(&mut self, id: &str, depth: usize) -> Result<()> {
+        if depth >= MAX_NESTING || !self.lists.insert(id.to_string()) {
+            return Ok(());
+        }
+        let Some(list) = objects::get(self.w, id)? else {
+            return Ok(());
+        };
+        if !objects::is_list(&list)
+            || list.get("author").and_then(id_of) != Some(self.actor_id.as_str())
+        {
+            return Ok(());
+        }
+        let stream = members_stream(id);
+        let n = self.w.stream_count(&stream)? as usize;
+        for member in self.w.stream_newest(&stream, None, 0, n)? {
+            let kind = objects::get(self.w, &member)?
+                .map(|m| type_of(&m).to_string())
+                .unwrap_or_default();
+            let r = serde_json::json!({"id": member, "objectType": kind});
+            self.address(&r, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    /// A local group: its inbox and each member.
+    fn group(&mut self, id: &str) -> Result<()> {
+        if !self.groups.insert(id.to_string()) {
+            return Ok(());
+        }
+        let Some(g) = objects::get(self.w, id)? else {
+            return Ok(());
+        };
+        if !objects::is_local_group(&g) {
+            return Ok(());
+        }
+        let aid = id_of(self.act).unwrap_or_default();
+        self.w.stream_push(&group_stream(id, "inbox"), aid)?;
+        let stream = group_stream(id, "members");
+        let n = self.w.stream_count(&stream)? as usize;
+        for member in self.w.stream_newest(&stream, None, 0, n)? {
+            if relations::exists(self.w, relations::MEMBER, &member, id)? {
+                self.person(&member)?;
+            }
+        }
+        Ok(())
+    }
+}

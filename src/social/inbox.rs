@@ -1,0 +1,198 @@
+//! Activities delivered by other servers to a local user's or group's inbox (federation.md
+//! §6.2-6.3): checked against the sender, stored once, side effects applied once.
+use super::activity::{self, is_direct, is_major, to_inbox};
+use super::objects::{self, id_of, type_of};
+use super::verbs::{self, group_stream, Actor};
+use super::{addressing, deliver, sanitize, urls, validate};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::{Read, Table, W};
+use crate::util::time::now_iso;
+use serde_json::{json, Value};
+
+pub enum Dest<'a> {
+    User(&'a str),
+    Group(&'a Value),
+}
+
+/// `acct:` form of an id that looks like `user@host`.
+fn canonical(id: &str) -> String {
+    if id.contains('@') && !id.contains(':') {
+        format!("acct:{id}")
+    } else {
+        id.to_string()
+    }
+}
+
+/// Stores (once) and places an incoming activity; returns its id.
+pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<String> {
+    validate::activity(body)?;
+    let mut body = body.clone();
+    sanitize::activity(&mut body);
+    let actor = body
+        .get("actor")
+        .filter(|a| id_of(a).is_some())
+        .cloned()
+        .ok_or_else(|| Error::bad("Invalid actor"))?;
+    let actor_id = canonical(id_of(&actor).unwrap_or_default());
+    let matches = actor_id == principal
+        || (principal.ends_with('/')
+            && actor_id.trim_end_matches('/') == principal.trim_end_matches('/'));
+    if !matches {
+        return Err(Error::bad(format!(
+            "Actor is invalid since {actor_id} is not {principal}"
+        )));
+    }
+    let aid = id_of(&body)
+        .map(String::from)
+        .ok_or_else(|| Error::bad("Activity has no id"))?;
+    if objects::is_local_id(cfg, &aid) {
+        return Err(Error::bad(format!(
+            "Activity {aid} claims to be from this server"
+        )));
+    }
+    if let Dest::Group(g) = &dest {
+        let gid = id_of(g).unwrap_or_default();
+        if !addressing::all(&body)
+            .iter()
+            .any(|a| id_of(a) == Some(gid) && type_of(a) == "group")
+        {
+            return Err(Error::bad(format!(
+                "Group {gid} is not a recipient of activity {aid}"
+            )));
+        }
+    }
+    let act = match w.get::<Value>(Table::IdActivity, &aid)? {
+        Some(existing) => existing,
+        None => store_new(w, cfg, body, &actor, &aid)?,
+    };
+    let stored_actor = act
+        .get("actor")
+        .and_then(id_of)
+        .map(canonical)
+        .unwrap_or_default();
+    if stored_actor != actor_id {
+        return Err(Error::bad(format!(
+            "Actor is invalid since {stored_actor} is not {principal}"
+        )));
+    }
+    let verb = act.get("verb").and_then(Value::as_str).unwrap_or("post");
+    let object_type = match act.get("object").and_then(id_of) {
+        Some(oid) => objects::get(w, oid)?
+            .map(|o| type_of(&o).to_string())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let major = is_major(verb, &object_type);
+    match dest {
+        Dest::User(nick) => {
+            let me = urls::person_id(cfg, nick);
+            to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
+            if !addressing::may_see(w, &act, Some(&me))? {
+                let mut act = act.clone();
+                let mut received = act
+                    .get("_received")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                received.push(json!({"id": me, "objectType": "person"}));
+                act["_received"] = Value::Array(received);
+                activity::put(w, &act)?;
+            }
+        }
+        Dest::Group(g) => {
+            let gid = id_of(g).unwrap_or_default();
+            w.stream_push(&group_stream(gid, "inbox"), &aid)?;
+            let actor_obj = objects::get(w, &actor_id)?.unwrap_or(actor);
+            let only_group = json!({"id": act["id"], "actor": act["actor"], "verb": act["verb"], "to": [objects::reference(g)]});
+            let mut to_members = act.clone();
+            if let (Some(m), Some(o)) = (to_members.as_object_mut(), only_group.as_object()) {
+                m.insert("to".into(), o["to"].clone());
+                for k in ["cc", "bto", "bcc", "_received"] {
+                    m.remove(k);
+                }
+            }
+            deliver::local(w, cfg, &to_members, &actor_obj, major)?;
+        }
+    }
+    Ok(aid)
+}
+
+/// First arrival: default verb and recipients, side effects, then the activity is saved with
+/// its remote id and the time it was received.
+fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Result<Value> {
+    let Value::Object(mut act) = body else {
+        return Err(Error::bad("Activity must be a JSON object"));
+    };
+    let actor = objects::ensure(w, cfg, &json!({"objectType": if type_of(actor).is_empty() { "person" } else { type_of(actor) }, "id": canonical(id_of(actor).unwrap_or_default())}).as_object().map(|m| {
+        let mut full = actor.as_object().cloned().unwrap_or_default();
+        full.extend(m.clone());
+        Value::Object(full)
+    }).unwrap_or_default())?;
+    let verb = act
+        .get("verb")
+        .and_then(Value::as_str)
+        .unwrap_or("post")
+        .to_string();
+    let given = act
+        .get("object")
+        .cloned()
+        .filter(Value::is_object)
+        .ok_or_else(|| Error::bad("No object in activity"))?;
+    if type_of(&given).is_empty() {
+        return Err(Error::bad("object has no objectType"));
+    }
+    let stored_object = match id_of(&given) {
+        Some(id) => objects::get(w, id)?,
+        None => None,
+    };
+    let target = act.get("target").cloned().filter(Value::is_object);
+    let stored_target = match target.as_ref().and_then(id_of) {
+        Some(id) => objects::get(w, id)?,
+        None => None,
+    };
+    addressing::default_recipients(
+        w,
+        cfg,
+        &mut act,
+        &actor,
+        stored_object.as_ref(),
+        stored_target.as_ref(),
+    )?;
+    let applied = verbs::apply(
+        w,
+        cfg,
+        &verb,
+        &Actor {
+            person: &actor,
+            nick: None,
+        },
+        &given,
+        target.as_ref(),
+        aid,
+    )?;
+    let now = now_iso();
+    act.insert("id".into(), json!(aid));
+    act.insert("objectType".into(), json!("activity"));
+    act.insert("verb".into(), json!(verb));
+    act.insert("actor".into(), objects::reference(&actor));
+    act.insert("object".into(), objects::reference(&applied.object));
+    if let Some(t) = &applied.target {
+        act.insert("target".into(), objects::reference(t));
+    }
+    act.entry("published").or_insert(json!(now));
+    act.insert("updated".into(), json!(now));
+    act.insert("received".into(), json!(now));
+    for k in addressing::FIELDS {
+        if let Some(Value::Array(a)) = act.get(k) {
+            let refs: Vec<Value> = a
+                .iter()
+                .map(|x| json!({"id": id_of(x), "objectType": if type_of(x).is_empty() { "person" } else { type_of(x) }}))
+                .collect();
+            act.insert(k.into(), Value::Array(refs));
+        }
+    }
+    let act = Value::Object(act);
+    activity::put(w, &act)?;
+    Ok(act)
+}

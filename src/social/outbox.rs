@@ -1,0 +1,168 @@
+//! Posting an activity to a user's outbox (activities.md §4): checks, default recipients, the
+//! verb's side effects, storage, the actor's streams and local delivery, in one transaction.
+use super::activity::{self, is_direct, is_major};
+use super::objects::{self, id_of, type_of};
+use super::verbs::{self, Actor};
+use super::{addressing, deliver, sanitize, urls, validate};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::{Read, Table, W};
+use crate::util::rand;
+use serde_json::{json, Map, Value};
+
+/// Which outbox URL received the POST (`/feed`, `/feed/major`, `/feed/minor`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    All,
+    Major,
+    Minor,
+}
+
+/// Stores the client's generator object (a foreign id) and returns its reference.
+fn store_generator(w: &W, cfg: &Config, g: &Value) -> Result<Value> {
+    let Some(id) = id_of(g) else {
+        return Ok(g.clone());
+    };
+    if objects::get(w, id)?.is_none() {
+        let m = g.as_object().cloned().unwrap_or_default();
+        objects::put(w, &objects::new_foreign(cfg, m, false))?;
+    }
+    Ok(objects::reference(g))
+}
+
+/// Stores embedded objects of the activity (location, context…) and keeps references.
+fn store_embedded(w: &W, cfg: &Config, act: &mut Map<String, Value>) -> Result<()> {
+    for k in ["location", "context", "provider", "source"] {
+        if let Some(v) = act.get(k).filter(|v| v.is_object()).cloned() {
+            if type_of(&v).is_empty() {
+                return Err(Error::bad(format!("{k} has no objectType")));
+            }
+            let stored = objects::ensure(w, cfg, &v)?;
+            act.insert(k.into(), objects::reference(&stored));
+        }
+    }
+    for k in addressing::FIELDS {
+        if let Some(Value::Array(a)) = act.get(k) {
+            let refs: Vec<Value> = a
+                .iter()
+                .map(|x| {
+                    let t = if type_of(x).is_empty() {
+                        "person"
+                    } else {
+                        type_of(x)
+                    };
+                    json!({"id": id_of(x), "objectType": t})
+                })
+                .collect();
+            act.insert(k.into(), Value::Array(refs));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the whole pipeline for `nick`'s POST and returns the new activity's id.
+pub fn post(
+    w: &W,
+    cfg: &Config,
+    nick: &str,
+    body: &Value,
+    generator: Option<&Value>,
+    feed: Feed,
+) -> Result<String> {
+    validate::activity(body)?;
+    let mut body = body.clone();
+    sanitize::activity(&mut body);
+    let Value::Object(mut act) = body else {
+        return Err(Error::bad("Activity must be a JSON object"));
+    };
+    let me_id = urls::person_id(cfg, nick);
+    let me = objects::get(w, &me_id)?
+        .ok_or_else(|| Error::internal(format!("person of {nick} is missing")))?;
+    if let Some(a) = act.get("actor") {
+        if id_of(a).is_some_and(|id| id != me_id) {
+            return Err(Error::bad("Invalid actor"));
+        }
+    }
+    let verb = act
+        .get("verb")
+        .and_then(Value::as_str)
+        .unwrap_or("post")
+        .to_string();
+    let given = act
+        .get("object")
+        .cloned()
+        .filter(Value::is_object)
+        .ok_or_else(|| Error::bad("No object in activity"))?;
+    if type_of(&given).is_empty() && id_of(&given).is_none() {
+        return Err(Error::bad("object has no objectType"));
+    }
+    let stored_object = match id_of(&given) {
+        Some(id) => objects::get(w, id)?,
+        None => None,
+    };
+    // A bare reference to a known object takes its type from the store.
+    let given = match (&stored_object, type_of(&given).is_empty()) {
+        (Some(s), true) => {
+            let mut g = given.clone();
+            g["objectType"] = json!(type_of(s));
+            g
+        }
+        _ => given,
+    };
+    if type_of(&given).is_empty() {
+        return Err(Error::bad("object has no objectType"));
+    }
+    let given_target = act.get("target").cloned().filter(Value::is_object);
+    let stored_target = match given_target.as_ref().and_then(id_of) {
+        Some(id) => objects::get(w, id)?,
+        None => None,
+    };
+    let major = is_major(&verb, type_of(&given));
+    match feed {
+        Feed::Major if !major => return Err(Error::bad("Only major activities to this feed.")),
+        Feed::Minor if major => return Err(Error::bad("Only minor activities to this feed.")),
+        _ => {}
+    }
+    addressing::default_recipients(
+        w,
+        cfg,
+        &mut act,
+        &me,
+        stored_object.as_ref(),
+        stored_target.as_ref(),
+    )?;
+    if let Some(g) = generator {
+        act.insert("generator".into(), store_generator(w, cfg, g)?);
+    } else {
+        act.remove("generator");
+    }
+    let uuid = rand::uuid();
+    let aid = activity::id_for(cfg, &uuid);
+    let actor = Actor {
+        person: &me,
+        nick: Some(nick),
+    };
+    let applied = verbs::apply(w, cfg, &verb, &actor, &given, given_target.as_ref(), &aid)?;
+    store_embedded(w, cfg, &mut act)?;
+    if let Some(t) = &applied.target {
+        act.insert("target".into(), t.clone());
+    }
+    act.remove("id");
+    act.remove("url");
+    act.remove("links");
+    act.remove("updated");
+    let stored = activity::build(cfg, &uuid, &me, &verb, &applied.object, act);
+    activity::put(w, &stored)?;
+    activity::to_outbox(w, nick, &aid, major)?;
+    activity::to_inbox(w, nick, &aid, major, is_direct(&stored, &me_id))?;
+    deliver::local(w, cfg, &stored, &me, major)?;
+    Ok(aid)
+}
+
+/// The activity behind `/api/activity/<uuid>`.
+pub fn by_uuid(r: &impl Read, uuid: &str) -> Result<Option<Value>> {
+    match r.get::<String>(Table::UuidActivity, uuid)? {
+        Some(id) => r.get(Table::IdActivity, &id),
+        None => Ok(None),
+    }
+}

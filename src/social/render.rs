@@ -1,0 +1,288 @@
+//! Objects and activities as a given reader sees them (activities.md §3.3, §3.7): references
+//! expanded to the current stored objects, live counts, the reader's decorations, private
+//! properties and other people's bto/bcc removed.
+use super::addressing;
+use super::objects::{self, id_of, type_of};
+use super::relations::{self, FAVORITE, FOLLOW, SHARE};
+use super::urls;
+use super::verbs::{group_stream, likes_stream, members_stream, replies_stream, shares_stream};
+use crate::error::Result;
+use crate::store::Read;
+use serde_json::{json, Map, Value};
+
+/// The reader: their person id, or None for a client with no user.
+#[derive(Clone, Copy)]
+pub struct Viewer<'a> {
+    pub id: Option<&'a str>,
+}
+
+/// How much to show of an object.
+#[derive(Clone, Copy, Default)]
+pub struct Detail {
+    /// First few likers, replies and sharers in the sub-collections.
+    pub items: bool,
+    /// The reader's `liked`, `pump_io.shared` and `pump_io.followed`.
+    pub decorate: bool,
+}
+
+pub const FULL: Detail = Detail {
+    items: true,
+    decorate: true,
+};
+pub const DECORATED: Detail = Detail {
+    items: false,
+    decorate: true,
+};
+pub const PLAIN: Detail = Detail {
+    items: false,
+    decorate: false,
+};
+
+/// How many entries the sub-collection previews carry.
+const PREVIEW: usize = 4;
+
+fn set_total(m: &mut Map<String, Value>, k: &str, n: u64) {
+    if let Some(Value::Object(s)) = m.get_mut(k) {
+        s.insert("totalItems".into(), json!(n));
+        s.remove("items");
+    }
+}
+
+/// The stored object for a reference (or the reference itself when unknown), counted.
+pub fn expand(r: &impl Read, v: &Value) -> Result<Value> {
+    let stored = match id_of(v) {
+        Some(id) => objects::get(r, id)?,
+        None => None,
+    };
+    match stored {
+        Some(s) => counted(r, s),
+        None => {
+            let mut c = v.clone();
+            objects::strip_private(&mut c);
+            Ok(c)
+        }
+    }
+}
+
+/// Private properties removed; live counts in every sub-collection stub.
+fn counted(r: &impl Read, mut obj: Value) -> Result<Value> {
+    let id = id_of(&obj).unwrap_or_default().to_string();
+    let user = obj.get("_user").and_then(Value::as_str).map(String::from);
+    let list = objects::is_list(&obj);
+    let local_group = objects::is_local_group(&obj);
+    objects::strip_private(&mut obj);
+    let Some(m) = obj.as_object_mut() else {
+        return Ok(obj);
+    };
+    if objects::is_deleted(&Value::Object(m.clone())) {
+        return Ok(obj);
+    }
+    if let Some(nick) = &user {
+        m.remove("likes");
+        m.remove("replies");
+        for (stub, stream) in [
+            ("followers", "followers"),
+            ("following", "following"),
+            ("favorites", "favorites"),
+            ("lists", "lists:person"),
+        ] {
+            set_total(m, stub, r.stream_count(&urls::stream(nick, stream))?);
+        }
+    } else {
+        set_total(m, "likes", r.stream_count(&likes_stream(&id))?);
+        set_total(m, "replies", r.stream_count(&replies_stream(&id))?);
+        set_total(m, "shares", r.stream_count(&shares_stream(&id))?);
+    }
+    if list {
+        let stream = members_stream(&id);
+        let mut refs = Vec::new();
+        for mid in r.stream_newest(&stream, None, 0, PREVIEW)? {
+            let kind = objects::get(r, &mid)?
+                .map(|o| type_of(&o).to_string())
+                .unwrap_or_default();
+            refs.push(json!({"id": mid, "objectType": kind}));
+        }
+        let url = m
+            .get("members")
+            .and_then(|x| x.get("url"))
+            .cloned()
+            .unwrap_or(json!(format!("{id}/members")));
+        m.insert(
+            "members".into(),
+            json!({"url": url, "totalItems": r.stream_count(&stream)?, "items": refs}),
+        );
+    }
+    if local_group {
+        set_total(m, "members", r.stream_count(&group_stream(&id, "members"))?);
+        set_total(
+            m,
+            "documents",
+            r.stream_count(&group_stream(&id, "documents"))?,
+        );
+    }
+    Ok(obj)
+}
+
+fn followable(obj: &Value) -> bool {
+    type_of(obj) == "person"
+        || obj
+            .get("links")
+            .and_then(|l| l.get("activity-outbox"))
+            .is_some()
+}
+
+/// An object for `viewer`: author and parent expanded, counts, and per `detail` the previews
+/// and the reader's decorations.
+pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
+    let id = id_of(obj).unwrap_or_default().to_string();
+    let mut out = counted(r, obj.clone())?;
+    if objects::is_deleted(&out) {
+        return Ok(out);
+    }
+    let is_user = obj.get("_user").is_some();
+    let Some(m) = out.as_object_mut() else {
+        return Ok(out);
+    };
+    for k in ["author", "inReplyTo"] {
+        if let Some(v) = m.get(k).cloned() {
+            m.insert(k.into(), expand(r, &v)?);
+        }
+    }
+    if detail.items && !is_user {
+        let likers = r.stream_newest(&likes_stream(&id), None, 0, PREVIEW)?;
+        if !likers.is_empty() {
+            let people = likers
+                .iter()
+                .map(|p| expand(r, &json!({"id": p})))
+                .collect::<Result<Vec<_>>>()?;
+            if let Some(Value::Object(s)) = m.get_mut("likes") {
+                s.insert("items".into(), Value::Array(people));
+            }
+        }
+        let sharers = r.stream_newest(&shares_stream(&id), None, 0, PREVIEW)?;
+        if !sharers.is_empty() {
+            let people = sharers
+                .iter()
+                .map(|p| expand(r, &json!({"id": p})))
+                .collect::<Result<Vec<_>>>()?;
+            if let Some(Value::Object(s)) = m.get_mut("shares") {
+                s.insert("items".into(), Value::Array(people));
+            }
+        }
+        let mut replies = Vec::new();
+        for rid in r.stream_newest(&replies_stream(&id), None, 0, 64)? {
+            if replies.len() >= PREVIEW {
+                break;
+            }
+            if let Some(reply) = objects::get(r, &rid)? {
+                if addressing::object_visible(r, &reply, viewer.id)? {
+                    let mut shown = counted(r, reply)?;
+                    if let Some(a) = shown.get("author").cloned() {
+                        shown["author"] = expand(r, &a)?;
+                    }
+                    replies.push(shown);
+                }
+            }
+        }
+        if !replies.is_empty() {
+            if let Some(Value::Object(s)) = m.get_mut("replies") {
+                s.insert("items".into(), Value::Array(replies));
+            }
+        }
+    }
+    if let (true, Some(me)) = (detail.decorate, viewer.id) {
+        m.insert(
+            "liked".into(),
+            json!(relations::exists(r, FAVORITE, me, &id)?),
+        );
+        let mut pio = m
+            .get("pump_io")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        pio.insert(
+            "shared".into(),
+            json!(relations::exists(r, SHARE, me, &id)?),
+        );
+        if followable(obj) {
+            pio.insert(
+                "followed".into(),
+                json!(me != id && relations::exists(r, FOLLOW, me, &id)?),
+            );
+        }
+        m.insert("pump_io".into(), Value::Object(pio));
+    }
+    Ok(out)
+}
+
+/// An activity for `viewer`: every object in it expanded, bto/bcc only for the actor, and
+/// `object.author` dropped from posts (the actor is the author).
+pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> Result<Value> {
+    let actor_id = act.get("actor").and_then(id_of).map(String::from);
+    let mut out = act.clone();
+    let Some(m) = out.as_object_mut() else {
+        return Ok(out);
+    };
+    m.retain(|k, _| !k.starts_with('_'));
+    if viewer.id.is_none() || viewer.id != actor_id.as_deref() {
+        m.remove("bto");
+        m.remove("bcc");
+    }
+    if m.contains_key("deleted") {
+        return Ok(out);
+    }
+    if let Some(o) = m.get("object").cloned() {
+        let stored = match id_of(&o) {
+            Some(id) => objects::get(r, id)?,
+            None => None,
+        };
+        let shown = match stored {
+            Some(s) => object(r, viewer, &s, detail)?,
+            None => expand(r, &o)?,
+        };
+        m.insert("object".into(), shown);
+    }
+    if let Some(t) = m.get("target").cloned() {
+        let shown = match id_of(&t)
+            .map(|id| objects::get(r, id))
+            .transpose()?
+            .flatten()
+        {
+            Some(s) => object(
+                r,
+                viewer,
+                &s,
+                Detail {
+                    items: false,
+                    ..detail
+                },
+            )?,
+            None => expand(r, &t)?,
+        };
+        m.insert("target".into(), shown);
+    }
+    for k in [
+        "actor",
+        "generator",
+        "provider",
+        "context",
+        "location",
+        "source",
+    ] {
+        if let Some(v) = m.get(k).cloned() {
+            m.insert(k.into(), expand(r, &v)?);
+        }
+    }
+    for k in addressing::FIELDS {
+        if let Some(Value::Array(a)) = m.get(k).cloned() {
+            let shown = a.iter().map(|x| expand(r, x)).collect::<Result<Vec<_>>>()?;
+            m.insert(k.into(), Value::Array(shown));
+        }
+    }
+    if m.get("verb").and_then(Value::as_str) == Some("post") {
+        if let Some(Value::Object(o)) = m.get_mut("object") {
+            o.remove("author");
+        }
+    }
+    Ok(out)
+}

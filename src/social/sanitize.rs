@@ -1,0 +1,104 @@
+//! HTML scrubbing of client-supplied activities and objects (activities.md §10), with ammonia's
+//! allow-list: scripts, event handlers, `javascript:` URLs, frames and forms go; ordinary
+//! formatting stays. `displayName` is plain text and is escaped wherever it is rendered.
+use serde_json::{Map, Value};
+
+/// Properties of an activity that hold objects, each scrubbed as an object.
+pub const ACTIVITY_OBJECTS: &[&str] = &[
+    "actor",
+    "object",
+    "target",
+    "generator",
+    "provider",
+    "context",
+    "location",
+    "source",
+];
+/// Address properties: arrays of objects.
+pub const ADDRESSES: &[&str] = &["to", "cc", "bto", "bcc"];
+
+pub fn html(s: &str) -> String {
+    ammonia::clean(s)
+}
+
+fn scrub_field(m: &mut Map<String, Value>, k: &str) {
+    if let Some(Value::String(s)) = m.get(k) {
+        let clean = html(s);
+        m.insert(k.to_string(), Value::String(clean));
+    }
+}
+
+fn drop_private(m: &mut Map<String, Value>) {
+    m.retain(|k, _| !k.starts_with('_'));
+}
+
+/// Scrubs an object: `content`, `summary`, private properties, and the objects inside it.
+pub fn object(v: &mut Value) {
+    let Value::Object(m) = v else { return };
+    drop_private(m);
+    scrub_field(m, "content");
+    scrub_field(m, "summary");
+    for k in ["author", "location", "inReplyTo"] {
+        if let Some(o) = m.get_mut(k) {
+            object(o);
+        }
+    }
+    for k in ["attachments", "tags"] {
+        if let Some(Value::Array(a)) = m.get_mut(k) {
+            a.iter_mut().for_each(object);
+        }
+    }
+}
+
+/// Scrubs an activity and every object and address in it.
+pub fn activity(v: &mut Value) {
+    let Value::Object(m) = v else { return };
+    drop_private(m);
+    scrub_field(m, "content");
+    for k in ACTIVITY_OBJECTS {
+        if let Some(o) = m.get_mut(*k) {
+            object(o);
+        }
+    }
+    for k in ADDRESSES {
+        if let Some(Value::Array(a)) = m.get_mut(*k) {
+            a.iter_mut().for_each(object);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn keeps_formatting_and_removes_active_content() {
+        let mut a = json!({
+            "content": "<script>alert(1)</script>hi",
+            "_secret": 1,
+            "object": {"content": "I <strong>really</strong> like weed.",
+                       "summary": "<img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>",
+                       "author": {"summary": "<iframe src=//evil></iframe>ok"},
+                       "attachments": [{"content": "<form><input></form>"}]},
+            "to": [{"summary": "<svg onload=alert(1)>"}]
+        });
+        super::activity(&mut a);
+        assert_eq!(a["content"], "hi");
+        assert!(a.get("_secret").is_none());
+        assert_eq!(
+            a["object"]["content"],
+            "I <strong>really</strong> like weed."
+        );
+        let s = a.to_string();
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<form",
+            "onload",
+        ] {
+            assert!(!s.contains(bad), "{bad} survived: {s}");
+        }
+    }
+}

@@ -1,0 +1,511 @@
+//! The side effects of each verb (activities.md §5.1). Each runs inside the posting request's
+//! write transaction, so a refused activity changes nothing.
+use super::addressing;
+use super::objects::{self, id_of, type_of};
+use super::relations::{self, FAVORITE, FOLLOW, MEMBER, SHARE};
+use super::urls;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::{Read, W};
+use crate::util::time::now_iso;
+use serde_json::{json, Value};
+
+/// What the verb left behind: the stored object and target the activity refers to.
+pub struct Applied {
+    pub object: Value,
+    pub target: Option<Value>,
+}
+
+/// The parties of an activity being applied.
+pub struct Actor<'a> {
+    pub person: &'a Value,
+    /// Set when the actor is a local user.
+    pub nick: Option<&'a str>,
+}
+
+impl Actor<'_> {
+    fn id(&self) -> &str {
+        id_of(self.person).unwrap_or_default()
+    }
+}
+
+fn bad(m: String) -> Error {
+    Error::BadRequest(m)
+}
+
+pub fn replies_stream(id: &str) -> String {
+    format!("activityobject:replies:{id}")
+}
+pub fn shares_stream(id: &str) -> String {
+    format!("activityobject:shares:{id}")
+}
+pub fn likes_stream(id: &str) -> String {
+    format!("favoriters:{id}")
+}
+pub fn members_stream(id: &str) -> String {
+    format!("collection:{id}")
+}
+pub fn group_stream(id: &str, which: &str) -> String {
+    format!("group:{id}:{which}")
+}
+
+/// Applies `verb` to `given` (the client's object) and `target`.
+pub fn apply(
+    w: &W,
+    cfg: &Config,
+    verb: &str,
+    actor: &Actor,
+    given: &Value,
+    target: Option<&Value>,
+    activity_id: &str,
+) -> Result<Applied> {
+    let plain = |object: Value| {
+        Ok(Applied {
+            object,
+            target: None,
+        })
+    };
+    match verb {
+        "post" | "create" => post(w, cfg, actor, given, target, activity_id),
+        "update" => plain(update(w, actor, given)?),
+        "delete" => plain(delete(w, cfg, actor, given)?),
+        "follow" => plain(follow(w, cfg, actor, given)?),
+        "stop-following" => plain(unfollow(w, cfg, actor, given)?),
+        "favorite" | "like" => plain(favorite(w, cfg, actor, given)?),
+        "unfavorite" | "unlike" => plain(unfavorite(w, cfg, actor, given)?),
+        "share" => plain(share(w, cfg, actor, given)?),
+        "unshare" => plain(unshare(w, cfg, actor, given)?),
+        "add" => add(w, cfg, actor, given, target),
+        "remove" => remove(w, cfg, actor, given, target),
+        "join" => plain(join(w, cfg, actor, given)?),
+        "leave" => plain(leave(w, cfg, actor, given)?),
+        _ => {
+            let object = objects::ensure(w, cfg, given)?;
+            let target = target.map(|t| objects::ensure(w, cfg, t)).transpose()?;
+            Ok(Applied { object, target })
+        }
+    }
+}
+
+fn required_id(v: &Value, what: &str) -> Result<String> {
+    id_of(v)
+        .map(String::from)
+        .ok_or_else(|| bad(format!("No {what} ID for activity")))
+}
+
+fn stored(w: &W, id: &str) -> Result<Option<Value>> {
+    Ok(objects::get(w, id)?.filter(|o| !objects::is_deleted(o)))
+}
+
+fn post(
+    w: &W,
+    cfg: &Config,
+    actor: &Actor,
+    given: &Value,
+    target: Option<&Value>,
+    aid: &str,
+) -> Result<Applied> {
+    let existing = match id_of(given) {
+        Some(id) => objects::get(w, id)?,
+        None => None,
+    };
+    let mut obj = match existing {
+        Some(o) => {
+            if objects::is_deleted(&o) {
+                return Err(bad(format!(
+                    "Can't post {}: it was deleted",
+                    id_of(&o).unwrap_or_default()
+                )));
+            }
+            if let Some(c) = addressing::creating_activity(w, &o)? {
+                if c.get("actor").and_then(id_of) == Some(actor.id()) {
+                    return Err(bad(format!(
+                        "Already posted {}",
+                        id_of(&o).unwrap_or_default()
+                    )));
+                }
+            }
+            o
+        }
+        None => create(w, cfg, actor, given)?,
+    };
+    let Some(m) = obj.as_object_mut() else {
+        return Err(Error::internal("stored object is not an object"));
+    };
+    if !m.contains_key("author") {
+        m.insert("author".into(), objects::reference(actor.person));
+    }
+    if !m.contains_key("_created_by") && m.get("author").and_then(id_of) == Some(actor.id()) {
+        m.insert("_created_by".into(), json!(aid));
+    }
+    if let Some(parent) = given.get("inReplyTo").filter(|p| p.is_object()) {
+        let pid = required_id(parent, "inReplyTo")?;
+        let parent = objects::ensure(w, cfg, parent)?;
+        m.insert("inReplyTo".into(), objects::reference(&parent));
+        w.stream_push(&replies_stream(&pid), id_of(&obj).unwrap_or_default())?;
+    }
+    objects::put(w, &obj)?;
+    let target = match target {
+        Some(t) => Some(add_to(w, cfg, actor, &obj, t)?),
+        None => None,
+    };
+    Ok(Applied {
+        object: obj,
+        target,
+    })
+}
+
+/// A new object by the actor: a local id, or the client's foreign id.
+fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let mut m = given.as_object().cloned().unwrap_or_default();
+    let kind = type_of(given).to_string();
+    if kind.is_empty() {
+        return Err(bad("Object has no objectType".into()));
+    }
+    m.insert("author".into(), objects::reference(actor.person));
+    m.remove("inReplyTo");
+    let list_kind = match (
+        kind.as_str(),
+        actor.nick,
+        m.get("displayName").and_then(Value::as_str),
+    ) {
+        ("collection", Some(nick), Some(name)) => {
+            objects::list_type(given).map(|t| (nick, name.to_string(), t.to_string()))
+        }
+        _ => None,
+    };
+    if let Some((nick, name, t)) = &list_kind {
+        let stream = urls::stream(nick, &format!("lists:{t}"));
+        let n = w.stream_count(&stream)? as usize;
+        for lid in w.stream_newest(&stream, None, 0, n)? {
+            if let Some(l) = objects::get(w, &lid)? {
+                if l.get("displayName").and_then(Value::as_str) == Some(name.as_str()) {
+                    return Err(bad(format!(
+                        "A folder for '{t}' named '{name}' already exists."
+                    )));
+                }
+            }
+        }
+    }
+    let local_author = actor.nick.is_some();
+    let mut obj = if id_of(given).is_some() {
+        objects::new_foreign(cfg, m, local_author)
+    } else {
+        objects::new_local(cfg, &kind, actor.nick, m)
+    };
+    if let Some(o) = obj.as_object_mut() {
+        if list_kind.is_some() && id_of(given).is_none() {
+            o.insert("_list".into(), json!(true));
+        }
+        if kind == "group" && local_author {
+            o.insert("_local".into(), json!(true));
+        }
+    }
+    if let (Some((nick, _, t)), Some(true)) =
+        (&list_kind, obj.get("_list").and_then(Value::as_bool))
+    {
+        w.stream_push(
+            &urls::stream(nick, &format!("lists:{t}")),
+            id_of(&obj).unwrap_or_default(),
+        )?;
+    }
+    objects::put(w, &obj)?;
+    Ok(obj)
+}
+
+const IMMUTABLE: &[&str] = &[
+    "id",
+    "objectType",
+    "published",
+    "links",
+    "likes",
+    "replies",
+    "shares",
+    "author",
+    "members",
+    "documents",
+    "followers",
+    "following",
+    "favorites",
+    "lists",
+    "deleted",
+];
+
+fn update(w: &W, actor: &Actor, given: &Value) -> Result<Value> {
+    let id = required_id(given, "object")?;
+    let mut obj = stored(w, &id)?.ok_or_else(|| bad(format!("Can't update {id}: not found.")))?;
+    match obj.get("author").and_then(id_of) {
+        Some(a) if a != actor.id() => return Err(bad(format!("Can't update {id}: not author."))),
+        None if id != actor.id() => return Err(bad(format!("Can't update {id}: not you."))),
+        _ => {}
+    }
+    if let (Some(m), Some(g)) = (obj.as_object_mut(), given.as_object()) {
+        for (k, v) in g {
+            if !k.starts_with('_') && !IMMUTABLE.contains(&k.as_str()) {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        m.insert("updated".into(), json!(now_iso()));
+    }
+    objects::put(w, &obj)?;
+    Ok(obj)
+}
+
+fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let id = required_id(given, "object")?;
+    let obj = stored(w, &id)?.ok_or_else(|| bad(format!("Can't delete {id}: not found.")))?;
+    if obj.get("author").and_then(id_of) != Some(actor.id()) {
+        return Err(bad(format!("Can't delete {id}: not author.")));
+    }
+    let tomb = objects::tombstone(&obj);
+    objects::put(w, &tomb)?;
+    if let Some(pid) = obj.get("inReplyTo").and_then(id_of) {
+        w.stream_remove(&replies_stream(pid), &id)?;
+    }
+    if objects::is_list(&obj) {
+        clear(w, &members_stream(&id))?;
+        if let (Some(t), Some(nick)) = (objects::list_type(&obj), actor.nick) {
+            w.stream_remove(&urls::stream(nick, &format!("lists:{t}")), &id)?;
+        }
+    }
+    let _ = cfg;
+    Ok(tomb)
+}
+
+/// Empties a stream.
+fn clear(w: &W, stream: &str) -> Result<()> {
+    loop {
+        let batch = w.stream_newest(stream, None, 0, 256)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for item in batch {
+            w.stream_remove(stream, &item)?;
+        }
+    }
+}
+
+fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    if relations::exists(w, FOLLOW, actor.id(), &oid)? {
+        return Err(bad(format!("Already following {oid}")));
+    }
+    let obj = objects::ensure(w, cfg, given)?;
+    relations::add(w, FOLLOW, actor.id(), &oid)?;
+    if let Some(nick) = actor.nick {
+        w.stream_push(&urls::stream(nick, "following"), &oid)?;
+    }
+    if let Some(other) = objects::local_nick(w, cfg, &oid)? {
+        w.stream_push(&urls::stream(&other, "followers"), actor.id())?;
+    }
+    Ok(obj)
+}
+
+fn unfollow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    if !relations::remove(w, FOLLOW, actor.id(), &oid)? {
+        return Err(bad(format!("Not following {oid}")));
+    }
+    if let Some(nick) = actor.nick {
+        w.stream_remove(&urls::stream(nick, "following"), &oid)?;
+    }
+    if let Some(other) = objects::local_nick(w, cfg, &oid)? {
+        w.stream_remove(&urls::stream(&other, "followers"), actor.id())?;
+    }
+    objects::ensure(w, cfg, given)
+}
+
+fn favorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    if relations::exists(w, FAVORITE, actor.id(), &oid)? {
+        return Err(bad(format!("Already favorited {oid}")));
+    }
+    let obj = objects::ensure(w, cfg, given)?;
+    relations::add(w, FAVORITE, actor.id(), &oid)?;
+    w.stream_push(&likes_stream(&oid), actor.id())?;
+    if let Some(nick) = actor.nick {
+        w.stream_push(&urls::stream(nick, "favorites"), &oid)?;
+    }
+    Ok(obj)
+}
+
+fn unfavorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    if !relations::remove(w, FAVORITE, actor.id(), &oid)? {
+        return Err(bad(format!("Not favorited: {oid}")));
+    }
+    w.stream_remove(&likes_stream(&oid), actor.id())?;
+    if let Some(nick) = actor.nick {
+        w.stream_remove(&urls::stream(nick, "favorites"), &oid)?;
+    }
+    objects::ensure(w, cfg, given)
+}
+
+fn share(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    let obj = objects::ensure(w, cfg, given)?;
+    w.stream_push(&shares_stream(&oid), actor.id())?;
+    relations::add(w, SHARE, actor.id(), &oid)?;
+    Ok(obj)
+}
+
+fn unshare(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let oid = required_id(given, "object")?;
+    if !w.stream_remove(&shares_stream(&oid), actor.id())? {
+        return Err(bad(format!("Not shared: {oid}")));
+    }
+    relations::remove(w, SHARE, actor.id(), &oid)?;
+    objects::ensure(w, cfg, given)
+}
+
+fn add(
+    w: &W,
+    cfg: &Config,
+    actor: &Actor,
+    given: &Value,
+    target: Option<&Value>,
+) -> Result<Applied> {
+    let target = target.ok_or_else(|| bad("No target for add".into()))?;
+    let object = objects::ensure(w, cfg, given)?;
+    let target = add_to(w, cfg, actor, &object, target)?;
+    Ok(Applied {
+        object,
+        target: Some(target),
+    })
+}
+
+/// Adds `object` to a list's members or a group's documents; returns the stored target.
+fn add_to(w: &W, cfg: &Config, actor: &Actor, object: &Value, target: &Value) -> Result<Value> {
+    let target = objects::ensure(w, cfg, target)?;
+    let tid = id_of(&target).unwrap_or_default().to_string();
+    let oid = id_of(object).unwrap_or_default();
+    match type_of(&target) {
+        "collection" => {
+            if !objects::is_list(&target) {
+                return Ok(target);
+            }
+            if target.get("author").and_then(id_of) != Some(actor.id()) {
+                return Err(bad(format!("Can't add to {tid}: not author.")));
+            }
+            if objects::list_type(&target) != Some(type_of(object)) {
+                return Err(bad(format!("Can't add to {tid}: incorrect type.")));
+            }
+            w.stream_push(&members_stream(&tid), oid)?;
+        }
+        "group" => {
+            if !relations::exists(w, MEMBER, actor.id(), &tid)? {
+                return Err(bad("Actor is not a member of the group.".into()));
+            }
+            let docs = group_stream(&tid, "documents");
+            if w.stream_seq(&docs, oid)?.is_some() {
+                return Err(bad("Group already contains object.".into()));
+            }
+            w.stream_push(&docs, oid)?;
+        }
+        other => {
+            return Err(bad(format!(
+                "Can't add to {tid}: don't know how to add to type '{other}'"
+            )))
+        }
+    }
+    Ok(target)
+}
+
+fn remove(
+    w: &W,
+    cfg: &Config,
+    actor: &Actor,
+    given: &Value,
+    target: Option<&Value>,
+) -> Result<Applied> {
+    let target = target.ok_or_else(|| bad("No target for remove".into()))?;
+    let tid = required_id(target, "target")?;
+    let target =
+        stored(w, &tid)?.ok_or_else(|| bad(format!("Can't remove from {tid}: not found.")))?;
+    let oid = required_id(given, "object")?;
+    let object = objects::ensure(w, cfg, given)?;
+    match type_of(&target) {
+        "collection" => {
+            if target.get("author").and_then(id_of) != Some(actor.id()) {
+                return Err(bad(format!("Can't remove from {tid}: not author.")));
+            }
+            let types = target.get("objectTypes").and_then(Value::as_array);
+            if !types.is_some_and(|t| t.iter().any(|x| x.as_str() == Some(type_of(&object)))) {
+                return Err(bad(format!("Can't remove from {tid}: incorrect type.")));
+            }
+            if !w.stream_remove(&members_stream(&tid), &oid)? {
+                return Err(bad(format!("{oid} is not a member of {tid}.")));
+            }
+        }
+        "group" => {
+            if !relations::exists(w, MEMBER, actor.id(), &tid)? {
+                return Err(bad("Actor is not a member of the group.".into()));
+            }
+            if !w.stream_remove(&group_stream(&tid, "documents"), &oid)? {
+                return Err(bad(format!("{oid} is not in group {tid}.")));
+            }
+        }
+        other => {
+            return Err(bad(format!(
+                "Can't remove from {tid}: don't know how to remove from type '{other}'"
+            )))
+        }
+    }
+    Ok(Applied {
+        object,
+        target: Some(target),
+    })
+}
+
+fn name(v: &Value) -> String {
+    v.get("displayName")
+        .and_then(Value::as_str)
+        .or_else(|| id_of(v))
+        .unwrap_or("someone")
+        .to_string()
+}
+
+fn join(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let obj = objects::ensure(w, cfg, given)?;
+    if type_of(&obj) != "group" {
+        return Ok(obj);
+    }
+    let gid = required_id(&obj, "object")?;
+    if objects::is_local_group(&obj) {
+        let allowed = match addressing::creating_activity(w, &obj)? {
+            Some(c) => {
+                addressing::may_see(w, &c, Some(actor.id()))?
+                    || obj.get("author").and_then(id_of) == Some(actor.id())
+            }
+            None => false,
+        };
+        if !allowed {
+            return Err(Error::Forbidden(format!(
+                "{} is not allowed to join group {}",
+                name(actor.person),
+                name(&obj)
+            )));
+        }
+    }
+    if relations::exists(w, MEMBER, actor.id(), &gid)? {
+        return Err(bad(format!("Already a member of {gid}")));
+    }
+    relations::add(w, MEMBER, actor.id(), &gid)?;
+    if objects::is_local_group(&obj) {
+        w.stream_push(&group_stream(&gid, "members"), actor.id())?;
+    }
+    Ok(obj)
+}
+
+fn leave(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+    let obj = objects::ensure(w, cfg, given)?;
+    if type_of(&obj) != "group" {
+        return Ok(obj);
+    }
+    let gid = required_id(&obj, "object")?;
+    if !relations::remove(w, MEMBER, actor.id(), &gid)? {
+        return Err(bad(format!("Not a member of {gid}")));
+    }
+    w.stream_remove(&group_stream(&gid, "members"), actor.id())?;
+    Ok(obj)
+}
