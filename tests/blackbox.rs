@@ -4,12 +4,15 @@
 mod common;
 
 mod blackbox {
+    pub mod activities;
     pub mod cli;
     pub mod clients;
     pub mod config;
     pub mod discovery;
     pub mod durability;
+    pub mod feeds;
     pub mod http;
     pub mod oauth;
     pub mod users;
+    pub mod verbs;
 }

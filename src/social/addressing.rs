@@ -155,14 +155,13 @@ pub fn default_recipients(
                 obj_id.clone().unwrap_or_default()
             ))
         })?;
-        let creating = creating_activity(w, stored)?.ok_or_else(|| {
-            Error::bad(format!(
-                "No creating activity for {}",
-                obj_id.clone().unwrap_or_default()
-            ))
-        })?;
-        copy_from(act, &creating, None);
-        return Ok(());
+        // Without a creating activity the later rules decide (the verb then says what is wrong).
+        if let Some(creating) = creating_activity(w, stored)? {
+            copy_from(act, &creating, None);
+            if has_addresses(act) {
+                return Ok(());
+            }
+        }
     }
     // 2. likes follow the liked object's audience.
     if ["favorite", "unfavorite", "like", "dislike"].contains(&verb.as_str()) {

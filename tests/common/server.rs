@@ -295,6 +295,39 @@ impl Server {
         r.status == 200
     }
 
+    /// POSTs an activity to `nick`'s outbox as `user`.
+    pub fn post(&self, user: &Client, nick: &str, activity: &Value) -> Response {
+        self.signed(
+            user,
+            "POST",
+            &format!("/api/user/{nick}/feed"),
+            Some(activity),
+        )
+    }
+
+    /// POSTs an activity and returns it, asserting success.
+    pub fn act(&self, user: &Client, nick: &str, activity: Value) -> Value {
+        let r = self.post(user, nick, &activity);
+        assert_eq!(r.status, 200, "{activity}: {}", r.text());
+        r.json()
+    }
+
+    /// A signed GET returning JSON, asserting `status`.
+    pub fn read(&self, c: &Client, path: &str, status: u16) -> Value {
+        let r = self.signed(c, "GET", path, None);
+        assert_eq!(r.status, status, "GET {path}: {}", r.text());
+        if r.body.is_empty() {
+            Value::Null
+        } else {
+            r.json()
+        }
+    }
+
+    /// The path part of one of this server's URLs.
+    pub fn path_of(&self, url: &str) -> String {
+        url.strip_prefix(&self.base).unwrap_or(url).to_string()
+    }
+
     /// Runs the binary with `args` (plus `-c config` after the subcommand path given).
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
         run_cli(&self.dir, args, stdin)
