@@ -15,4 +15,5 @@ mod blackbox {
     pub mod oauth;
     pub mod users;
     pub mod verbs;
+    pub mod visibility;
 }

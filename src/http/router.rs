@@ -196,9 +196,7 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
                 _ => api::feeds::post(app, req, &n, &tail).await,
             }
         }
-        (Ep::Social(n, which), "GET") if which == "favorites" => {
-            api::graph::favorites(app, req, &n)
-        }
+        (Ep::Social(n, "favorites"), "GET") => api::graph::favorites(app, req, &n),
         (Ep::Social(n, which), "GET") => api::graph::followers(app, req, &n, which),
         (Ep::Social(n, "following"), _) => api::graph::post_shortcut(app, req, &n, "follow").await,
         (Ep::Social(n, _), _) => api::graph::post_shortcut(app, req, &n, "favorite").await,

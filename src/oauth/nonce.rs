@@ -1,6 +1,8 @@
-//! Seen nonces, in memory and bounded. A nonce is kept as long as its timestamp is inside the
-//! accepted window; timestamps from before the process started are refused elsewhere, so
-//! forgetting nonces at a restart opens no replay window.
+//! Seen nonces, in memory and bounded. A nonce must be remembered while its timestamp is still
+//! accepted. When the cache is full the oldest entry is dropped and its timestamp becomes a
+//! floor: requests signed at or before the floor are refused as stale, so a forgotten nonce can
+//! never be replayed. Timestamps from before the process started are refused elsewhere, so
+//! starting empty after a restart opens no replay window either.
 use std::collections::{HashSet, VecDeque};
 
 /// Timestamps further than this from now are refused (seconds).
@@ -8,14 +10,17 @@ pub const WINDOW: i64 = 300;
 
 pub struct NonceCache {
     seen: HashSet<String>,
+    /// `(timestamp, key)` in the order recorded.
     order: VecDeque<(i64, String)>,
     cap: usize,
+    /// Requests with a timestamp at or below this are refused.
+    floor: i64,
 }
 
 #[derive(Debug, PartialEq)]
 pub enum Refused {
     Used,
-    Full,
+    Stale,
 }
 
 impl NonceCache {
@@ -23,29 +28,37 @@ impl NonceCache {
         NonceCache {
             seen: HashSet::new(),
             order: VecDeque::new(),
-            cap,
+            cap: cap.max(1),
+            floor: i64::MIN,
         }
     }
 
-    /// Records `key` (consumer, token, timestamp, nonce) unless it was seen already.
-    pub fn record(&mut self, key: String, now: i64) -> Result<(), Refused> {
-        // Every entry older than two windows can no longer be replayed: its timestamp is refused.
-        while let Some((t, _)) = self.order.front() {
-            if *t >= now - 2 * WINDOW {
-                break;
-            }
+    /// Records `key` (consumer, token, timestamp, nonce) signed at `ts`, unless seen already.
+    pub fn record(&mut self, key: String, ts: i64, now: i64) -> Result<(), Refused> {
+        // Entries whose timestamp is no longer accepted cannot be replayed: forget them.
+        while self.order.front().is_some_and(|(t, _)| *t < now - WINDOW) {
             if let Some((_, k)) = self.order.pop_front() {
                 self.seen.remove(&k);
             }
         }
+        if ts <= self.floor {
+            return Err(Refused::Stale);
+        }
         if self.seen.contains(&key) {
             return Err(Refused::Used);
         }
-        if self.seen.len() >= self.cap {
-            return Err(Refused::Full);
+        while self.seen.len() >= self.cap {
+            let Some((t, k)) = self.order.pop_front() else {
+                break;
+            };
+            self.seen.remove(&k);
+            self.floor = self.floor.max(t);
+        }
+        if ts <= self.floor {
+            return Err(Refused::Stale);
         }
         self.seen.insert(key.clone());
-        self.order.push_back((now, key));
+        self.order.push_back((ts, key));
         Ok(())
     }
 }
@@ -55,12 +68,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_reuse_and_forgets_old_entries() {
+    fn refuses_reuse_and_forgets_expired_entries() {
+        let mut c = NonceCache::new(10);
+        assert_eq!(c.record("a".into(), 1000, 1000), Ok(()));
+        assert_eq!(c.record("a".into(), 1000, 1001), Err(Refused::Used));
+        // After the window the old entry goes; its timestamp is refused by the caller anyway.
+        assert_eq!(
+            c.record("b".into(), 1000 + 2 * WINDOW, 1000 + 2 * WINDOW),
+            Ok(())
+        );
+        assert_eq!(c.seen.len(), 1);
+    }
+
+    #[test]
+    fn when_full_the_oldest_timestamp_becomes_a_floor() {
         let mut c = NonceCache::new(2);
-        assert_eq!(c.record("a".into(), 1000), Ok(()));
-        assert_eq!(c.record("a".into(), 1001), Err(Refused::Used));
-        assert_eq!(c.record("b".into(), 1001), Ok(()));
-        assert_eq!(c.record("c".into(), 1002), Err(Refused::Full));
-        assert_eq!(c.record("c".into(), 1000 + 3 * WINDOW), Ok(()));
+        assert_eq!(c.record("a".into(), 100, 100), Ok(()));
+        assert_eq!(c.record("b".into(), 101, 101), Ok(()));
+        // Full: "a" is forgotten and requests signed at or before 100 are refused from now on.
+        assert_eq!(c.record("c".into(), 102, 102), Ok(()));
+        assert_eq!(c.record("a".into(), 100, 102), Err(Refused::Stale));
+        assert_eq!(c.record("d".into(), 100, 102), Err(Refused::Stale));
+        assert_eq!(c.record("b".into(), 101, 102), Err(Refused::Used));
+        assert_eq!(c.seen.len(), 2);
     }
 }

@@ -95,11 +95,16 @@ pub fn record_nonce(app: &App, p: &Params) -> Result<()> {
         p.get("oauth_timestamp").unwrap_or(""),
         p.get("oauth_nonce").unwrap_or("")
     );
-    match app.nonces.borrow_mut().record(key, now_secs()) {
+    let ts = p
+        .get("oauth_timestamp")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(i64::MIN);
+    match app.nonces.borrow_mut().record(key, ts, now_secs()) {
         Ok(()) => Ok(()),
         Err(Refused::Used) => Err(Error::OAuth(401, "Invalid / used nonce")),
-        Err(Refused::Full) => Err(Error::Busy(
-            "Too many recent requests; try again shortly".into(),
+        Err(Refused::Stale) => Err(Error::OAuth(
+            401,
+            "Expired timestamp: check the client's clock",
         )),
     }
 }

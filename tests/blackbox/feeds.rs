@@ -318,3 +318,53 @@ fn acknowledged_post_survives_sigkill_with_every_stream() {
         }
     }
 }
+
+/// Median time of `n` signed GETs of `path`.
+fn median_ms(s: &Server, c: &Client, path: &str, n: usize) -> f64 {
+    let mut t: Vec<f64> = (0..n)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let r = s.signed(c, "GET", path, None);
+            assert_eq!(r.status, 200);
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    t[n / 2]
+}
+
+#[test]
+fn hundred_thousand_activities_deep_pages_cost_the_same() {
+    let s = Server::with(json!({"driver": "memory"}));
+    let (_, alice) = s.register("alice", "correct7horse");
+    // The first 21 posts in order, so that the deepest full page is known.
+    let first: Vec<String> = (0..21)
+        .map(|i| {
+            s.act(&alice, "alice", minor_comment(i))["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    post_many(&s, &alice, "alice", 100_000 - 21, 8, minor_comment);
+    let top = s.read(&alice, "/api/user/alice/feed", 200);
+    assert_eq!(top["totalItems"], 100_005);
+    let deepest = format!(
+        "/api/user/alice/feed?before={}",
+        crate::common::oauth::enc(&first[20])
+    );
+    let bottom = s.read(&alice, &deepest, 200);
+    let got: Vec<String> = ids(&bottom);
+    let mut want: Vec<String> = first[..20].to_vec();
+    want.reverse();
+    assert_eq!(got, want);
+    let (t_top, t_bottom) = (
+        median_ms(&s, &alice, "/api/user/alice/feed", 21),
+        median_ms(&s, &alice, &deepest, 21),
+    );
+    let line = format!("100k outbox, 20-item page, median of 21: first page {t_top:.2} ms, deepest page {t_bottom:.2} ms\n");
+    eprint!("{line}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("figures");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("deep-paging.txt"), line);
+}
