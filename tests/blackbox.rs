@@ -12,6 +12,7 @@ mod blackbox {
     pub mod durability;
     pub mod feeds;
     pub mod http;
+    pub mod inbox;
     pub mod oauth;
     pub mod users;
     pub mod verbs;

@@ -368,3 +368,124 @@ fn hundred_thousand_activities_deep_pages_cost_the_same() {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join("deep-paging.txt"), line);
 }
+
+#[test]
+fn every_stream_checks_its_paging_parameters() {
+    let s = Server::with(json!({"driver": "memory"}));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let note = s.act(&alice, "alice", public_note(0))["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let list = s.act(&alice, "alice", json!({"verb": "create", "object": {"objectType": "collection", "displayName": "L", "objectTypes": ["person"]}}))["object"]["id"].as_str().unwrap().to_string();
+    let group = s.act(
+        &alice,
+        "alice",
+        json!({"verb": "create", "object": {"objectType": "group", "displayName": "G"}}),
+    )["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut paths: Vec<String> = [
+        "feed",
+        "feed/major",
+        "feed/minor",
+        "inbox",
+        "inbox/major",
+        "inbox/minor",
+        "inbox/direct",
+        "inbox/direct/major",
+        "inbox/direct/minor",
+        "followers",
+        "following",
+        "favorites",
+        "lists/person",
+    ]
+    .iter()
+    .map(|p| format!("/api/user/alice/{p}"))
+    .collect();
+    paths.push("/api/users".into());
+    for sub in ["likes", "replies", "shares"] {
+        paths.push(format!("{}/{sub}", s.path_of(&note)));
+    }
+    paths.push(format!("{}/members", s.path_of(&list)));
+    for sub in ["members", "documents", "inbox"] {
+        paths.push(format!("{}/{sub}", s.path_of(&group)));
+    }
+    for p in &paths {
+        assert_eq!(
+            s.read(&alice, &format!("{p}?count=201"), 400)["error"],
+            "Count must be between 0 and 200",
+            "{p}"
+        );
+        assert_eq!(
+            s.read(&alice, &format!("{p}?count=-1"), 400)["error"],
+            "Count must be between 0 and 200",
+            "{p}"
+        );
+        assert_eq!(
+            s.read(&alice, &format!("{p}?offset=-3"), 400)["error"],
+            "Offset must be an integer greater than or equal to zero",
+            "{p}"
+        );
+        let unknown = s.read(&alice, &format!("{p}?before=nosuchid"), 400);
+        assert!(
+            unknown["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("id 'nosuchid' not found in stream"),
+            "{p}: {unknown}"
+        );
+        assert_eq!(
+            s.read(&alice, &format!("{p}?since=nosuchid"), 400)["error"],
+            unknown["error"],
+            "{p}"
+        );
+        assert_eq!(
+            s.read(&alice, &format!("{p}?offset=1&count=200"), 200)["totalItems"].is_u64(),
+            true,
+            "{p}"
+        );
+    }
+}
+
+#[test]
+fn list_members_prev_and_next() {
+    let s = Server::with(json!({"driver": "memory"}));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let list = s.act(&alice, "alice", json!({"verb": "create", "object": {"objectType": "collection", "displayName": "Many", "objectTypes": ["person"]}}))["object"]["id"].as_str().unwrap().to_string();
+    let members = format!("{}/members", s.path_of(&list));
+    for i in 0..30 {
+        let r = s.signed(
+            &alice,
+            "POST",
+            &members,
+            Some(&json!({"objectType": "person", "id": format!("acct:p{i}@elsewhere.example")})),
+        );
+        assert_eq!(r.status, 200);
+    }
+    let first = s.read(&alice, &members, 200);
+    assert_eq!(first["totalItems"], 30);
+    assert_eq!(first["items"].as_array().unwrap().len(), 20);
+    let next = s.read(
+        &alice,
+        &s.path_of(first["links"]["next"]["href"].as_str().unwrap()),
+        200,
+    );
+    assert_eq!(next["items"].as_array().unwrap().len(), 10);
+    let back = s.read(
+        &alice,
+        &s.path_of(next["links"]["prev"]["href"].as_str().unwrap()),
+        200,
+    );
+    assert_eq!(ids(&back), ids(&first));
+    let before_first = s.read(
+        &alice,
+        &s.path_of(first["links"]["prev"]["href"].as_str().unwrap()),
+        200,
+    );
+    assert_eq!(before_first["items"], json!([]));
+    assert!(
+        before_first["links"].get("prev").is_none() && before_first["links"].get("next").is_none()
+    );
+}

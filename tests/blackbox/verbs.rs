@@ -559,3 +559,29 @@ fn update_of_ones_own_person() {
         "Activities by Alice A."
     );
 }
+
+#[test]
+fn verbs_without_side_effects_are_stored_and_classified() {
+    let s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let place = json!({"objectType": "place", "displayName": "Café"});
+    let c = s.act(&alice, "alice", json!({"verb": "checkin", "object": place}));
+    assert_eq!(c["object"]["displayName"], "Café");
+    assert!(c["content"].as_str().unwrap().contains("checked into"));
+    let major = ids(&s.read(&alice, "/api/user/alice/feed/major", 200));
+    assert_eq!(major, [c["id"].as_str().unwrap()]);
+    for verb in ["rsvp-yes", "watch", "read", "tag"] {
+        let a = s.act(&alice, "alice", json!({"verb": verb, "object": {"objectType": "video", "id": format!("urn:uuid:{verb}")}}));
+        assert_eq!(a["verb"], verb);
+        assert_eq!(
+            ids(&s.read(&alice, "/api/user/alice/feed/minor", 200))[0],
+            a["id"].as_str().unwrap()
+        );
+    }
+    let r = s.act(
+        &alice,
+        "alice",
+        json!({"verb": "rsvp-yes", "object": {"objectType": "event", "displayName": "Party"}}),
+    );
+    assert!(r["content"].as_str().unwrap().contains("will attend"));
+}
