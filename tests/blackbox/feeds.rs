@@ -441,9 +441,8 @@ fn every_stream_checks_its_paging_parameters() {
             unknown["error"],
             "{p}"
         );
-        assert_eq!(
+        assert!(
             s.read(&alice, &format!("{p}?offset=1&count=200"), 200)["totalItems"].is_u64(),
-            true,
             "{p}"
         );
     }
