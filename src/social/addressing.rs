@@ -108,8 +108,13 @@ pub fn check_object(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<
     }
 }
 
+/// Copies the addresses of `source`. For replies (`skip` = the replier) the blind ones are left
+/// out: copying them, as the original did, would show the replier who was blind-copied.
 fn copy_from(act: &mut Map<String, Value>, source: &Value, skip: Option<&str>) {
     for k in FIELDS {
+        if skip.is_some() && (k == "bto" || k == "bcc") {
+            continue;
+        }
         if let Some(a) = source.get(k).and_then(Value::as_array) {
             let kept: Vec<Value> = a
                 .iter()

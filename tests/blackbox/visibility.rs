@@ -201,3 +201,25 @@ fn favorites_hide_private_objects_from_others() {
         .collect();
     assert_eq!(shown, ["open"]);
 }
+
+#[test]
+fn replies_do_not_inherit_blind_copies() {
+    let s = Server::with(json!({"driver": "memory"}));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let (_, bob) = s.register("bob", "correct7horse");
+    let (_, dave) = s.register("dave", "correct7horse");
+    let parent = s.act(
+        &alice,
+        "alice",
+        json!({"object": {"objectType": "note", "content": "p"},
+        "to": [person(&s, "bob")], "bcc": [person(&s, "dave")]}),
+    );
+    let reply = s.act(&bob, "bob", json!({"object": {"objectType": "comment", "content": "r", "inReplyTo": {"id": parent["object"]["id"], "objectType": "note"}}}));
+    // bob, the replier, sees his own activity's addresses: dave is not among them.
+    assert!(
+        !reply.to_string().contains("/api/user/dave/profile"),
+        "{reply}"
+    );
+    assert!(!feed_ids(&s, &dave, "/api/user/dave/inbox", false)
+        .contains(&reply["id"].as_str().unwrap().to_string()));
+}
