@@ -8,6 +8,7 @@ pub struct App {
     pub cfg: std::sync::Arc<Config>,
     pub store: Store,
     pub nonces: RefCell<NonceCache>,
+    pub responses: RefCell<crate::http::cache::ResponseCache>,
     /// Requests being handled now (bounded by `maxRequestsInFlight`).
     pub in_flight: Cell<usize>,
     /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
@@ -18,10 +19,14 @@ pub struct App {
 impl App {
     pub fn new(cfg: Config, store: Store) -> App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
+        let responses = RefCell::new(crate::http::cache::ResponseCache::new(
+            cfg.response_cache_size,
+        ));
         App {
             cfg: std::sync::Arc::new(cfg),
             store,
             nonces,
+            responses,
             in_flight: Cell::new(0),
             started: crate::util::time::now_secs(),
         }

@@ -19,6 +19,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
 ];
@@ -125,6 +126,7 @@ const OWN_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
 ];
@@ -183,6 +185,7 @@ pub struct Config {
     pub max_connections: usize,
     pub nonce_cache_size: usize,
     pub max_request_tokens: usize,
+    pub response_cache_size: usize,
     pub header_timeout_ms: u64,
     pub shutdown_timeout_ms: u64,
 }
@@ -550,6 +553,7 @@ fn check(
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
         nonce_cache_size: get_num(&m, "nonceCacheSize", 100_000, 100, 1 << 26)? as usize,
         max_request_tokens: get_num(&m, "maxRequestTokens", 10_000, 1, 1 << 24)? as usize,
+        response_cache_size: get_num(&m, "responseCacheSize", 4 << 20, 0, 1 << 30)? as usize,
         header_timeout_ms: get_num(&m, "headerTimeout", 30_000, 100, 3_600_000)?,
         shutdown_timeout_ms: get_num(&m, "shutdownTimeout", 10_000, 0, 3_600_000)?,
         raw: m,
@@ -689,6 +693,7 @@ impl Config {
         set(&mut m, "maxConnections", json!(self.max_connections));
         set(&mut m, "nonceCacheSize", json!(self.nonce_cache_size));
         set(&mut m, "maxRequestTokens", json!(self.max_request_tokens));
+        set(&mut m, "responseCacheSize", json!(self.response_cache_size));
         Value::Object(m)
     }
 }

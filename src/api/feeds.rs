@@ -77,7 +77,7 @@ pub fn activity_feed(
         if !filter {
             return Ok(true);
         }
-        match r.get::<Value>(Table::IdActivity, id)? {
+        match r.get_value(Table::IdActivity, id)? {
             Some(a) => addressing::may_see(r, &a, viewer.id),
             None => Ok(false),
         }
@@ -86,7 +86,7 @@ pub fn activity_feed(
     let detail = if major { FULL } else { DECORATED };
     let mut items = Vec::new();
     for id in &walked.items {
-        if let Some(a) = r.get::<Value>(Table::IdActivity, id)? {
+        if let Some(a) = r.get_value(Table::IdActivity, id)? {
             items.push(render::activity(r, viewer, &a, detail)?);
         }
     }
@@ -135,26 +135,27 @@ pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
         id: viewer_id.as_deref(),
     };
     let url = app.url(&format!("/api/user/{nick}/{}", tail.join("/")));
-    let body = app.store.read(|r| {
-        if !r.exists(Table::NickUser, nick)? {
-            return Err(no_such_user(nick));
-        }
-        let name = user_name(r, app, nick)?;
-        let author = person::show(r, &app.cfg, nick, me.as_deref())?;
-        let own = me.as_deref() == Some(nick);
-        activity_feed(
-            r,
-            viewer,
-            &page,
-            &urls::stream(nick, suffix),
-            &url,
-            format!("{title} {name}"),
-            author,
-            major,
-            !own,
-        )
-    })?;
-    super::negotiate::respond(req, body)
+    super::negotiate::cached(app, req, me.as_deref(), || {
+        app.store.read(|r| {
+            if !r.exists(Table::NickUser, nick)? {
+                return Err(no_such_user(nick));
+            }
+            let name = user_name(r, app, nick)?;
+            let author = person::show(r, &app.cfg, nick, me.as_deref())?;
+            let own = me.as_deref() == Some(nick);
+            activity_feed(
+                r,
+                viewer,
+                &page,
+                &urls::stream(nick, suffix),
+                &url,
+                format!("{title} {name}"),
+                author,
+                major,
+                !own,
+            )
+        })
+    })
 }
 
 pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
@@ -167,13 +168,20 @@ pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Res
         _ => return Err(Error::NotFound("No such feed".into())),
     };
     let body = req.json()?;
-    let id = post_activity(app, nick, body, &client, feed).await?;
+    // The answer is rendered in the write job, from the same transaction: it is what was
+    // stored, and the work runs on the writer's core rather than the request executor's.
+    let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
+    let generator = client.generator();
     let me_id = urls::person_id(&app.cfg, &me);
-    let out = app.store.read(|r| {
-        let a: Value = r
-            .get(Table::IdActivity, &id)?
-            .ok_or_else(|| Error::internal("posted activity vanished"))?;
-        render::activity(r, Viewer { id: Some(&me_id) }, &a, FULL)
-    })?;
+    let out = app
+        .store
+        .write(move |w| {
+            let id = outbox::post(w, &cfg, &nick_owned, &body, Some(&generator), feed)?;
+            let a = w
+                .get_value(Table::IdActivity, &id)?
+                .ok_or_else(|| Error::internal("posted activity vanished"))?;
+            render::activity(w, Viewer { id: Some(&me_id) }, &a, FULL)
+        })
+        .await?;
     Ok(Resp::json(&out))
 }

@@ -128,29 +128,30 @@ pub fn person_feed(
 pub fn followers(app: &App, req: &Req, nick: &str, which: &str) -> Result<Resp> {
     let (me, me_id) = requester(app, req)?;
     let url = urls::user_api(&app.cfg, nick, which);
-    let body = app.store.read(|r| {
-        user_exists(r, nick)?;
-        let name = user_name(r, app, nick)?;
-        let title = if which == "followers" {
-            format!("Followers for {name}")
-        } else {
-            format!("Following for {name}")
-        };
-        let author = person::show(r, &app.cfg, nick, me.as_deref())?;
-        person_feed(
-            r,
-            req,
-            Viewer {
-                id: me_id.as_deref(),
-            },
-            &urls::stream(nick, which),
-            &url,
-            title,
-            author,
-            true,
-        )
-    })?;
-    super::negotiate::respond(req, body)
+    super::negotiate::cached(app, req, me.as_deref(), || {
+        app.store.read(|r| {
+            user_exists(r, nick)?;
+            let name = user_name(r, app, nick)?;
+            let title = if which == "followers" {
+                format!("Followers for {name}")
+            } else {
+                format!("Following for {name}")
+            };
+            let author = person::show(r, &app.cfg, nick, me.as_deref())?;
+            person_feed(
+                r,
+                req,
+                Viewer {
+                    id: me_id.as_deref(),
+                },
+                &urls::stream(nick, which),
+                &url,
+                title,
+                author,
+                true,
+            )
+        })
+    })
 }
 
 /// A feed of objects (api.md §4.3), hiding from others what they may not see.
@@ -193,28 +194,29 @@ pub fn object_feed(
 pub fn favorites(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let (me, me_id) = requester(app, req)?;
     let url = urls::user_api(&app.cfg, nick, "favorites");
-    let body = app.store.read(|r| {
-        user_exists(r, nick)?;
-        let name = user_name(r, app, nick)?;
-        let owner = urls::person_id(&app.cfg, nick);
-        let (mut feed, _) = object_feed(
-            r,
-            req,
-            Viewer {
-                id: me_id.as_deref(),
-            },
-            &urls::stream(nick, "favorites"),
-            &url,
-            format!("Things that {name} has favorited"),
-            Some(&owner),
-            true,
-        )?;
-        if let Some(a) = person::show(r, &app.cfg, nick, me.as_deref())? {
-            feed["author"] = a;
-        }
-        Ok(feed)
-    })?;
-    super::negotiate::respond(req, body)
+    super::negotiate::cached(app, req, me.as_deref(), || {
+        app.store.read(|r| {
+            user_exists(r, nick)?;
+            let name = user_name(r, app, nick)?;
+            let owner = urls::person_id(&app.cfg, nick);
+            let (mut feed, _) = object_feed(
+                r,
+                req,
+                Viewer {
+                    id: me_id.as_deref(),
+                },
+                &urls::stream(nick, "favorites"),
+                &url,
+                format!("Things that {name} has favorited"),
+                Some(&owner),
+                true,
+            )?;
+            if let Some(a) = person::show(r, &app.cfg, nick, me.as_deref())? {
+                feed["author"] = a;
+            }
+            Ok(feed)
+        })
+    })
 }
 
 /// `POST /following` and `POST /favorites`: a follow or favorite of the posted object.
@@ -256,7 +258,8 @@ pub fn lists(app: &App, req: &Req, nick: &str, kind: &str) -> Result<Resp> {
     let viewer = Viewer {
         id: me_id.as_deref(),
     };
-    let body = app.store.read(|r| {
+    super::negotiate::cached(app, req, me.as_deref(), || {
+        app.store.read(|r| {
         user_exists(r, nick)?;
         let name = user_name(r, app, nick)?;
         let stream = urls::stream(nick, &format!("lists:{kind}"));
@@ -284,6 +287,6 @@ pub fn lists(app: &App, req: &Req, nick: &str, kind: &str) -> Result<Resp> {
             feed["author"] = a;
         }
         Ok(feed)
-    })?;
-    super::negotiate::respond(req, body)
+    })
+    })
 }

@@ -49,48 +49,49 @@ pub fn members(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let viewer = Viewer { id: me.as_deref() };
     let id = objects::id_of(&list).unwrap_or_default().to_string();
     let url = format!("{id}/members");
-    let body = app.store.read(|r| {
-        addressing::check_object(r, &list, viewer.id)?;
-        let author = match list.get("author") {
-            Some(a) => render::expand(r, a)?,
-            None => Value::Null,
-        };
-        let title = format!(
-            "Members of {} by {}",
-            name(&list, "a collection"),
-            author
-                .get("displayName")
-                .and_then(Value::as_str)
-                .unwrap_or("someone")
-        );
-        let stream = members_stream(&id);
-        let (mut feed, ids) = object_feed(r, req, viewer, &stream, &url, title, None, true)?;
-        let total = r.stream_count(&stream)?;
-        let single = objects::list_type(&list).map(String::from);
-        let type_param = |item: &str| -> Result<String> {
-            let t = objects::get(r, item)?
-                .map(|o| objects::type_of(&o).to_string())
-                .unwrap_or_default();
-            Ok(if single.as_deref() == Some(t.as_str()) {
-                String::new()
-            } else {
-                format!("&type={}", pct(&t))
-            })
-        };
-        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
-            feed["links"]["prev"] =
-                json!({"href": format!("{url}?since={}{}", pct(first), type_param(first)?)});
-            if (ids.len() as u64) < total {
-                feed["links"]["next"] =
-                    json!({"href": format!("{url}?before={}{}", pct(last), type_param(last)?)});
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store.read(|r| {
+            addressing::check_object(r, &list, viewer.id)?;
+            let author = match list.get("author") {
+                Some(a) => render::expand(r, a)?,
+                None => Value::Null,
+            };
+            let title = format!(
+                "Members of {} by {}",
+                name(&list, "a collection"),
+                author
+                    .get("displayName")
+                    .and_then(Value::as_str)
+                    .unwrap_or("someone")
+            );
+            let stream = members_stream(&id);
+            let (mut feed, ids) = object_feed(r, req, viewer, &stream, &url, title, None, true)?;
+            let total = r.stream_count(&stream)?;
+            let single = objects::list_type(&list).map(String::from);
+            let type_param = |item: &str| -> Result<String> {
+                let t = objects::get(r, item)?
+                    .map(|o| objects::type_of(&o).to_string())
+                    .unwrap_or_default();
+                Ok(if single.as_deref() == Some(t.as_str()) {
+                    String::new()
+                } else {
+                    format!("&type={}", pct(&t))
+                })
+            };
+            if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+                feed["links"]["prev"] =
+                    json!({"href": format!("{url}?since={}{}", pct(first), type_param(first)?)});
+                if (ids.len() as u64) < total {
+                    feed["links"]["next"] =
+                        json!({"href": format!("{url}?before={}{}", pct(last), type_param(last)?)});
+                }
             }
-        }
-        if !author.is_null() {
-            feed["author"] = author;
-        }
-        Ok(feed)
-    })?;
-    super::negotiate::respond(req, body)
+            if !author.is_null() {
+                feed["author"] = author;
+            }
+            Ok(feed)
+        })
+    })
 }
 
 /// `POST /api/collection/<uuid>/members`: an `add` with the list as target.
@@ -155,45 +156,46 @@ pub fn group_feed(app: &App, req: &Req, key: Key, which: &str) -> Result<Resp> {
         })
         .unwrap_or_else(|| format!("{id}/{which}"));
     let stream = group_stream(&id, which);
-    let body = app.store.read(|r| {
-        addressing::check_object(r, &group, viewer.id)?;
-        match which {
-            "members" => person_feed(
-                r,
-                req,
-                viewer,
-                &stream,
-                &url,
-                format!("Members of {gname}"),
-                None,
-                false,
-            ),
-            "documents" => Ok(object_feed(
-                r,
-                req,
-                viewer,
-                &stream,
-                &url,
-                format!("Documents of {gname}"),
-                None,
-                true,
-            )?
-            .0),
-            _ => {
-                let page = Page::parse(req)?;
-                activity_feed(
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store.read(|r| {
+            addressing::check_object(r, &group, viewer.id)?;
+            match which {
+                "members" => person_feed(
                     r,
+                    req,
                     viewer,
-                    &page,
                     &stream,
                     &url,
-                    format!("Activities for {gname}"),
+                    format!("Members of {gname}"),
+                    None,
+                    false,
+                ),
+                "documents" => Ok(object_feed(
+                    r,
+                    req,
+                    viewer,
+                    &stream,
+                    &url,
+                    format!("Documents of {gname}"),
                     None,
                     true,
-                    true,
-                )
+                )?
+                .0),
+                _ => {
+                    let page = Page::parse(req)?;
+                    activity_feed(
+                        r,
+                        viewer,
+                        &page,
+                        &stream,
+                        &url,
+                        format!("Activities for {gname}"),
+                        None,
+                        true,
+                        true,
+                    )
+                }
             }
-        }
-    })?;
-    super::negotiate::respond(req, body)
+        })
+    })
 }

@@ -88,3 +88,32 @@ pub fn respond(req: &Req, body: Value) -> Result<Resp> {
         Ok(Resp::new(200, JSON, body.to_string()))
     }
 }
+
+/// A JSON read through the response cache: `compute` runs only when no answer computed at the
+/// current store generation is kept for this reader, format and URL.
+pub fn cached(
+    app: &crate::app::App,
+    req: &Req,
+    viewer: Option<&str>,
+    compute: impl FnOnce() -> Result<Value>,
+) -> Result<Resp> {
+    let as2 = wants_as2(req);
+    let key = format!(
+        "{}\n{}\n{}?{}",
+        viewer.unwrap_or(""),
+        as2 as u8,
+        req.path,
+        req.query
+    );
+    // Read before the snapshot is taken: an answer is filed under the generation it is at least as new as.
+    let generation = app.store.generation();
+    if let Some((content_type, body)) = app.responses.borrow_mut().get(&key, generation) {
+        return Ok(Resp::new(200, &content_type, body));
+    }
+    let resp = respond(req, compute()?)?;
+    let content_type = if as2 { AS2 } else { JSON };
+    app.responses
+        .borrow_mut()
+        .put(key, generation, content_type, resp.body.clone());
+    Ok(resp)
+}

@@ -61,11 +61,12 @@ pub fn get(app: &App, req: &Req, kind: &str, key: Key) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
     let obj = find(app, req, kind, &key)?;
     let me = viewer_id(app, &who.nick);
-    let body = app.store.read(|r| {
-        addressing::check_object(r, &obj, me.as_deref())?;
-        render::object(r, Viewer { id: me.as_deref() }, &obj, FULL)
-    })?;
-    super::negotiate::respond(req, body)
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store.read(|r| {
+            addressing::check_object(r, &obj, me.as_deref())?;
+            render::object(r, Viewer { id: me.as_deref() }, &obj, FULL)
+        })
+    })
 }
 
 fn author_only(app: &App, obj: &Value, nick: &str) -> Result<()> {
@@ -138,55 +139,56 @@ pub fn sub_feed(app: &App, req: &Req, kind: &str, key: Key, which: &str) -> Resu
         .and_then(Value::as_str)
         .map(String::from)
         .unwrap_or_else(|| format!("{id}/{which}"));
-    let body = app.store.read(|r| {
-        addressing::check_object(r, &obj, viewer.id)?;
-        match which {
-            "likes" => person_feed(
-                r,
-                req,
-                viewer,
-                &likes_stream(&id),
-                &url,
-                format!("People who like {}", name(&obj)),
-                None,
-                false,
-            ),
-            "shares" => Ok(object_feed(
-                r,
-                req,
-                viewer,
-                &shares_stream(&id),
-                &url,
-                format!("Shares of {}", name(&obj)),
-                None,
-                false,
-            )?
-            .0),
-            _ => {
-                let (mut feed, _) = object_feed(
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store.read(|r| {
+            addressing::check_object(r, &obj, viewer.id)?;
+            match which {
+                "likes" => person_feed(
                     r,
                     req,
                     viewer,
-                    &replies_stream(&id),
+                    &likes_stream(&id),
                     &url,
-                    format!("Replies to {}", name(&obj)),
+                    format!("People who like {}", name(&obj)),
                     None,
-                    true,
-                )?;
-                if let Some(Value::Array(items)) = feed.get_mut("items") {
-                    for it in items.iter_mut().filter_map(Value::as_object_mut) {
-                        it.remove("inReplyTo");
-                        // Replies show likers, not nested reply previews.
-                        if let Some(Value::Object(rep)) = it.get_mut("replies") {
-                            rep.remove("items");
+                    false,
+                ),
+                "shares" => Ok(object_feed(
+                    r,
+                    req,
+                    viewer,
+                    &shares_stream(&id),
+                    &url,
+                    format!("Shares of {}", name(&obj)),
+                    None,
+                    false,
+                )?
+                .0),
+                _ => {
+                    let (mut feed, _) = object_feed(
+                        r,
+                        req,
+                        viewer,
+                        &replies_stream(&id),
+                        &url,
+                        format!("Replies to {}", name(&obj)),
+                        None,
+                        true,
+                    )?;
+                    if let Some(Value::Array(items)) = feed.get_mut("items") {
+                        for it in items.iter_mut().filter_map(Value::as_object_mut) {
+                            it.remove("inReplyTo");
+                            // Replies show likers, not nested reply previews.
+                            if let Some(Value::Object(rep)) = it.get_mut("replies") {
+                                rep.remove("items");
+                            }
                         }
                     }
+                    Ok(feed)
                 }
-                Ok(feed)
             }
-        }
-    })?;
-    super::negotiate::respond(req, body)
+        })
+    })
 }
 
 fn find_activity(app: &App, uuid: &str) -> Result<Value> {
@@ -214,15 +216,16 @@ pub fn activity_get(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
     let act = find_activity(app, uuid)?;
     let me = viewer_id(app, &who.nick);
-    let body = app.store.read(|r| {
-        if !addressing::may_see(r, &act, me.as_deref())? {
-            return Err(Error::Forbidden(
-                "Only the actor and recipients can view this activity.".into(),
-            ));
-        }
-        render::activity(r, Viewer { id: me.as_deref() }, &act, FULL)
-    })?;
-    super::negotiate::respond(req, body)
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store.read(|r| {
+            if !addressing::may_see(r, &act, me.as_deref())? {
+                return Err(Error::Forbidden(
+                    "Only the actor and recipients can view this activity.".into(),
+                ));
+            }
+            render::activity(r, Viewer { id: me.as_deref() }, &act, FULL)
+        })
+    })
 }
 
 /// Merges the body into the activity: no side effects, no redistribution (api.md §12).

@@ -31,17 +31,17 @@ const FIXED: &[&str] = &[
 
 pub fn get(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
-    let p = app
-        .store
-        .read(|r| {
-            if users_exists(r, nick)? {
-                person::show(r, &app.cfg, nick, who.nick.as_deref())
-            } else {
-                Ok(None)
-            }
-        })?
-        .ok_or_else(|| no_such_user(nick))?;
-    super::negotiate::respond(req, p)
+    super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        app.store
+            .read(|r| {
+                if users_exists(r, nick)? {
+                    person::show(r, &app.cfg, nick, who.nick.as_deref())
+                } else {
+                    Ok(None)
+                }
+            })?
+            .ok_or_else(|| no_such_user(nick))
+    })
 }
 
 fn users_exists(r: &impl Read, nick: &str) -> Result<bool> {

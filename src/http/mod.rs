@@ -1,4 +1,5 @@
 //! HTTP: accept loop (plain or TLS), hyper glue, common headers, limits and error bodies.
+pub mod cache;
 pub mod request;
 pub mod response;
 mod router;

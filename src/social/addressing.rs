@@ -74,7 +74,7 @@ pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool>
 /// The creating activity of an object: the `post` (else `create`) by its author.
 pub fn creating_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
     match obj.get("_created_by").and_then(Value::as_str) {
-        Some(aid) => r.get(Table::IdActivity, aid),
+        Some(aid) => r.get_value(Table::IdActivity, aid),
         None => Ok(None),
     }
 }

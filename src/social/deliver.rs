@@ -14,8 +14,8 @@ use std::collections::HashSet;
 /// Lists inside lists are followed this deep at most.
 const MAX_NESTING: usize = 4;
 
-struct Delivery<'a> {
-    w: &'a W<'a>,
+struct Delivery<'a, 'w> {
+    w: &'a W<'w>,
     cfg: &'a Config,
     act: &'a Value,
     actor_id: String,
@@ -49,7 +49,7 @@ pub fn local(w: &W, cfg: &Config, act: &Value, actor: &Value, major: bool) -> Re
     Ok(())
 }
 
-impl Delivery<'_> {
+impl Delivery<'_, '_> {
     fn address(&mut self, a: &Value, depth: usize) -> Result<()> {
         let Some(id) = id_of(a) else { return Ok(()) };
         if id == urls::PUBLIC || Some(id) == self.actor_followers.as_deref() {

@@ -178,7 +178,7 @@ pub fn put(w: &W, obj: &Value) -> Result<()> {
 }
 
 pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
-    r.get(Table::IdObject, id)
+    r.get_value(Table::IdObject, id)
 }
 
 /// The object behind `/api/<segment>/<uuid>`.

@@ -52,10 +52,18 @@ impl Store {
         Ok(Store { db, writer })
     }
 
+    /// A number that changes whenever a write commits. Read it before taking a snapshot: what
+    /// was computed from the snapshot is current as long as the number has not moved.
+    pub fn generation(&self) -> u64 {
+        self.writer
+            .generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Runs `f` on a read snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&R) -> Result<T>) -> Result<T> {
         let tx = self.db.begin_read()?;
-        f(&R(tx))
+        f(&R::new(tx))
     }
 
     /// Runs `f` in a group-committed write transaction; resolves after the commit is durable.
@@ -91,7 +99,7 @@ fn init(db: &Database) -> Result<()> {
         tx.open_table(tables::STREAM_INDEX)?;
         tx.open_table(tables::STREAM_COUNTS)?;
         tx.open_table(tables::COUNTERS)?;
-        let w = W(&tx);
+        let w = W::new(&tx);
         match w.get::<u64>(Table::Meta, "schema_version")? {
             None => w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?,
             Some(v) if v == SCHEMA_VERSION => {}
@@ -133,6 +141,12 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn table_count_matches() {
+        assert_eq!(Table::all().len(), Table::COUNT);
+        assert!(Table::all().iter().all(|t| (*t as usize) < Table::COUNT));
     }
 
     #[test]

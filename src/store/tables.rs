@@ -2,7 +2,7 @@
 use redb::TableDefinition;
 
 /// Key-value tables holding JSON values, keyed by a string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Table {
     /// `schema_version` and other single values.
     Meta,
@@ -46,6 +46,9 @@ const ALL: &[Table] = &[
 ];
 
 impl Table {
+    /// How many key-value tables there are (`Table as usize` indexes them).
+    pub const COUNT: usize = 12;
+
     pub fn all() -> &'static [Table] {
         ALL
     }

@@ -3,6 +3,7 @@ use super::access::W;
 use crate::error::{Error, Result};
 use redb::Database;
 use smol::channel::{bounded, Receiver, Sender};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Writes waiting for the writer beyond this make `submit` wait (back-pressure).
@@ -41,15 +42,19 @@ impl<T: Send, F: FnMut(&W) -> Result<T> + Send> Job for Closure<T, F> {
 #[derive(Clone)]
 pub struct Writer {
     tx: Sender<Box<dyn Job>>,
+    /// Bumped after every commit, so readers can tell whether anything changed.
+    pub generation: Arc<AtomicU64>,
 }
 
 impl Writer {
     pub fn start(db: Arc<Database>) -> Result<Writer> {
         let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
+        let generation = Arc::new(AtomicU64::new(0));
+        let g = generation.clone();
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || run(db, rx))?;
-        Ok(Writer { tx })
+            .spawn(move || run(db, rx, g))?;
+        Ok(Writer { tx, generation })
     }
 
     pub async fn submit<T, F>(&self, f: F) -> Result<T>
@@ -74,7 +79,7 @@ impl Writer {
     }
 }
 
-fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>) {
+fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>, generation: Arc<AtomicU64>) {
     while let Ok(first) = rx.recv_blocking() {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -83,13 +88,13 @@ fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>) {
                 Err(_) => break,
             }
         }
-        commit(&db, batch);
+        commit(&db, batch, &generation);
     }
 }
 
 /// Runs `jobs` in one transaction. A failing job is answered with its error and the rest are
 /// run again in a fresh transaction, so no job ever sees another's half-done writes.
-fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>) {
+fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
     while !jobs.is_empty() {
         let tx = match db.begin_write() {
             Ok(tx) => tx,
@@ -103,10 +108,14 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>) {
             }
         };
         let mut failed = None;
-        for (i, job) in jobs.iter_mut().enumerate() {
-            if let Err(e) = job.run(&W(&tx)) {
-                failed = Some((i, e));
-                break;
+        {
+            // One set of open tables for the whole batch, closed before the commit.
+            let w = W::new(&tx);
+            for (i, job) in jobs.iter_mut().enumerate() {
+                if let Err(e) = job.run(&w) {
+                    failed = Some((i, e));
+                    break;
+                }
             }
         }
         if let Some((i, e)) = failed {
@@ -118,6 +127,8 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>) {
         }
         match tx.commit() {
             Ok(()) => {
+                // Before answering, so that a reader who sees the answer sees the new generation.
+                generation.fetch_add(1, Ordering::SeqCst);
                 for j in jobs {
                     j.done(Ok(()));
                 }

@@ -1,0 +1,363 @@
+//! pump's load generator (run through `scripts/bench`): starts the release server on loopback
+//! with a fresh data dir, seeds it through the API, drives each workload with C keep-alive
+//! connections for a fixed time, samples memory, and prints a Markdown table. With
+//! `--against URL` the same seed and workloads run against another pump.io-compatible server,
+//! interleaved A B A B, and the table gains its column and the ratio.
+mod conn;
+#[path = "../../tests/common/oauth.rs"]
+#[allow(dead_code)]
+mod oauth;
+mod target;
+
+use argh::FromArgs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use target::{Own, Target};
+
+/// Load generator for pump (and any pump.io-compatible server).
+#[derive(FromArgs)]
+struct Args {
+    /// the pump binary to start (default target/release/pump)
+    #[argh(option, default = "PathBuf::from(\"target/release/pump\")")]
+    pump: PathBuf,
+    /// activities to seed (default 100000; 1000 with --quick)
+    #[argh(option)]
+    n: Option<usize>,
+    /// concurrent keep-alive connections (default 8)
+    #[argh(option, default = "8")]
+    conns: usize,
+    /// seconds per workload and round (default 10; 2 with --quick)
+    #[argh(option)]
+    secs: Option<f64>,
+    /// a short run: 1000 activities, 2 s per workload
+    #[argh(switch)]
+    quick: bool,
+    /// base URL of another pump.io server to measure in the same run (registration must be open)
+    #[argh(option)]
+    against: Option<String>,
+    /// name of the other server's column (default "other")
+    #[argh(option, default = "String::from(\"other\")")]
+    against_name: String,
+    /// rounds per workload and server, interleaved A B A B (default 2)
+    #[argh(option, default = "2")]
+    rounds: usize,
+    /// run only the workloads whose label contains this text
+    #[argh(option)]
+    only: Option<String>,
+    /// added by `cargo bench`; ignored
+    #[argh(switch)]
+    #[allow(dead_code)]
+    bench: bool,
+}
+
+/// What one workload measured on one server.
+#[derive(Default, Clone)]
+struct Stat {
+    requests: u64,
+    errors: u64,
+    secs: f64,
+    lat_us: Vec<u32>,
+    peak_rss_kib: u64,
+}
+
+impl Stat {
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.secs.max(1e-9)
+    }
+    fn pct(&self, p: f64) -> f64 {
+        if self.lat_us.is_empty() {
+            return 0.0;
+        }
+        let mut v = self.lat_us.clone();
+        v.sort_unstable();
+        v[((v.len() - 1) as f64 * p) as usize] as f64 / 1000.0
+    }
+    fn merge(&mut self, o: Stat) {
+        self.requests += o.requests;
+        self.errors += o.errors;
+        self.secs += o.secs;
+        self.lat_us.extend(o.lat_us);
+        self.peak_rss_kib = self.peak_rss_kib.max(o.peak_rss_kib);
+    }
+}
+
+fn status_field(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Samples VmRSS every 20 ms until stopped; returns the peak in KiB.
+fn sample_rss(pid: Option<u32>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut peak = 0;
+        while !stop.load(Ordering::Relaxed) {
+            if let Some(p) = pid {
+                peak = peak.max(status_field(p, "VmRSS:"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Work {
+    Trivial,
+    Outbox,
+    Inbox,
+    PostNote,
+    Object,
+}
+
+const WORKS: [(Work, &str); 5] = [
+    (Work::Trivial, "GET /.well-known/host-meta.json (trivial)"),
+    (
+        Work::Outbox,
+        "GET public outbox page, 20 items (two-legged)",
+    ),
+    (Work::Inbox, "GET inbox page, 20 items (three-legged)"),
+    (Work::PostNote, "POST note (signed, durable)"),
+    (Work::Object, "GET note with likes/replies previews"),
+];
+
+fn run(t: &Target, work: Work, conns: usize, secs: f64) -> Stat {
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = sample_rss(t.own.as_ref().map(Own::pid), stop.clone());
+    let counter = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let mut stats: Vec<Stat> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..conns)
+            .map(|_| {
+                let counter = counter.clone();
+                s.spawn(move || {
+                    let mut c = t.conn();
+                    let mut st = Stat::default();
+                    while Instant::now() < deadline {
+                        let i = counter.fetch_add(1, Ordering::Relaxed) as usize;
+                        let t0 = Instant::now();
+                        let a = match work {
+                            Work::Trivial => c.send("GET", "/.well-known/host-meta.json", &[], b""),
+                            Work::Outbox => Ok(t.signed(
+                                &mut c,
+                                &t.client,
+                                "GET",
+                                &format!("/api/user/{}/feed", t.alice.0),
+                                None,
+                            )),
+                            Work::Inbox => Ok(t.signed(
+                                &mut c,
+                                &t.bob.1,
+                                "GET",
+                                &format!("/api/user/{}/inbox", t.bob.0),
+                                None,
+                            )),
+                            Work::PostNote => Ok(t.signed(
+                                &mut c,
+                                &t.alice.1,
+                                "POST",
+                                &format!("/api/user/{}/feed", t.alice.0),
+                                Some(&Target::note(1_000_000 + i)),
+                            )),
+                            Work::Object => {
+                                Ok(t.signed(&mut c, &t.bob.1, "GET", &t.object_path, None))
+                            }
+                        };
+                        st.lat_us
+                            .push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                        match a {
+                            Ok(a) if a.status == 200 => st.requests += 1,
+                            _ => st.errors += 1,
+                        }
+                    }
+                    st
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let secs = start.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let mut total = Stat {
+        secs,
+        ..Stat::default()
+    };
+    for s in stats.drain(..) {
+        total.requests += s.requests;
+        total.errors += s.errors;
+        total.lat_us.extend(s.lat_us);
+    }
+    total.peak_rss_kib = sampler.join().unwrap_or(0);
+    total
+}
+
+fn mib(kib: u64) -> String {
+    if kib == 0 {
+        "–".into()
+    } else {
+        format!("{:.1} MiB", kib as f64 / 1024.0)
+    }
+}
+
+fn main() {
+    let args: Args = argh::from_env();
+    let n = args.n.unwrap_or(if args.quick { 1000 } else { 100_000 });
+    let secs = args.secs.unwrap_or(if args.quick { 2.0 } else { 10.0 });
+    let rounds = if args.quick { 1 } else { args.rounds.max(1) };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let dir = std::env::temp_dir().join(format!("pump-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pump = if args.pump.is_absolute() {
+        args.pump.clone()
+    } else {
+        std::env::current_dir().expect("cwd").join(&args.pump)
+    };
+
+    let own = Own::start(&pump, dir.clone(), port);
+    std::thread::sleep(Duration::from_millis(300));
+    let idle = status_field(own.pid(), "VmRSS:");
+    let mut ours = Target::connect("pump", &format!("http://127.0.0.1:{port}"), Some(own));
+    let mut others: Vec<Target> = args
+        .against
+        .iter()
+        .map(|u| Target::connect(&args.against_name, u, None))
+        .collect();
+
+    eprintln!("seeding {n} activities on each server…");
+    let seed_start = Instant::now();
+    ours.seed(n, args.conns);
+    let seed_secs = seed_start.elapsed().as_secs_f64();
+    let mut seed_peak = 0;
+    if let Some(o) = &ours.own {
+        seed_peak = status_field(o.pid(), "VmHWM:");
+    }
+    for o in &mut others {
+        o.seed(n, args.conns);
+    }
+    let bytes = ours.own.as_ref().map(Own::store_bytes).unwrap_or(0);
+    let restart = ours.own.as_mut().map(Own::restart).unwrap_or_default();
+    // The restart dropped the page cache of the store: warm it like a running server would be.
+    let _ = run(&ours, Work::Outbox, 1, 0.3);
+    let threads = ours
+        .own
+        .as_ref()
+        .map(|o| status_field(o.pid(), "Threads:"))
+        .unwrap_or(0);
+
+    let mut rows: Vec<(String, Stat, Vec<Stat>)> = Vec::new();
+    for (work, label) in WORKS {
+        if args
+            .only
+            .as_ref()
+            .is_some_and(|o| !label.contains(o.as_str()))
+            && !matches!(work, Work::Trivial)
+        {
+            continue;
+        }
+        eprintln!("{label}…");
+        let mut mine = Stat::default();
+        let mut theirs: Vec<Stat> = others.iter().map(|_| Stat::default()).collect();
+        for _ in 0..rounds {
+            mine.merge(run(&ours, work, args.conns, secs));
+            for (o, st) in others.iter().zip(theirs.iter_mut()) {
+                st.merge(run(o, work, args.conns, secs));
+            }
+        }
+        rows.push((label.to_string(), mine, theirs));
+    }
+    let after = ours
+        .own
+        .as_ref()
+        .map(|o| status_field(o.pid(), "VmRSS:"))
+        .unwrap_or(0);
+
+    let header = std::iter::once("pump".to_string())
+        .chain(
+            others
+                .iter()
+                .flat_map(|o| [o.name.clone(), format!("pump / {}", o.name)]),
+        )
+        .collect::<Vec<_>>();
+    println!(
+        "\n{n} activities stored, {} connections, {rounds} × {secs} s per workload and server\n",
+        args.conns
+    );
+    println!("| workload | {} |", header.join(" | "));
+    println!("|---|{}", "---|".repeat(header.len()));
+    for (label, mine, theirs) in &rows {
+        let mut cells = vec![format!(
+            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms{}",
+            mine.rate(),
+            mine.pct(0.5),
+            mine.pct(0.99),
+            errs(mine)
+        )];
+        for st in theirs {
+            cells.push(format!(
+                "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms{}",
+                st.rate(),
+                st.pct(0.5),
+                st.pct(0.99),
+                errs(st)
+            ));
+            cells.push(format!("{:.1}× req/s", mine.rate() / st.rate().max(1e-9)));
+        }
+        println!("| {label} | {} |", cells.join(" | "));
+    }
+    println!();
+    println!("| measure | pump |");
+    println!("|---|---|");
+    println!("| RSS idle after start | {} |", mib(idle));
+    println!(
+        "| RSS peak while seeding {n} activities | {} ({:.0} activities/s over {} connections) |",
+        mib(seed_peak),
+        n as f64 / seed_secs,
+        args.conns
+    );
+    for (label, mine, _) in &rows {
+        println!("| RSS peak: {label} | {} |", mib(mine.peak_rss_kib));
+    }
+    println!("| RSS after the run | {} |", mib(after));
+    println!(
+        "| store on disk | {} bytes, {:.0} bytes per activity |",
+        bytes,
+        bytes as f64 / n.max(1) as f64
+    );
+    println!(
+        "| start to first answer with {n} activities stored | {} ms |",
+        restart.as_millis()
+    );
+    println!("| threads | {threads} |");
+    let trivial = rows[0].1.rate();
+    if let Some((_, outbox, _)) = rows.iter().find(|(l, _, _)| l.contains("outbox")) {
+        println!(
+            "| outbox GET as a share of the trivial endpoint | {:.0} % |",
+            100.0 * outbox.rate() / trivial.max(1e-9)
+        );
+    }
+    drop(ours);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn errs(s: &Stat) -> String {
+    if s.errors == 0 {
+        String::new()
+    } else {
+        format!(", {} errors", s.errors)
+    }
+}
