@@ -72,6 +72,14 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
     let ex: Rc<LocalExecutor<'static>> = Rc::new(LocalExecutor::new());
     let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), started)));
     let _ = std::fs::remove_file(&app.cfg.control_socket);
+    // Drop every task (and with them their handles on the app) before closing the store.
+    drop(ex);
+    match Rc::try_unwrap(app) {
+        Ok(app) => app.store.close(),
+        Err(_) => log::warn!(
+            "stopping with the app still in use; the store will be checked at the next start"
+        ),
+    }
     result
 }
 
@@ -92,17 +100,17 @@ async fn main_task(
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
     let control = control::bind(&cfg.control_socket).map_err(|e| format!("control socket: {e}"))?;
-    ex.spawn(control::serve(app.clone(), ex.clone(), control))
-        .detach();
-    if cfg.bounce && cfg.tls() {
+    let bounce = if cfg.bounce && cfg.tls() {
         match http::bind(&cfg.address, 80).await {
-            Ok(l) => {
-                ex.spawn(http::serve_bounce(app.clone(), ex.clone(), l))
-                    .detach();
+            Ok(l) => Some(l),
+            Err(e) => {
+                log::warn!("bounce: cannot listen on port 80: {e}");
+                None
             }
-            Err(e) => log::warn!("bounce: cannot listen on port 80: {e}"),
         }
-    }
+    } else {
+        None
+    };
     let signals =
         async_signal::Signals::new([async_signal::Signal::Term, async_signal::Signal::Int])
             .map_err(|e| format!("cannot watch signals: {e}"))?;
@@ -121,9 +129,26 @@ async fn main_task(
         }
         None
     };
+    // The listeners run inside this task (not detached), so that nothing holds the executor
+    // once it returns and the store can be closed cleanly.
+    let control = async {
+        control::serve(app.clone(), ex.clone(), control).await;
+        None
+    };
+    let bounce = async {
+        match bounce {
+            Some(l) => http::serve_bounce(app.clone(), ex.clone(), l).await,
+            None => smol::future::pending::<()>().await,
+        }
+        None
+    };
     let mut signals = signals;
     let stop = async { signals.next().await };
-    let sig = smol::future::or(server, stop).await;
+    let sig = smol::future::or(
+        smol::future::or(server, control),
+        smol::future::or(bounce, stop),
+    )
+    .await;
     log::info!("stopping ({sig:?}): finishing requests in flight");
     let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
     while app.in_flight.get() > 0 && Instant::now() < deadline {

@@ -46,6 +46,9 @@ struct Args {
     /// run only the workloads whose label contains this text
     #[argh(option)]
     only: Option<String>,
+    /// keep the server's data dir (its path is printed) instead of removing it
+    #[argh(switch)]
+    keep: bool,
     /// added by `cargo bench`; ignored
     #[argh(switch)]
     #[allow(dead_code)]
@@ -351,7 +354,11 @@ fn main() {
         );
     }
     drop(ours);
-    let _ = std::fs::remove_dir_all(dir);
+    if args.keep {
+        eprintln!("data dir kept: {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 fn errs(s: &Stat) -> String {

@@ -175,7 +175,7 @@ pub struct R {
 const PARSED_MAX: usize = 4096;
 
 /// Opens a table into its cell the first time it is needed.
-fn cached<'a, T>(cell: &'a OnceCell<T>, open: impl FnOnce() -> Result<T>) -> Result<&'a T> {
+fn cached<T>(cell: &OnceCell<T>, open: impl FnOnce() -> Result<T>) -> Result<&T> {
     if let Some(t) = cell.get() {
         return Ok(t);
     }

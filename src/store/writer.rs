@@ -44,6 +44,7 @@ pub struct Writer {
     tx: Sender<Box<dyn Job>>,
     /// Bumped after every commit, so readers can tell whether anything changed.
     pub generation: Arc<AtomicU64>,
+    thread: Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 impl Writer {
@@ -51,10 +52,26 @@ impl Writer {
         let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
         let generation = Arc::new(AtomicU64::new(0));
         let g = generation.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || run(db, rx, g))?;
-        Ok(Writer { tx, generation })
+        Ok(Writer {
+            tx,
+            generation,
+            thread: Arc::new(std::sync::Mutex::new(Some(thread))),
+        })
+    }
+
+    /// Refuses new writes, lets queued ones finish, and waits for the thread to let go of
+    /// the database.
+    pub fn close(&self) {
+        self.tx.close();
+        let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(h) = handle {
+            if h.join().is_err() {
+                log::error!("store: the writer thread panicked");
+            }
+        }
     }
 
     pub async fn submit<T, F>(&self, f: F) -> Result<T>
