@@ -11,6 +11,8 @@ pub struct App {
     pub responses: RefCell<crate::http::cache::ResponseCache>,
     /// Requests being handled now (bounded by `maxRequestsInFlight`).
     pub in_flight: Cell<usize>,
+    /// Bytes of request bodies held right now (bounded by `maxBodyMemory`).
+    pub body_bytes: Cell<usize>,
     /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
     /// seen before a restart cannot be replayed after it.
     pub started: i64,
@@ -28,6 +30,7 @@ impl App {
             nonces,
             responses,
             in_flight: Cell::new(0),
+            body_bytes: Cell::new(0),
             started: crate::util::time::now_secs(),
         }
     }

@@ -19,6 +19,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
@@ -126,6 +127,7 @@ const OWN_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
@@ -181,6 +183,7 @@ pub struct Config {
     pub users: Vec<Value>,
     pub cache_size: usize,
     pub max_body_size: usize,
+    pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
     pub nonce_cache_size: usize,
@@ -549,6 +552,7 @@ fn check(
         users,
         cache_size: get_num(&m, "cacheSize", 16 << 20, 1 << 20, 1 << 34)? as usize,
         max_body_size: get_num(&m, "maxBodySize", 1 << 20, 1024, 1 << 30)? as usize,
+        max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
         nonce_cache_size: get_num(&m, "nonceCacheSize", 100_000, 100, 1 << 26)? as usize,
@@ -685,6 +689,7 @@ impl Config {
         m.insert("controlSocket".into(), json!(self.control_socket));
         set(&mut m, "cacheSize", json!(self.cache_size));
         set(&mut m, "maxBodySize", json!(self.max_body_size));
+        set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,
             "maxRequestsInFlight",

@@ -12,6 +12,7 @@ use hyper::service::service_fn;
 use smol::net::{TcpListener, TcpStream};
 use smol::LocalExecutor;
 use smol_hyper::rt::{FuturesIo, SmolTimer};
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::rc::Rc;
@@ -113,7 +114,8 @@ async fn handle(
     } else {
         app.in_flight.set(app.in_flight.get() + 1);
         let _guard = InFlight(app.clone());
-        match read(&app, req).await {
+        let charge = BodyCharge(app.clone(), Cell::new(0));
+        match read(&app, req, &charge).await {
             Ok(r) => router::route(&app, r).await,
             Err(resp) => resp,
         }
@@ -122,12 +124,36 @@ async fn handle(
     finish(&app, resp, is_head)
 }
 
+/// Bytes of request bodies this request holds, counted against `maxBodyMemory` until it ends.
+struct BodyCharge(Rc<App>, Cell<usize>);
+
+impl BodyCharge {
+    /// Takes `n` more bytes from the shared budget, or refuses.
+    fn take(&self, n: usize) -> bool {
+        let used = self.0.body_bytes.get();
+        if used + n > self.0.cfg.max_body_memory {
+            return false;
+        }
+        self.0.body_bytes.set(used + n);
+        self.1.set(self.1.get() + n);
+        true
+    }
+}
+
+impl Drop for BodyCharge {
+    fn drop(&mut self) {
+        self.0
+            .body_bytes
+            .set(self.0.body_bytes.get() - self.1.get());
+    }
+}
+
 fn busy() -> Resp {
     Resp::new(503, JSON, r#"{"error":"Server busy; try again shortly"}"#).with("retry-after", "1")
 }
 
 /// Collects the body within `maxBodySize` (413 beyond it) and builds the handler's request.
-async fn read(app: &App, req: hyper::Request<Incoming>) -> Result<Req, Resp> {
+async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> Result<Req, Resp> {
     let (parts, mut body) = req.into_parts();
     let limit = app.cfg.max_body_size;
     let too_large = || {
@@ -153,6 +179,10 @@ async fn read(app: &App, req: hyper::Request<Incoming>) -> Result<Req, Resp> {
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
                 return Err(too_large());
+            }
+            if !charge.take(data.len()) {
+                // The rest of the body is never read: the connection cannot be reused.
+                return Err(busy().with("connection", "close"));
             }
             buf.extend_from_slice(&data);
         }

@@ -488,3 +488,40 @@ fn list_members_prev_and_next() {
         before_first["links"].get("prev").is_none() && before_first["links"].get("next").is_none()
     );
 }
+
+#[test]
+fn cached_reads_are_never_older_than_the_last_write() {
+    for cache in [4 << 20, 0] {
+        let s = Server::with(json!({"driver": "memory", "responseCacheSize": cache}));
+        let (_, alice) = s.register("alice", "correct7horse");
+        let (_, bob) = s.register("bob", "correct7horse");
+        let n = s.act(&alice, "alice", public_note(0))["object"].clone();
+        let path = s.path_of(n["id"].as_str().unwrap());
+        for i in 0..20 {
+            // Read (and so cache) the feed and the object, write, read again.
+            let before = s.read(&bob, "/api/user/alice/feed", 200)["totalItems"]
+                .as_u64()
+                .unwrap();
+            let liked = s.read(&bob, &path, 200)["liked"].as_bool().unwrap();
+            let a = s.act(&alice, "alice", public_note(i + 1));
+            let verb = if liked { "unfavorite" } else { "favorite" };
+            s.act(
+                &bob,
+                "bob",
+                json!({"verb": verb, "object": {"id": n["id"], "objectType": "note"}}),
+            );
+            let feed = s.read(&bob, "/api/user/alice/feed", 200);
+            assert_eq!(
+                feed["totalItems"].as_u64().unwrap(),
+                before + 1,
+                "cache {cache}, round {i}"
+            );
+            assert_eq!(feed["items"][0]["id"], a["id"]);
+            assert_eq!(
+                s.read(&bob, &path, 200)["liked"].as_bool().unwrap(),
+                !liked,
+                "cache {cache}, round {i}"
+            );
+        }
+    }
+}

@@ -388,3 +388,37 @@ fn bounce_redirects_port_80_to_https() {
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn request_bodies_in_memory_are_bounded_overall() {
+    // Each body fits maxBodySize, but together they exceed maxBodyMemory: some are refused
+    // with 503 while the others are held.
+    let s = Server::with(json!({"maxBodySize": 8192, "maxBodyMemory": 10000}));
+    let addr = s.addr.clone();
+    // Two slow uploads that send half their body and wait, holding memory.
+    let mut holders = Vec::new();
+    for _ in 0..2 {
+        let addr = addr.clone();
+        holders.push(std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let mut c = std::net::TcpStream::connect(&addr).unwrap();
+            c.write_all(format!("POST /api/users HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 8000\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
+            c.write_all(&[b' '; 6000]).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            let _ = c.write_all(&[b' '; 2000]);
+            let mut out = Vec::new();
+            let _ = c.read_to_end(&mut out);
+            String::from_utf8_lossy(&out).split(' ').nth(1).unwrap_or("").to_string()
+        }));
+    }
+    let statuses: Vec<String> = holders.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(statuses.iter().any(|st| st == "503"), "{statuses:?}");
+    // Once they are gone the budget is whole again.
+    let r = s.signed(
+        &s.client(),
+        "POST",
+        "/api/users",
+        Some(&json!({"nickname": "ok", "password": "correct7horse"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+}
