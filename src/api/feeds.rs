@@ -29,6 +29,27 @@ pub async fn post_activity(
         .await
 }
 
+/// Posts `body` for `nick` and answers with the activity's object as the poster sees it (the
+/// object shortcuts of activities.md §5.4 answer with the object, not the activity).
+pub async fn post_and_show_object(
+    app: &App,
+    nick: &str,
+    body: Value,
+    client: &Client,
+) -> Result<Resp> {
+    let id = post_activity(app, nick, body, client, Feed::All).await?;
+    let me_id = urls::person_id(&app.cfg, nick);
+    let out = app.store.read(|r| {
+        let act = r
+            .get_value(Table::IdActivity, &id)?
+            .ok_or_else(|| Error::internal("activity vanished"))?;
+        let obj = crate::social::objects::stored_for(r, act.get("object"))?
+            .ok_or_else(|| Error::internal("object vanished"))?;
+        render::object(r, Viewer { id: Some(&me_id) }, &obj, FULL)
+    })?;
+    Ok(Resp::json(&out))
+}
+
 /// The display name used in feed titles: displayName, else the nickname.
 pub fn user_name(r: &impl Read, app: &App, nick: &str) -> Result<String> {
     let p = person::show(r, &app.cfg, nick, None)?;

@@ -1,12 +1,11 @@
 //! Followers, following, favorites and lists of a user (api.md §11).
 use super::auth::{self, same_user};
-use super::feeds::{post_activity, user_name};
+use super::feeds::user_name;
 use super::paging::{Mode, Page};
 use super::walk::walk;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
-use crate::social::outbox::Feed;
 use crate::social::render::{self, Viewer, FULL, PLAIN};
 use crate::social::users::no_such_user;
 use crate::social::{addressing, objects, person, urls};
@@ -227,28 +226,8 @@ pub async fn post_shortcut(app: &App, req: &Req, nick: &str, verb: &str) -> Resu
     if !object.is_object() {
         return Err(Error::bad("Body must be an object"));
     }
-    let id = post_activity(
-        app,
-        nick,
-        json!({"verb": verb, "object": object}),
-        &client,
-        Feed::All,
-    )
-    .await?;
-    let me_id = urls::person_id(&app.cfg, &me);
-    let out = app.store.read(|r| {
-        let act: Value = r
-            .get(Table::IdActivity, &id)?
-            .ok_or_else(|| Error::internal("activity vanished"))?;
-        let oid = act
-            .get("object")
-            .and_then(objects::id_of)
-            .unwrap_or_default()
-            .to_string();
-        let obj = objects::get(r, &oid)?.ok_or_else(|| Error::internal("object vanished"))?;
-        render::object(r, Viewer { id: Some(&me_id) }, &obj, FULL)
-    })?;
-    Ok(Resp::json(&out))
+    super::feeds::post_and_show_object(app, nick, json!({"verb": verb, "object": object}), &client)
+        .await
 }
 
 pub fn lists(app: &App, req: &Req, nick: &str, kind: &str) -> Result<Resp> {

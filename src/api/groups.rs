@@ -1,14 +1,13 @@
 //! List members (api.md §13) and group feeds (§14).
 use super::auth;
-use super::feeds::{activity_feed, post_activity};
+use super::feeds::activity_feed;
 use super::graph::{object_feed, person_feed};
 use super::objects::Key;
 use super::paging::Page;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
-use crate::social::outbox::Feed;
-use crate::social::render::{self, Viewer, FULL};
+use crate::social::render::{self, Viewer};
 use crate::social::verbs::{group_stream, members_stream};
 use crate::social::{addressing, objects, urls};
 use crate::store::Read;
@@ -109,27 +108,13 @@ pub async fn add_member(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
         return Err(Error::bad("Body must be an object"));
     }
     let target = objects::reference(&list);
-    let id = post_activity(
+    super::feeds::post_and_show_object(
         app,
         &me,
         json!({"verb": "add", "object": object, "target": target}),
         &client,
-        Feed::All,
     )
-    .await?;
-    let out = app.store.read(|r| {
-        let act: Value = r
-            .get(crate::store::Table::IdActivity, &id)?
-            .ok_or_else(|| Error::internal("activity vanished"))?;
-        let oid = act
-            .get("object")
-            .and_then(objects::id_of)
-            .unwrap_or_default()
-            .to_string();
-        let obj = objects::get(r, &oid)?.ok_or_else(|| Error::internal("object vanished"))?;
-        render::object(r, Viewer { id: Some(&me_id) }, &obj, FULL)
-    })?;
-    Ok(Resp::json(&out))
+    .await
 }
 
 /// `GET /api/group/<uuid>/members|inbox|documents` and their `?id=` forms.

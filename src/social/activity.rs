@@ -7,6 +7,21 @@ use crate::store::{Table, W};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
+/// The verb (default `post`) and the object of a posted activity; an activity needs an object.
+pub fn verb_and_object(act: &Map<String, Value>) -> crate::error::Result<(String, Value)> {
+    let verb = act
+        .get("verb")
+        .and_then(Value::as_str)
+        .unwrap_or("post")
+        .to_string();
+    let object = act
+        .get("object")
+        .cloned()
+        .filter(Value::is_object)
+        .ok_or_else(|| crate::error::Error::bad("No object in activity"))?;
+    Ok((verb, object))
+}
+
 /// The id minted for a new local activity with `uuid`.
 pub fn id_for(cfg: &Config, uuid: &str) -> String {
     format!("{}/api/activity/{uuid}", cfg.base())

@@ -124,33 +124,23 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     let Value::Object(mut act) = body else {
         return Err(Error::bad("Activity must be a JSON object"));
     };
-    let actor = objects::ensure(w, cfg, &json!({"objectType": if type_of(actor).is_empty() { "person" } else { type_of(actor) }, "id": canonical(id_of(actor).unwrap_or_default())}).as_object().map(|m| {
-        let mut full = actor.as_object().cloned().unwrap_or_default();
-        full.extend(m.clone());
-        Value::Object(full)
-    }).unwrap_or_default())?;
-    let verb = act
-        .get("verb")
-        .and_then(Value::as_str)
-        .unwrap_or("post")
-        .to_string();
-    let given = act
-        .get("object")
-        .cloned()
-        .filter(Value::is_object)
-        .ok_or_else(|| Error::bad("No object in activity"))?;
+    // The actor as sent, under its canonical id, a person unless it says otherwise.
+    let mut sent = actor.as_object().cloned().unwrap_or_default();
+    sent.insert(
+        "id".into(),
+        json!(canonical(id_of(actor).unwrap_or_default())),
+    );
+    if type_of(actor).is_empty() {
+        sent.insert("objectType".into(), json!("person"));
+    }
+    let actor = objects::ensure(w, cfg, &Value::Object(sent))?;
+    let (verb, given) = activity::verb_and_object(&act)?;
     if type_of(&given).is_empty() {
         return Err(Error::bad("object has no objectType"));
     }
-    let stored_object = match id_of(&given) {
-        Some(id) => objects::get(w, id)?,
-        None => None,
-    };
+    let stored_object = objects::stored_for(w, Some(&given))?;
     let target = act.get("target").cloned().filter(Value::is_object);
-    let stored_target = match target.as_ref().and_then(id_of) {
-        Some(id) => objects::get(w, id)?,
-        None => None,
-    };
+    let stored_target = objects::stored_for(w, target.as_ref())?;
     addressing::default_recipients(
         w,
         cfg,

@@ -181,6 +181,14 @@ pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
     r.get_value(Table::IdObject, id)
 }
 
+/// The stored copy of an object the client named by id (None for new or unknown objects).
+pub fn stored_for(r: &impl Read, given: Option<&Value>) -> Result<Option<Value>> {
+    match given.and_then(id_of) {
+        Some(id) => get(r, id),
+        None => Ok(None),
+    }
+}
+
 /// The object behind `/api/<segment>/<uuid>`.
 pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Value>> {
     match r.get::<String>(Table::UuidObject, &format!("{seg}/{uuid}"))? {

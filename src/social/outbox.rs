@@ -83,23 +83,11 @@ pub fn post(
             return Err(Error::bad("Invalid actor"));
         }
     }
-    let verb = act
-        .get("verb")
-        .and_then(Value::as_str)
-        .unwrap_or("post")
-        .to_string();
-    let given = act
-        .get("object")
-        .cloned()
-        .filter(Value::is_object)
-        .ok_or_else(|| Error::bad("No object in activity"))?;
+    let (verb, given) = activity::verb_and_object(&act)?;
     if type_of(&given).is_empty() && id_of(&given).is_none() {
         return Err(Error::bad("object has no objectType"));
     }
-    let stored_object = match id_of(&given) {
-        Some(id) => objects::get(w, id)?,
-        None => None,
-    };
+    let stored_object = objects::stored_for(w, Some(&given))?;
     // A bare reference to a known object takes its type from the store.
     let given = match (&stored_object, type_of(&given).is_empty()) {
         (Some(s), true) => {
@@ -113,10 +101,7 @@ pub fn post(
         return Err(Error::bad("object has no objectType"));
     }
     let given_target = act.get("target").cloned().filter(Value::is_object);
-    let stored_target = match given_target.as_ref().and_then(id_of) {
-        Some(id) => objects::get(w, id)?,
-        None => None,
-    };
+    let stored_target = objects::stored_for(w, given_target.as_ref())?;
     let major = is_major(&verb, type_of(&given));
     match feed {
         Feed::Major if !major => return Err(Error::bad("Only major activities to this feed.")),

@@ -1,16 +1,8 @@
 //! Posting activities: the pipeline's defaults, ids, the response shape, object types and
 //! errors (activities.md §3-5, api.md §10.2, §12, §15).
+use crate::common::ids;
 use crate::common::Server;
-use serde_json::{json, Value};
-
-fn ids(feed: &Value) -> Vec<String> {
-    feed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
-}
+use serde_json::json;
 
 #[test]
 fn a_new_user_has_the_registration_activities() {

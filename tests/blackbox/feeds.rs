@@ -1,15 +1,7 @@
 //! Streams: pagination, counts, links, filters (api.md §3-4), and durability of a post.
+use crate::common::ids;
 use crate::common::{Client, Server};
 use serde_json::{json, Value};
-
-fn ids(v: &Value) -> Vec<String> {
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
-}
 
 /// Posts `n` public notes as `nick`, `threads` at a time; returns nothing (read the feed).
 fn post_many(

@@ -205,36 +205,7 @@ fn sigterm_stops_cleanly() {
 #[test]
 fn https_with_pem_files() {
     let dir = crate::common::server::temp_dir("tls");
-    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl (Debian package openssl) is needed for this test");
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let (key, cert) = crate::common::self_signed(&dir, "127.0.0.1");
     let s = Server::with(json!({"key": key, "cert": cert}));
     let out = std::process::Command::new("curl")
         .args(["-sS", "--cacert"])
@@ -357,27 +328,7 @@ fn bounce_redirects_port_80_to_https() {
         crate::common::server::free_port() % 200 + 20
     );
     let dir = crate::common::server::temp_dir("bounce");
-    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-        ])
-        .args(["-subj", &format!("/CN={ip}")])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(made.status.success());
+    let (key, cert) = crate::common::self_signed(&dir, &ip);
     let s = Server::with(json!({"hostname": ip, "key": key, "cert": cert, "bounce": true}));
     let r = crate::common::http::raw(&format!("{ip}:80"), "GET", "/api/users?count=1", &[], b"");
     assert_eq!(r.status, 301);

@@ -1,4 +1,5 @@
 //! Each verb's side effects (activities.md §5.1) and the object shortcuts (§5.4).
+use crate::common::ids;
 use crate::common::{Client, Server};
 use serde_json::{json, Value};
 
@@ -15,15 +16,6 @@ fn note(s: &Server, who: &Client, nick: &str, public: bool) -> Value {
         a["to"] = json!([{"objectType": "collection", "id": PUBLIC}]);
     }
     s.act(who, nick, a)["object"].clone()
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

@@ -9,3 +9,50 @@ pub mod server;
 pub use http::Response;
 pub use oauth::Client;
 pub use server::Server;
+
+/// The `id` of every item of a feed, in order.
+pub fn ids(feed: &serde_json::Value) -> Vec<String> {
+    feed["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A self-signed certificate for `ip` in `dir`, made with the openssl command.
+pub fn self_signed(dir: &std::path::Path, ip: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+        ])
+        .args([
+            "-subj",
+            &format!("/CN={ip}"),
+            "-addext",
+            &format!("subjectAltName=IP:{ip}"),
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian package openssl) is needed for this test");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    (key, cert)
+}
