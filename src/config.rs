@@ -19,6 +19,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "maxUploadSize",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -127,6 +128,7 @@ const OWN_KEYS: &[&str] = &[
     "maxConnections",
     "nonceCacheSize",
     "maxRequestTokens",
+    "maxUploadSize",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -183,6 +185,9 @@ pub struct Config {
     pub users: Vec<Value>,
     pub cache_size: usize,
     pub max_body_size: usize,
+    /// `<datadir>/uploads` when uploads are enabled.
+    pub uploads: Option<PathBuf>,
+    pub max_upload_size: u64,
     pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
@@ -463,9 +468,11 @@ fn check(
         .or_else(|| datadir.as_ref().map(|d| d.join("db")))
         .unwrap_or_else(|| PathBuf::from("pump-data"));
     let data_dir = datadir.clone().unwrap_or_else(|| store_dir.clone());
-    if get_bool(&m, "enableUploads", false)? && datadir.is_none() {
-        return Err("`enableUploads` needs `datadir`".into());
-    }
+    let uploads = match (get_bool(&m, "enableUploads", false)?, &datadir) {
+        (true, None) => return Err("`enableUploads` needs `datadir`".into()),
+        (true, Some(d)) => Some(d.join("uploads")),
+        (false, _) => None,
+    };
     let control_socket = match get_str(&m, "controlSocket")? {
         Some(s) if s.parse::<u64>().is_ok() => {
             return Err(format!(
@@ -552,6 +559,8 @@ fn check(
         users,
         cache_size: get_num(&m, "cacheSize", 16 << 20, 1 << 20, 1 << 34)? as usize,
         max_body_size: get_num(&m, "maxBodySize", 1 << 20, 1024, 1 << 30)? as usize,
+        uploads,
+        max_upload_size: get_num(&m, "maxUploadSize", 64 << 20, 1024, 1 << 40)?,
         max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
@@ -689,6 +698,7 @@ impl Config {
         m.insert("controlSocket".into(), json!(self.control_socket));
         set(&mut m, "cacheSize", json!(self.cache_size));
         set(&mut m, "maxBodySize", json!(self.max_body_size));
+        set(&mut m, "maxUploadSize", json!(self.max_upload_size));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

@@ -19,6 +19,10 @@ pub enum Error {
     Conflict(String),
     /// 410: deleted.
     Gone(String),
+    /// 413: over a size bound.
+    TooLarge(String),
+    /// 415: a body type the endpoint does not take.
+    Unsupported(String),
     /// 503 with a Retry-After header: a bound was reached.
     Busy(String),
     /// OAuth-layer failure: text/plain with `WWW-Authenticate` (api.md §1.5).
@@ -39,6 +43,8 @@ impl Error {
             Error::NotAcceptable(_) => 406,
             Error::Conflict(_) => 409,
             Error::Gone(_) => 410,
+            Error::TooLarge(_) => 413,
+            Error::Unsupported(_) => 415,
             Error::Busy(_) => 503,
             Error::OAuth(s, _) => *s,
             Error::Internal(_) => 500,
@@ -55,6 +61,8 @@ impl Error {
             | Error::NotAcceptable(m)
             | Error::Conflict(m)
             | Error::Gone(m)
+            | Error::TooLarge(m)
+            | Error::Unsupported(m)
             | Error::Busy(m) => m,
             Error::OAuth(_, m) => m,
             Error::Internal(_) => "Internal server error",

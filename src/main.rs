@@ -7,6 +7,7 @@ mod control;
 mod discovery;
 mod error;
 mod http;
+mod media;
 mod oauth;
 mod serve;
 mod social;

@@ -8,5 +8,6 @@ pub mod negotiate;
 pub mod objects;
 pub mod paging;
 pub mod profile;
+pub mod uploads;
 pub mod users;
 pub mod walk;

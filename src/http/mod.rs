@@ -5,6 +5,7 @@ pub mod response;
 mod router;
 mod server;
 pub mod tls;
+pub mod upload;
 
 pub use request::Req;
 pub use response::Resp;

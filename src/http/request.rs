@@ -14,6 +14,8 @@ pub struct Req {
     pub query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// A file body streamed to disk (uploads), instead of `body`.
+    pub upload: Option<super::upload::Upload>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
 }

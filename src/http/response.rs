@@ -12,6 +12,14 @@ pub struct Resp {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Bytes,
+    /// A part of a file to send instead of `body`, streamed from disk.
+    pub file: Option<FilePart>,
+}
+
+pub struct FilePart {
+    pub path: std::path::PathBuf,
+    pub offset: u64,
+    pub len: u64,
 }
 
 impl Resp {
@@ -20,6 +28,7 @@ impl Resp {
             status,
             headers: vec![("content-type", content_type.to_string())],
             body: body.into(),
+            file: None,
         }
     }
 

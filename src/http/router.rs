@@ -31,6 +31,8 @@ enum Ep {
     SubFeed(String, Key, String),
     Object(String, Key),
     Nickname(String),
+    Uploads(String),
+    UploadFile(String),
 }
 
 /// An object named by uuid in the path, or by `?id=`.
@@ -84,6 +86,8 @@ impl Ep {
             ["api", "user", nick, "following"] => Ep::Social(nick.to_string(), "following"),
             ["api", "user", nick, "favorites"] => Ep::Social(nick.to_string(), "favorites"),
             ["api", "user", nick, "lists", kind] => Ep::Lists(nick.to_string(), kind.to_string()),
+            ["api", "user", nick, "uploads"] => Ep::Uploads(nick.to_string()),
+            ["uploads", rest @ ..] if !rest.is_empty() => Ep::UploadFile(rest.join("/")),
             ["api", "whoami"] => Ep::Whoami,
             ["api", "activity", uuid] => Ep::Activity(uuid.to_string()),
             ["api", "collection", uuid, "members"] => Ep::Members(uuid.to_string()),
@@ -116,7 +120,8 @@ impl Ep {
             Ep::Home | Ep::HostMeta | Ep::HostMetaJson | Ep::Webfinger | Ep::Lrdd | Ep::Whoami => {
                 &["GET"]
             }
-            Ep::Lists(..) | Ep::SubFeed(..) | Ep::Nickname(_) => &["GET"],
+            Ep::Lists(..) | Ep::SubFeed(..) | Ep::Nickname(_) | Ep::UploadFile(_) => &["GET"],
+            Ep::Uploads(_) => &["GET", "POST"],
             Ep::Group(_, w) if w == "inbox" => &["GET", "POST"],
             Ep::Group(..) => &["GET"],
             Ep::ClientRegister => &["POST"],
@@ -215,6 +220,9 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::Object(kind, k), "PUT") => api::objects::put(app, req, &kind, k.api()).await,
         (Ep::Object(kind, k), _) => api::objects::delete(app, req, &kind, k.api()).await,
         (Ep::Nickname(n), _) => api::users::profile_page(app, req, &n),
+        (Ep::Uploads(n), "GET") => api::uploads::list(app, req, &n),
+        (Ep::Uploads(n), _) => api::uploads::post(app, req, &n).await,
+        (Ep::UploadFile(rel), _) => api::uploads::file(app, req, &rel),
     }
 }
 

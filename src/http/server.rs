@@ -2,10 +2,13 @@
 use super::request::Req;
 use super::response::{Resp, JSON};
 use super::router;
+use super::upload::Upload;
 use crate::app::App;
 use bytes::{Bytes, BytesMut};
 use futures_rustls::TlsAcceptor;
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -106,7 +109,7 @@ async fn handle(
     app: Rc<App>,
     req: hyper::Request<Incoming>,
     peer: SocketAddr,
-) -> hyper::Response<Full<Bytes>> {
+) -> hyper::Response<Body> {
     let is_head = req.method() == hyper::Method::HEAD;
     let line = format!("{peer} {} {}", req.method(), req.uri().path());
     let resp = if app.in_flight.get() >= app.cfg.max_requests_in_flight {
@@ -172,6 +175,10 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
+    if let Some(dir) = file_body_target(app, &parts) {
+        let upload = stream_to_file(app, &dir, &parts, body).await?;
+        return Ok(request(parts, Bytes::new(), Some(upload)));
+    }
     let mut buf = BytesMut::new();
     while let Some(frame) = body.frame().await {
         let frame = frame
@@ -187,6 +194,10 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
             buf.extend_from_slice(&data);
         }
     }
+    Ok(request(parts, buf.freeze(), None))
+}
+
+fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<Upload>) -> Req {
     let mut method = parts.method.as_str().to_ascii_uppercase();
     if method == "POST" {
         if let Some(m) = parts
@@ -197,18 +208,149 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
             method = m.trim().to_ascii_uppercase();
         }
     }
-    Ok(Req {
+    Req {
         method,
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
         headers: parts.headers,
-        body: buf.freeze(),
+        body,
+        upload,
         max_json_depth: 64,
-    })
+    }
+}
+
+/// The upload directory when this request's body is a file to stream to disk: a POST to
+/// `/api/user/<nick>/uploads` whose body is neither JSON nor a form (api.md §11.5).
+fn file_body_target(app: &App, parts: &hyper::http::request::Parts) -> Option<std::path::PathBuf> {
+    let dir = app.cfg.uploads.clone()?;
+    let segs: Vec<&str> = parts
+        .uri
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let is_upload = parts.method == hyper::Method::POST
+        && matches!(segs.as_slice(), ["api", "user", _, "uploads"]);
+    let ct = parts
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let structured = [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ]
+    .iter()
+    .any(|t| ct.starts_with(t));
+    (is_upload && !structured).then_some(dir)
+}
+
+/// Writes the body to a new file under `<uploads>/.incoming`, within `maxUploadSize`.
+async fn stream_to_file(
+    app: &App,
+    dir: &std::path::Path,
+    parts: &hyper::http::request::Parts,
+    mut body: Incoming,
+) -> Result<Upload, Resp> {
+    use smol::io::AsyncWriteExt;
+    let limit = app.cfg.max_upload_size;
+    let too_large = || {
+        Resp::new(
+            413,
+            JSON,
+            format!(r#"{{"error":"Upload is larger than {limit} bytes"}}"#),
+        )
+        .with("connection", "close")
+    };
+    let declared = parts
+        .headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let internal = |e: std::io::Error| {
+        log::error!("upload: {e}");
+        Resp::new(500, JSON, r#"{"error":"Internal server error"}"#)
+    };
+    let incoming = crate::http::upload::incoming_dir(dir);
+    std::fs::create_dir_all(&incoming).map_err(internal)?;
+    let path = incoming.join(crate::util::rand::token(16));
+    let file = std::fs::File::create(&path).map_err(internal)?;
+    // From here on the guard removes the file on every early return.
+    let mut upload = Upload::new(path, 0);
+    let mut out = smol::Unblock::new(file);
+    let mut size = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame
+            .map_err(|e| Resp::new(400, JSON, format!(r#"{{"error":"Bad request body: {e}"}}"#)))?;
+        if let Ok(data) = frame.into_data() {
+            size += data.len() as u64;
+            if size > limit {
+                return Err(too_large());
+            }
+            out.write_all(&data).await.map_err(internal)?;
+        }
+    }
+    out.flush().await.map_err(internal)?;
+    let file = out.into_inner().await;
+    smol::unblock(move || file.sync_all())
+        .await
+        .map_err(internal)?;
+    upload.size = size;
+    Ok(upload)
+}
+
+type Body = UnsyncBoxBody<Bytes, std::io::Error>;
+
+fn full(b: Bytes) -> Body {
+    Full::new(b).map_err(|never| match never {}).boxed_unsync()
+}
+
+/// Streams `len` bytes of a file from `offset`, 64 KiB at a time, off the executor thread.
+fn file_body(part: crate::http::response::FilePart) -> Body {
+    use smol::io::{AsyncReadExt, AsyncSeekExt};
+    let opened = async move {
+        let mut f = smol::Unblock::new(std::fs::File::open(&part.path)?);
+        f.seek(std::io::SeekFrom::Start(part.offset)).await?;
+        Ok::<_, std::io::Error>(f)
+    };
+    let state = (Some(opened), None::<smol::Unblock<std::fs::File>>, part.len);
+    let stream = smol::stream::unfold(state, |(mut opening, mut file, left)| async move {
+        if left == 0 {
+            return None;
+        }
+        if let Some(o) = opening.take() {
+            match o.await {
+                Ok(f) => file = Some(f),
+                Err(e) => return Some((Err(e), (None, None, 0))),
+            }
+        }
+        let f = file.as_mut()?;
+        let mut buf = vec![0u8; left.min(64 * 1024) as usize];
+        match f.read(&mut buf).await {
+            Ok(0) => Some((
+                Err(std::io::Error::other("file shorter than expected")),
+                (None, None, 0),
+            )),
+            Ok(n) => {
+                buf.truncate(n);
+                Some((
+                    Ok(Frame::data(Bytes::from(buf))),
+                    (None, file, left - n as u64),
+                ))
+            }
+            Err(e) => Some((Err(e), (None, None, 0))),
+        }
+    });
+    StreamBody::new(Box::pin(stream)).boxed_unsync()
 }
 
 /// Adds the headers every response carries (api.md §1.6).
-fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Full<Bytes>> {
+fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Body> {
     let cfg = &app.cfg;
     let ws = if cfg.tls() { "wss" } else { "ws" };
     let csp = format!(
@@ -239,15 +381,24 @@ fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Full<Bytes>> 
     for (k, v) in &resp.headers {
         b = b.header(*k, v.as_str());
     }
-    let body = if is_head {
-        b = b.header("content-length", resp.body.len().to_string());
-        Bytes::new()
-    } else {
-        resp.body
+    let body = match (is_head, resp.file) {
+        (true, Some(part)) => {
+            b = b.header("content-length", part.len.to_string());
+            full(Bytes::new())
+        }
+        (true, None) => {
+            b = b.header("content-length", resp.body.len().to_string());
+            full(Bytes::new())
+        }
+        (false, Some(part)) => {
+            b = b.header("content-length", part.len.to_string());
+            file_body(part)
+        }
+        (false, None) => full(resp.body),
     };
-    b.body(Full::new(body)).unwrap_or_else(|e| {
+    b.body(body).unwrap_or_else(|e| {
         log::error!("cannot build a response: {e}");
-        let mut r = hyper::Response::new(Full::new(Bytes::from_static(b"Internal server error")));
+        let mut r = hyper::Response::new(full(Bytes::from_static(b"Internal server error")));
         *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         r
     })

@@ -28,6 +28,8 @@ pub enum Table {
     BearerToken,
     /// `<kind>\n<from id>\n<to id>` → when: follow, favorite, share and membership relations.
     Relation,
+    /// stored upload path (`<nick>/<y>/<m>/<d>/<name>.<ext>`) → object id.
+    UploadPath,
 }
 
 const ALL: &[Table] = &[
@@ -43,11 +45,12 @@ const ALL: &[Table] = &[
     Table::ClientUserToken,
     Table::BearerToken,
     Table::Relation,
+    Table::UploadPath,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 13;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -67,6 +70,7 @@ impl Table {
             Table::ClientUserToken => "client_user_token",
             Table::BearerToken => "bearer_token",
             Table::Relation => "relation",
+            Table::UploadPath => "upload_path",
         })
     }
 }

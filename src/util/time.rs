@@ -53,3 +53,64 @@ mod tests {
         assert_eq!(iso(4_107_542_399), "2100-02-28T23:59:59Z");
     }
 }
+
+const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// HTTP date (IMF-fixdate): `Thu, 01 Jan 1970 00:00:00 GMT`.
+pub fn http_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{}, {d:02} {} {y:04} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Parses an IMF-fixdate; other formats give None.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let p: Vec<&str> = s.split_whitespace().collect();
+    let [_, d, mon, y, hms, "GMT"] = p.as_slice() else {
+        return None;
+    };
+    let m = MONTHS.iter().position(|x| x == mon)? as i64 + 1;
+    let (d, y): (i64, i64) = (d.parse().ok()?, y.parse().ok()?);
+    let t: Vec<i64> = hms
+        .split(':')
+        .map(|x| x.parse().ok())
+        .collect::<Option<_>>()?;
+    let [hh, mm, ss] = t.as_slice() else {
+        return None;
+    };
+    // days from civil (inverse of civil_from_days)
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+#[cfg(test)]
+mod http_date_tests {
+    #[test]
+    fn round_trip() {
+        assert_eq!(super::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(
+            super::http_date(1_367_418_129),
+            "Wed, 01 May 2013 14:22:09 GMT"
+        );
+        for t in [0, 951_782_400, 1_367_418_129, 4_107_542_399] {
+            assert_eq!(super::parse_http_date(&super::http_date(t)), Some(t));
+        }
+        assert_eq!(super::parse_http_date("yesterday"), None);
+    }
+}

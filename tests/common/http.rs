@@ -75,7 +75,10 @@ pub fn raw(
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
-    if !has("content-length") && (!body.is_empty() || method == "POST" || method == "PUT") {
+    if !has("content-length")
+        && !has("transfer-encoding")
+        && (!body.is_empty() || method == "POST" || method == "PUT")
+    {
         req.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     req.push_str("Connection: close\r\n\r\n");
