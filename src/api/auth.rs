@@ -78,7 +78,10 @@ pub fn user_read(app: &App, req: &Req) -> Result<String> {
 
 /// user-write: three-legged OAuth 1 from the header, query or form body.
 pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
-    let s = verify::check(app, req, true)?;
+    let s = match &req.verified {
+        Some(s) => s.clone(),
+        None => verify::check(app, req, true)?,
+    };
     let nick = s
         .token
         .map(|t| t.nick)

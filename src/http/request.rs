@@ -16,6 +16,9 @@ pub struct Req {
     pub body: Bytes,
     /// A file body streamed to disk (uploads), instead of `body`.
     pub upload: Option<super::upload::Upload>,
+    /// Three-legged OAuth already checked before a file body was read (the signature does not
+    /// cover such a body), so that nobody unauthenticated can make the server write to disk.
+    pub verified: Option<crate::oauth::verify::Signed>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
 }

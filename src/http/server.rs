@@ -176,8 +176,17 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         return Err(too_large());
     }
     if let Some(dir) = file_body_target(app, &parts) {
-        let upload = stream_to_file(app, &dir, &parts, body).await?;
-        return Ok(request(parts, Bytes::new(), Some(upload)));
+        // Authenticate first: the body is only written to disk for a signed-in user.
+        let head = request(parts, Bytes::new(), None);
+        let signed = match crate::oauth::verify::check(app, &head, true) {
+            Ok(s) => s,
+            Err(e) => return Err(router::error_response(app, &head, e).with("connection", "close")),
+        };
+        let upload = stream_to_file(app, &dir, &head.headers, body).await?;
+        let mut req = head;
+        req.upload = Some(upload);
+        req.verified = Some(signed);
+        return Ok(req);
     }
     let mut buf = BytesMut::new();
     while let Some(frame) = body.frame().await {
@@ -215,6 +224,7 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<Uploa
         headers: parts.headers,
         body,
         upload,
+        verified: None,
         max_json_depth: 64,
     }
 }
@@ -251,7 +261,7 @@ fn file_body_target(app: &App, parts: &hyper::http::request::Parts) -> Option<st
 async fn stream_to_file(
     app: &App,
     dir: &std::path::Path,
-    parts: &hyper::http::request::Parts,
+    headers: &hyper::HeaderMap,
     mut body: Incoming,
 ) -> Result<Upload, Resp> {
     use smol::io::AsyncWriteExt;
@@ -264,8 +274,7 @@ async fn stream_to_file(
         )
         .with("connection", "close")
     };
-    let declared = parts
-        .headers
+    let declared = headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());

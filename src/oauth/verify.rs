@@ -10,6 +10,7 @@ use crate::http::Req;
 use crate::store::{Read, Table};
 use crate::util::time::now_secs;
 
+#[derive(Clone)]
 pub struct Signed {
     pub client: Client,
     pub token: Option<AccessToken>,
