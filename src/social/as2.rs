@@ -63,18 +63,6 @@ const UNDO: &[(&str, &str)] = &[
     ("unshare", "Announce"),
 ];
 
-const ACTIVITY_OBJECTS: &[&str] = &[
-    "actor",
-    "object",
-    "target",
-    "generator",
-    "provider",
-    "context",
-    "location",
-    "source",
-    "icon",
-];
-
 fn link(url: &Value) -> Value {
     json!({"type": "Link", "href": url, "mediaType": "text/html"})
 }
@@ -291,7 +279,7 @@ fn activity(v: &Value) -> Value {
     if let Some(c) = v.get("content") {
         m.insert("summary".into(), c.clone());
     }
-    for k in ACTIVITY_OBJECTS {
+    for k in super::sanitize::ACTIVITY_OBJECTS.iter().chain(&["icon"]) {
         if let Some(x) = v.get(*k) {
             m.insert(k.to_string(), any(x));
         }
@@ -301,7 +289,7 @@ fn activity(v: &Value) -> Value {
 }
 
 fn addresses(v: &Value, m: &mut Map<String, Value>) {
-    for k in ["to", "cc", "bto", "bcc"] {
+    for k in super::addressing::FIELDS {
         if let Some(a) = v.get(k).and_then(Value::as_array) {
             m.insert(k.into(), Value::Array(a.iter().map(any).collect()));
         }

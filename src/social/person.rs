@@ -1,5 +1,5 @@
 //! A local user's person (activities.md §2.4) and how it is shown.
-use super::{objects, urls};
+use super::{objects, render, urls};
 use crate::config::Config;
 use crate::error::Result;
 use crate::store::Read;
@@ -33,45 +33,20 @@ pub fn new(cfg: &Config, nick: &str) -> Value {
 }
 
 /// The stored person of `nick`, ready to show: private properties gone, live counts in the
-/// four feed stubs, and for a requester `pump_io.followed` and `liked`.
+/// four feed stubs, and for a requester `liked`, `pump_io.shared` and `pump_io.followed`
+/// (the same rendering as any other object).
 pub fn show(
     r: &impl Read,
     cfg: &Config,
     nick: &str,
     requester: Option<&str>,
 ) -> Result<Option<Value>> {
-    let id = urls::person_id(cfg, nick);
-    let Some(mut p) = objects::get(r, &id)? else {
+    let Some(p) = objects::get(r, &urls::person_id(cfg, nick))? else {
         return Ok(None);
     };
-    objects::strip_private(&mut p);
-    if let Some(m) = p.as_object_mut() {
-        m.remove("likes");
-        m.remove("replies");
-    }
-    for (stub, stream) in [
-        ("followers", "followers"),
-        ("following", "following"),
-        ("favorites", "favorites"),
-        ("lists", "lists:person"),
-    ] {
-        let n = r.stream_count(&urls::stream(nick, stream))?;
-        if let Some(s) = p.get_mut(stub).and_then(Value::as_object_mut) {
-            s.insert("totalItems".into(), json!(n));
-        }
-    }
-    if let (Some(req), Some(m)) = (requester, p.as_object_mut()) {
-        let follows = req != nick
-            && r.stream_seq(&urls::stream(req, "following"), &id)?
-                .is_some();
-        let liked = r
-            .stream_seq(&urls::stream(req, "favorites"), &id)?
-            .is_some();
-        m.insert("liked".into(), json!(liked));
-        let pio = m.entry("pump_io").or_insert_with(|| json!({}));
-        if let Value::Object(pio) = pio {
-            pio.insert("followed".into(), json!(follows));
-        }
-    }
-    Ok(Some(p))
+    let viewer_id = requester.map(|n| urls::person_id(cfg, n));
+    let viewer = render::Viewer {
+        id: viewer_id.as_deref(),
+    };
+    Ok(Some(render::object(r, viewer, &p, render::DECORATED)?))
 }

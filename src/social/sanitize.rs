@@ -14,8 +14,6 @@ pub const ACTIVITY_OBJECTS: &[&str] = &[
     "location",
     "source",
 ];
-/// Address properties: arrays of objects.
-pub const ADDRESSES: &[&str] = &["to", "cc", "bto", "bcc"];
 
 pub fn html(s: &str) -> String {
     ammonia::clean(s)
@@ -60,7 +58,7 @@ pub fn activity(v: &mut Value) {
             object(o);
         }
     }
-    for k in ADDRESSES {
+    for k in super::addressing::FIELDS.iter() {
         if let Some(Value::Array(a)) = m.get_mut(*k) {
             a.iter_mut().for_each(object);
         }

@@ -1,6 +1,7 @@
 //! Shape checks of activities and objects (activities.md §2.2): wrong types are a 400 that
 //! names the property, never a crash later on.
-use super::sanitize::{ACTIVITY_OBJECTS, ADDRESSES};
+use super::addressing::FIELDS as ADDRESSES;
+use super::sanitize::ACTIVITY_OBJECTS;
 use crate::error::{Error, Result};
 use serde_json::Value;
 
@@ -122,7 +123,7 @@ pub fn activity(v: &Value) -> Result<()> {
             object(x, k, 1)?;
         }
     }
-    for k in ADDRESSES {
+    for k in ADDRESSES.iter() {
         if let Some(x) = m.get(*k) {
             want("activity", k, x, "an array", x.is_array())?;
             for (i, a) in x.as_array().into_iter().flatten().enumerate() {

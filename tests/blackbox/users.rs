@@ -423,6 +423,7 @@ fn profile_read_and_update() {
     assert_eq!(read["summary"], "007");
     assert_eq!(read["liked"], false);
     assert_eq!(read["pump_io"]["followed"], false);
+    assert_eq!(read["pump_io"]["shared"], false);
     assert_eq!(read["lists"]["totalItems"], 4);
     assert_eq!(
         s.signed(
