@@ -13,6 +13,8 @@ pub struct App {
     pub in_flight: Cell<usize>,
     /// Bytes of request bodies held right now (bounded by `maxBodyMemory`).
     pub body_bytes: Cell<usize>,
+    /// Turns for decoding pictures (`imageWorkers`).
+    pub images: smol::lock::Semaphore,
     /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
     /// seen before a restart cannot be replayed after it.
     pub started: i64,
@@ -24,7 +26,9 @@ impl App {
         let responses = RefCell::new(crate::http::cache::ResponseCache::new(
             cfg.response_cache_size,
         ));
+        let images = smol::lock::Semaphore::new(cfg.image_workers);
         App {
+            images,
             cfg: std::sync::Arc::new(cfg),
             store,
             nonces,

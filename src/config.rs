@@ -20,6 +20,9 @@ const NUMBER_KEYS: &[&str] = &[
     "nonceCacheSize",
     "maxRequestTokens",
     "maxUploadSize",
+    "maxImagePixels",
+    "maxImageMemory",
+    "imageWorkers",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -129,6 +132,9 @@ const OWN_KEYS: &[&str] = &[
     "nonceCacheSize",
     "maxRequestTokens",
     "maxUploadSize",
+    "maxImagePixels",
+    "maxImageMemory",
+    "imageWorkers",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -188,6 +194,12 @@ pub struct Config {
     /// `<datadir>/uploads` when uploads are enabled.
     pub uploads: Option<PathBuf>,
     pub max_upload_size: u64,
+    /// Largest picture accepted, in pixels (width × height).
+    pub max_image_pixels: u64,
+    /// Largest allocation one image decoder may make, in bytes.
+    pub max_image_memory: u64,
+    /// Pictures decoded at the same time, on the blocking pool.
+    pub image_workers: usize,
     pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
@@ -561,6 +573,9 @@ fn check(
         max_body_size: get_num(&m, "maxBodySize", 1 << 20, 1024, 1 << 30)? as usize,
         uploads,
         max_upload_size: get_num(&m, "maxUploadSize", 64 << 20, 1024, 1 << 40)?,
+        max_image_pixels: get_num(&m, "maxImagePixels", 50_000_000, 1, 1 << 40)?,
+        max_image_memory: get_num(&m, "maxImageMemory", 80 << 20, 1 << 20, 1 << 40)?,
+        image_workers: get_num(&m, "imageWorkers", 1, 1, 64)? as usize,
         max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
@@ -699,6 +714,9 @@ impl Config {
         set(&mut m, "cacheSize", json!(self.cache_size));
         set(&mut m, "maxBodySize", json!(self.max_body_size));
         set(&mut m, "maxUploadSize", json!(self.max_upload_size));
+        set(&mut m, "maxImagePixels", json!(self.max_image_pixels));
+        set(&mut m, "maxImageMemory", json!(self.max_image_memory));
+        set(&mut m, "imageWorkers", json!(self.image_workers));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

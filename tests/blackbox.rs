@@ -14,6 +14,7 @@ mod blackbox {
     pub mod http;
     pub mod inbox;
     pub mod oauth;
+    pub mod pictures;
     pub mod uploads;
     pub mod users;
     pub mod verbs;

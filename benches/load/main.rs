@@ -7,6 +7,7 @@ mod conn;
 #[path = "../../tests/common/oauth.rs"]
 #[allow(dead_code)]
 mod oauth;
+mod picture;
 mod target;
 
 use argh::FromArgs;
@@ -46,6 +47,10 @@ struct Args {
     /// run only the workloads whose label contains this text
     #[argh(option)]
     only: Option<String>,
+    /// instead of the workloads: upload one JPEG of this many megapixels (e.g. 24) and print
+    /// the server's memory before and at its peak
+    #[argh(option)]
+    picture: Option<u32>,
     /// keep the server's data dir (its path is printed) instead of removing it
     #[argh(switch)]
     keep: bool,
@@ -86,7 +91,7 @@ impl Stat {
     }
 }
 
-fn status_field(pid: u32, field: &str) -> u64 {
+pub fn status_field(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -231,6 +236,11 @@ fn main() {
         std::env::current_dir().expect("cwd").join(&args.pump)
     };
 
+    if let Some(mp) = args.picture {
+        picture::measure(&pump, &dir, port, mp);
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     let own = Own::start(&pump, dir.clone(), port);
     std::thread::sleep(Duration::from_millis(300));
     let idle = status_field(own.pid(), "VmRSS:");

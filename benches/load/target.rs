@@ -32,7 +32,7 @@ impl Own {
     pub fn start(bin: &PathBuf, dir: PathBuf, port: u16) -> Own {
         let cfg = dir.join("pump.json");
         std::fs::create_dir_all(&dir).expect("data dir");
-        let conf = json!({"secret": "bench", "hostname": "127.0.0.1", "port": port, "params": {"dir": dir.join("db")}, "nologger": true});
+        let conf = json!({"secret": "bench", "hostname": "127.0.0.1", "port": port, "params": {"dir": dir.join("db")}, "nologger": true, "enableUploads": true, "datadir": dir});
         std::fs::write(&cfg, conf.to_string()).expect("config");
         let child = Command::new(bin)
             .args(["serve", "-c"])

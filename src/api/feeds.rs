@@ -24,9 +24,30 @@ pub async fn post_activity(
     let cfg = app.cfg.clone();
     let nick = nick.to_string();
     let generator = client.generator();
-    app.store
+    let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
+    let id = app
+        .store
         .write(move |w| outbox::post(w, &cfg, &nick, &body, Some(&generator), feed))
-        .await
+        .await?;
+    if deletes {
+        remove_deleted_files(app, &id)?;
+    }
+    Ok(id)
+}
+
+/// After a committed delete: removes the files of the deleted object from disk.
+fn remove_deleted_files(app: &App, activity_id: &str) -> Result<()> {
+    let Some(dir) = &app.cfg.uploads else {
+        return Ok(());
+    };
+    let tomb = app.store.read(|r| {
+        let act = r.get_value(Table::IdActivity, activity_id)?;
+        crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))
+    })?;
+    if let Some(t) = tomb {
+        crate::media::files::remove(dir, &t);
+    }
+    Ok(())
 }
 
 /// Posts `body` for `nick` and answers with the activity's object as the poster sees it (the
@@ -194,15 +215,22 @@ pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Res
     let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
     let generator = client.generator();
     let me_id = urls::person_id(&app.cfg, &me);
-    let out = app
+    let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
+    let (id, out) = app
         .store
         .write(move |w| {
             let id = outbox::post(w, &cfg, &nick_owned, &body, Some(&generator), feed)?;
             let a = w
                 .get_value(Table::IdActivity, &id)?
                 .ok_or_else(|| Error::internal("posted activity vanished"))?;
-            render::activity(w, Viewer { id: Some(&me_id) }, &a, FULL)
+            Ok((
+                id,
+                render::activity(w, Viewer { id: Some(&me_id) }, &a, FULL)?,
+            ))
         })
         .await?;
+    if deletes {
+        remove_deleted_files(app, &id)?;
+    }
     Ok(Resp::json(&out))
 }

@@ -5,12 +5,16 @@ use super::feeds::user_name;
 use super::graph::object_feed;
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::http::request::FileBody;
 use crate::http::{Req, Resp};
+use crate::media::picture::Limits;
+use crate::media::prepare::{self, Prepared, Purpose};
 use crate::media::{mime, serve};
 use crate::oauth::verify;
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::{addressing, objects, urls};
 use crate::store::{Read, Table};
+use crate::util::tempfile::TempFile;
 use crate::util::{rand, time};
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -35,79 +39,155 @@ fn decode_base64(data: &str) -> Option<Vec<u8>> {
 pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let (me, _) = auth::user_write(app, req)?;
     same_user(&me, nick)?;
-    let dir = upload_dir(app)?;
-    // A raw body was streamed to disk by the HTTP layer; a JSON body carries base64 data.
-    let json_upload;
-    let (mime_type, upload) = match &req.upload {
-        Some(u) => (req.content_type(), u),
-        None => {
-            let body = req.json()?;
-            let mime_type = body
-                .get("mimeType")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::bad("No mime type"))?
-                .to_string();
-            let data = body
-                .get("data")
-                .and_then(Value::as_str)
-                .ok_or_else(|| Error::bad("No data"))?;
-            let bytes = decode_base64(data).ok_or_else(|| Error::bad("data is not base64"))?;
-            if bytes.len() as u64 > app.cfg.max_upload_size {
-                return Err(Error::TooLarge(format!(
-                    "Upload is larger than {} bytes",
-                    app.cfg.max_upload_size
-                )));
-            }
-            let incoming = crate::http::upload::incoming_dir(&dir);
-            std::fs::create_dir_all(&incoming)?;
-            let path = incoming.join(rand::token(16));
-            let size = bytes.len() as u64;
-            let p = path.clone();
-            smol::unblock(move || std::fs::write(&p, bytes)).await?;
-            json_upload = crate::http::upload::Upload::new(path, size);
-            (mime_type, &json_upload)
-        }
+    let obj = create(app, req, nick, Purpose::Post).await?;
+    Ok(Resp::json(&obj))
+}
+
+/// The uploaded file: streamed to disk by the HTTP layer, or base64 in a JSON body (API only).
+async fn file_body(app: &App, req: &Req, dir: &std::path::Path) -> Result<(String, FileBody)> {
+    if let Some(u) = &req.upload {
+        let mime_type = u
+            .mime
+            .clone()
+            .or_else(|| req.header("x-mime-type").map(str::to_string))
+            .unwrap_or_else(|| req.content_type());
+        let file = u
+            .file
+            .take()
+            .ok_or_else(|| Error::internal("upload taken twice"))?;
+        let fields = u.fields.clone();
+        return Ok((
+            mime_type,
+            FileBody {
+                file,
+                mime: None,
+                fields,
+            },
+        ));
+    }
+    let body = req.json()?;
+    let mime_type = body
+        .get("mimeType")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::bad("No mime type"))?
+        .to_string();
+    let data = body
+        .get("data")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::bad("No data"))?;
+    let bytes = decode_base64(data).ok_or_else(|| Error::bad("data is not base64"))?;
+    if bytes.len() as u64 > app.cfg.max_upload_size {
+        return Err(Error::TooLarge(format!(
+            "Upload is larger than {} bytes",
+            app.cfg.max_upload_size
+        )));
+    }
+    let incoming = crate::util::tempfile::incoming_dir(dir);
+    std::fs::create_dir_all(&incoming)?;
+    let path = incoming.join(rand::token(16));
+    let size = bytes.len() as u64;
+    let file = TempFile::new(path.clone(), size);
+    smol::unblock(move || std::fs::write(&path, bytes)).await?;
+    Ok((
+        mime_type,
+        FileBody {
+            file,
+            mime: None,
+            fields: Vec::new(),
+        },
+    ))
+}
+
+/// Strips and shapes an image on the blocking pool, at most `imageWorkers` at a time.
+async fn picture(
+    app: &App,
+    src: &TempFile,
+    dir: &std::path::Path,
+    purpose: Purpose,
+) -> Result<Prepared> {
+    let src = src.path().ok_or_else(|| Error::internal("upload gone"))?;
+    let format = {
+        let s = src.clone();
+        smol::unblock(move || prepare::sniff(&s)).await?
     };
+    let Some(format) = format else {
+        return Err(Error::Unsupported(
+            "Pictures must be JPEG, PNG, GIF or WebP".into(),
+        ));
+    };
+    let limits = Limits {
+        max_pixels: app.cfg.max_image_pixels,
+        max_alloc: app.cfg.max_image_memory,
+    };
+    let work = crate::util::tempfile::incoming_dir(dir);
+    let _turn = app.images.acquire().await;
+    Ok(smol::unblock(move || prepare::prepare(&src, format, &work, purpose, &limits)).await?)
+}
+
+/// Stores an uploaded file as an unposted object of `nick`'s and returns it as JSON.
+pub async fn create(app: &App, req: &Req, nick: &str, purpose: Purpose) -> Result<Value> {
+    let dir = upload_dir(app)?;
+    let (mime_type, upload) = file_body(app, req, &dir).await?;
     if mime_type.is_empty() {
         return Err(Error::bad("No mime type"));
     }
     let (ext, kind) = mime::classify(&mime_type);
-    // Photos carry EXIF (GPS) and SVG can carry scripts: images wait for the image step, which
-    // strips metadata and re-encodes, rather than being served as uploaded.
-    if kind == "image" {
-        return Err(Error::Unsupported(
-            "Image uploads are not supported yet: they need metadata stripping and thumbnails"
-                .into(),
-        ));
+    if purpose == Purpose::Avatar && kind != "image" {
+        return Err(Error::Unsupported("An avatar must be a picture".into()));
     }
     let (y, m, d) = time::civil_from_days(time::now_secs().div_euclid(86_400));
-    let rel = format!("{nick}/{y}/{m}/{d}/{}.{ext}", rand::token(4));
-    let dest = dir.join(&rel);
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let url = app.url(&format!("/uploads/{rel}"));
+    let stem = format!("{nick}/{y}/{m}/{d}/{}", rand::token(4));
+    let link = |rel: &str| app.url(&format!("/uploads/{rel}"));
     let mut obj = Map::new();
-    match kind {
-        "image" => {
-            obj.insert("image".into(), json!({"url": url}));
-            obj.insert("fullImage".into(), json!({"url": url}));
+    // Files to move into place: (relative path, temporary file).
+    let mut files: Vec<(String, TempFile)> = Vec::new();
+    if kind == "image" {
+        // Photos carry EXIF (GPS): only the stripped copy and the pictures made from it are kept.
+        let p = picture(app, &upload.file, &dir, purpose).await?;
+        let full_rel = format!("{stem}.{}", p.format.ext());
+        let full = json!({"url": link(&full_rel), "width": p.width, "height": p.height});
+        match p.small {
+            Some((file, made)) => {
+                let rel = format!("{stem}_thumb.{}", made.ext);
+                obj.insert(
+                    "image".into(),
+                    json!({"url": link(&rel), "width": made.width, "height": made.height}),
+                );
+                files.push((rel, file));
+            }
+            None => {
+                obj.insert("image".into(), full.clone());
+            }
         }
-        "audio" | "video" => {
+        obj.insert("fullImage".into(), full);
+        files.push((full_rel, p.full));
+    } else {
+        let rel = format!("{stem}.{ext}");
+        let url = link(&rel);
+        if kind == "audio" || kind == "video" {
             obj.insert("stream".into(), json!({"url": url}));
-        }
-        _ => {
+        } else {
             obj.insert("fileUrl".into(), json!(url));
             obj.insert(
                 "mimeType".into(),
                 json!(mime_type.split(';').next().unwrap_or("").trim()),
             );
         }
+        files.push((rel, upload.file));
     }
-    if let Some(t) = req.query_param("title") {
+    let field = |name: &str| {
+        req.query_param(name).or_else(|| {
+            upload
+                .fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    };
+    if let Some(t) = field("title").filter(|t| !t.is_empty()) {
         obj.insert("displayName".into(), json!(t));
     }
-    if let Some(desc) = req.query_param("description") {
+    if let Some(desc) = field("description").filter(|t| !t.is_empty()) {
         obj.insert(
             "content".into(),
             json!(crate::social::sanitize::html(&desc)),
@@ -117,16 +197,29 @@ pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
         "author".into(),
         json!({"id": urls::person_id(&app.cfg, nick), "objectType": "person"}),
     );
-    obj.insert("_slug".into(), json!(rel));
-    upload.keep(&dest)?;
-    let (cfg, nick_owned, rel_owned) = (app.cfg.clone(), nick.to_string(), rel.clone());
+    let mut kept = Vec::new();
+    for (rel, file) in &files {
+        let dest = dir.join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if let Err(e) = file.keep(&dest) {
+            remove_all(&kept);
+            return Err(e.into());
+        }
+        kept.push(dest);
+    }
+    let rels: Vec<String> = files.iter().map(|(r, _)| r.clone()).collect();
+    let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
     let stored = app
         .store
         .write(move |w| {
             let o = objects::new_local(&cfg, kind, Some(&nick_owned), obj.clone());
             objects::put(w, &o)?;
             let id = objects::id_of(&o).unwrap_or_default();
-            w.put(Table::UploadPath, &rel_owned, &id)?;
+            for rel in &rels {
+                w.put(Table::UploadPath, rel, &id)?;
+            }
             w.stream_push(&urls::stream(&nick_owned, "uploads"), id)?;
             Ok(o)
         })
@@ -134,16 +227,20 @@ pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let stored = match stored {
         Ok(o) => o,
         Err(e) => {
-            // Nothing refers to the file: do not leave it behind.
-            let _ = std::fs::remove_file(&dest);
+            // Nothing refers to the files: do not leave them behind.
+            remove_all(&kept);
             return Err(e);
         }
     };
     let me_id = urls::person_id(&app.cfg, nick);
-    let out = app
-        .store
-        .read(|r| render::object(r, Viewer { id: Some(&me_id) }, &stored, FULL))?;
-    Ok(Resp::json(&out))
+    app.store
+        .read(|r| render::object(r, Viewer { id: Some(&me_id) }, &stored, FULL))
+}
+
+fn remove_all(paths: &[PathBuf]) {
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 pub fn list(app: &App, req: &Req, nick: &str) -> Result<Resp> {

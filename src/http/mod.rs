@@ -1,11 +1,11 @@
 //! HTTP: accept loop (plain or TLS), hyper glue, common headers, limits and error bodies.
 pub mod cache;
+pub mod multipart;
 pub mod request;
 pub mod response;
 mod router;
 mod server;
 pub mod tls;
-pub mod upload;
 
 pub use request::Req;
 pub use response::Resp;

@@ -15,12 +15,21 @@ pub struct Req {
     pub headers: HeaderMap,
     pub body: Bytes,
     /// A file body streamed to disk (uploads), instead of `body`.
-    pub upload: Option<super::upload::Upload>,
+    pub upload: Option<FileBody>,
     /// Three-legged OAuth already checked before a file body was read (the signature does not
     /// cover such a body), so that nobody unauthenticated can make the server write to disk.
     pub verified: Option<crate::oauth::verify::Signed>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
+}
+
+/// A request body that is a file: raw, or the file part of a multipart form.
+pub struct FileBody {
+    pub file: crate::util::tempfile::TempFile,
+    /// The multipart part's Content-Type (a raw body's is the request's).
+    pub mime: Option<String>,
+    /// The other fields of a multipart form.
+    pub fields: Vec<(String, String)>,
 }
 
 impl Req {

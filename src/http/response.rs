@@ -36,6 +36,10 @@ impl Resp {
         Resp::new(200, JSON, v.to_string())
     }
 
+    pub fn json_status(status: u16, v: &Value) -> Resp {
+        Resp::new(status, JSON, v.to_string())
+    }
+
     pub fn text(status: u16, s: impl Into<String>) -> Resp {
         Resp::new(status, TEXT, s.into())
     }

@@ -3,6 +3,7 @@ use super::request::Req;
 use super::response::{Resp, HTML, JSON, TEXT};
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::media::prepare::Purpose;
 use crate::{api, discovery, oauth, web};
 use serde_json::json;
 
@@ -33,6 +34,8 @@ enum Ep {
     Nickname(String),
     Uploads(String),
     UploadFile(String),
+    /// The web UI's upload routes; true for the avatar.
+    WebUpload(bool),
 }
 
 /// An object named by uuid in the path, or by `?id=`.
@@ -63,6 +66,8 @@ impl Ep {
             ["api", "client", "register"] => Ep::ClientRegister,
             ["oauth", "request_token"] => Ep::RequestToken,
             ["oauth", "authorize"] => Ep::Authorize,
+            ["main", "upload"] => Ep::WebUpload(false),
+            ["main", "upload-avatar"] => Ep::WebUpload(true),
             ["oauth", "access_token"] => Ep::AccessToken,
             ["api", "users"] => Ep::Users,
             ["api", "user", nick] => Ep::User(nick.to_string()),
@@ -124,7 +129,7 @@ impl Ep {
             Ep::Uploads(_) => &["GET", "POST"],
             Ep::Group(_, w) if w == "inbox" => &["GET", "POST"],
             Ep::Group(..) => &["GET"],
-            Ep::ClientRegister => &["POST"],
+            Ep::ClientRegister | Ep::WebUpload(_) => &["POST"],
             Ep::RequestToken | Ep::Authorize | Ep::AccessToken | Ep::Users => &["GET", "POST"],
             Ep::Feed(..) | Ep::Members(_) => &["GET", "POST"],
             Ep::Social(_, "followers") => &["GET"],
@@ -185,6 +190,17 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::AccessToken, _) => oauth::tokens::access_token(app, req).await,
         (Ep::Authorize, "GET") => oauth::authorize::show(app, req).await,
         (Ep::Authorize, _) => oauth::authorize::submit(app, req).await,
+        (Ep::WebUpload(_), _) if app.cfg.uploads.is_none() => {
+            Err(Error::NotFound("Uploads are not enabled".into()))
+        }
+        (Ep::WebUpload(avatar), _) => {
+            let purpose = if avatar {
+                Purpose::Avatar
+            } else {
+                Purpose::Post
+            };
+            Ok(crate::web::upload::handle(app, req, purpose).await)
+        }
         (Ep::Users, "GET") => api::users::list(app, req),
         (Ep::Users, _) => api::users::register(app, req).await,
         (Ep::User(n), "GET") => api::users::get(app, req, &n),

@@ -1,9 +1,11 @@
 //! The accept loop and per-connection hyper glue, on the one executor thread.
+use super::multipart::Event;
+use super::request::FileBody;
 use super::request::Req;
 use super::response::{Resp, JSON};
 use super::router;
-use super::upload::Upload;
 use crate::app::App;
+use crate::util::tempfile::TempFile;
 use bytes::{Bytes, BytesMut};
 use futures_rustls::TlsAcceptor;
 use http_body_util::combinators::UnsyncBoxBody;
@@ -167,6 +169,30 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         )
         .with("connection", "close")
     };
+    if let Some((dir, target)) = file_body_target(app, &parts) {
+        // Authenticate first: the body is only written to disk for a signed-in user.
+        let mut head = request(parts, Bytes::new(), None);
+        match target {
+            Target::Api => match crate::oauth::verify::check(app, &head, true) {
+                Ok(s) => head.verified = Some(s),
+                Err(e) => {
+                    return Err(router::error_response(app, &head, e).with("connection", "close"))
+                }
+            },
+            Target::Web => {
+                if crate::web::session::user(app, &head).is_none() {
+                    return Err(Resp::new(
+                        401,
+                        JSON,
+                        r#"{"success":false,"error":"Not logged in."}"#,
+                    )
+                    .with("connection", "close"));
+                }
+            }
+        }
+        head.upload = Some(stream_to_file(app, &dir, &head.headers, body).await?);
+        return Ok(head);
+    }
     let declared = parts
         .headers
         .get("content-length")
@@ -174,19 +200,6 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
-    }
-    if let Some(dir) = file_body_target(app, &parts) {
-        // Authenticate first: the body is only written to disk for a signed-in user.
-        let head = request(parts, Bytes::new(), None);
-        let signed = match crate::oauth::verify::check(app, &head, true) {
-            Ok(s) => s,
-            Err(e) => return Err(router::error_response(app, &head, e).with("connection", "close")),
-        };
-        let upload = stream_to_file(app, &dir, &head.headers, body).await?;
-        let mut req = head;
-        req.upload = Some(upload);
-        req.verified = Some(signed);
-        return Ok(req);
     }
     let mut buf = BytesMut::new();
     while let Some(frame) = body.frame().await {
@@ -206,7 +219,7 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
     Ok(request(parts, buf.freeze(), None))
 }
 
-fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<Upload>) -> Req {
+fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileBody>) -> Req {
     let mut method = parts.method.as_str().to_ascii_uppercase();
     if method == "POST" {
         if let Some(m) = parts
@@ -229,41 +242,66 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<Uploa
     }
 }
 
+/// Who may have a file body written to disk: an OAuth-signed API client, or a browser session.
+enum Target {
+    Api,
+    Web,
+}
+
 /// The upload directory when this request's body is a file to stream to disk: a POST to
-/// `/api/user/<nick>/uploads` whose body is neither JSON nor a form (api.md §11.5).
-fn file_body_target(app: &App, parts: &hyper::http::request::Parts) -> Option<std::path::PathBuf> {
+/// `/api/user/<nick>/uploads` whose body is not JSON (api.md §11.5), or to the web UI's
+/// `/main/upload` and `/main/upload-avatar` (§20).
+fn file_body_target(
+    app: &App,
+    parts: &hyper::http::request::Parts,
+) -> Option<(std::path::PathBuf, Target)> {
     let dir = app.cfg.uploads.clone()?;
+    if parts.method != hyper::Method::POST {
+        return None;
+    }
     let segs: Vec<&str> = parts
         .uri
         .path()
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    let is_upload = parts.method == hyper::Method::POST
-        && matches!(segs.as_slice(), ["api", "user", _, "uploads"]);
     let ct = parts
         .headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let structured = [
-        "application/json",
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ]
-    .iter()
-    .any(|t| ct.starts_with(t));
-    (is_upload && !structured).then_some(dir)
+    let structured = ["application/json", "application/x-www-form-urlencoded"]
+        .iter()
+        .any(|t| ct.starts_with(t));
+    let target = match segs.as_slice() {
+        ["api", "user", _, "uploads"] if !structured => Target::Api,
+        ["main", "upload" | "upload-avatar"] => Target::Web,
+        _ => return None,
+    };
+    Some((dir, target))
 }
 
-/// Writes the body to a new file under `<uploads>/.incoming`, within `maxUploadSize`.
+fn bad_body(what: &str) -> Resp {
+    Resp::new(
+        400,
+        JSON,
+        serde_json::json!({ "error": format!("Bad request body: {what}") }).to_string(),
+    )
+    .with("connection", "close")
+}
+
+/// Largest total size of the non-file fields of a multipart upload.
+const MAX_FORM_FIELDS: usize = 64 << 10;
+
+/// Writes the file (the raw body, or a multipart form's first file part) to a new file under
+/// `<uploads>/.incoming`, within `maxUploadSize`.
 async fn stream_to_file(
     app: &App,
     dir: &std::path::Path,
     headers: &hyper::HeaderMap,
     mut body: Incoming,
-) -> Result<Upload, Resp> {
+) -> Result<FileBody, Resp> {
     use smol::io::AsyncWriteExt;
     let limit = app.cfg.max_upload_size;
     let too_large = || {
@@ -278,30 +316,89 @@ async fn stream_to_file(
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit) {
+    if declared.is_some_and(|n| n > limit + MAX_FORM_FIELDS as u64) {
         return Err(too_large());
     }
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parser = if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        let b = super::multipart::boundary(ct).ok_or_else(|| bad_body("no multipart boundary"))?;
+        Some(super::multipart::Parser::new(&b))
+    } else {
+        None
+    };
     let internal = |e: std::io::Error| {
         log::error!("upload: {e}");
         Resp::new(500, JSON, r#"{"error":"Internal server error"}"#)
     };
-    let incoming = crate::http::upload::incoming_dir(dir);
+    let incoming = crate::util::tempfile::incoming_dir(dir);
     std::fs::create_dir_all(&incoming).map_err(internal)?;
     let path = incoming.join(crate::util::rand::token(16));
     let file = std::fs::File::create(&path).map_err(internal)?;
     // From here on the guard removes the file on every early return.
-    let mut upload = Upload::new(path, 0);
+    let mut upload = TempFile::new(path, 0);
     let mut out = smol::Unblock::new(file);
     let mut size = 0u64;
+    // Multipart state: inside the file part; the file part seen; the field being read.
+    let (mut in_file, mut have_file) = (parser.is_none(), false);
+    let mut mime = None;
+    let mut fields = Vec::new();
+    let (mut field, mut field_bytes): (Option<(String, Vec<u8>)>, usize) = (None, 0);
     while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| Resp::new(400, JSON, format!(r#"{{"error":"Bad request body: {e}"}}"#)))?;
-        if let Ok(data) = frame.into_data() {
-            size += data.len() as u64;
-            if size > limit {
-                return Err(too_large());
+        let frame = frame.map_err(|e| bad_body(&e.to_string()))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        let events = match parser.as_mut() {
+            Some(p) => p.feed(&data).map_err(bad_body)?,
+            None => vec![Event::Data(data.to_vec())],
+        };
+        for event in events {
+            match event {
+                Event::Part {
+                    name,
+                    filename,
+                    content_type,
+                } => {
+                    if filename.is_some() && !have_file {
+                        (in_file, have_file, mime) = (true, true, content_type);
+                    } else {
+                        field = Some((name, Vec::new()));
+                    }
+                }
+                Event::Data(d) if in_file => {
+                    size += d.len() as u64;
+                    if size > limit {
+                        return Err(too_large());
+                    }
+                    out.write_all(&d).await.map_err(internal)?;
+                }
+                Event::Data(d) => {
+                    field_bytes += d.len();
+                    if field_bytes > MAX_FORM_FIELDS {
+                        return Err(too_large());
+                    }
+                    if let Some((_, v)) = field.as_mut() {
+                        v.extend_from_slice(&d);
+                    }
+                }
+                Event::PartEnd => {
+                    in_file = false;
+                    if let Some((k, v)) = field.take() {
+                        fields.push((k, String::from_utf8_lossy(&v).into_owned()));
+                    }
+                }
             }
-            out.write_all(&data).await.map_err(internal)?;
+        }
+    }
+    if let Some(p) = &parser {
+        if !p.done() {
+            return Err(bad_body("the multipart body is incomplete"));
+        }
+        if !have_file {
+            return Err(bad_body("the form has no file"));
         }
     }
     out.flush().await.map_err(internal)?;
@@ -310,7 +407,11 @@ async fn stream_to_file(
         .await
         .map_err(internal)?;
     upload.size = size;
-    Ok(upload)
+    Ok(FileBody {
+        file: upload,
+        mime,
+        fields,
+    })
 }
 
 type Body = UnsyncBoxBody<Bytes, std::io::Error>;

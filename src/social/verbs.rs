@@ -6,6 +6,7 @@ use super::relations::{self, FAVORITE, FOLLOW, MEMBER, SHARE};
 use super::urls;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::store::Table;
 use crate::store::{Read, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Value};
@@ -257,7 +258,18 @@ fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     if obj.get("author").and_then(id_of) != Some(actor.id()) {
         return Err(bad(format!("Can't delete {id}: not author.")));
     }
-    let tomb = objects::tombstone(&obj);
+    let mut tomb = objects::tombstone(&obj);
+    // Its uploaded files stop being served with this commit and are removed after it.
+    let mut gone = Vec::new();
+    for rel in crate::media::files::of(cfg, &obj) {
+        if w.get::<String>(Table::UploadPath, &rel)?.as_deref() == Some(id.as_str()) {
+            w.delete(Table::UploadPath, &rel)?;
+            gone.push(rel);
+        }
+    }
+    if let (false, Some(m)) = (gone.is_empty(), tomb.as_object_mut()) {
+        m.insert("_files".into(), json!(gone));
+    }
     objects::put(w, &tomb)?;
     if let Some(pid) = obj.get("inReplyTo").and_then(id_of) {
         w.stream_remove(&replies_stream(pid), &id)?;
@@ -268,7 +280,6 @@ fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
             w.stream_remove(&urls::stream(nick, &format!("lists:{t}")), &id)?;
         }
     }
-    let _ = cfg;
     Ok(tomb)
 }
 

@@ -1,4 +1,5 @@
 //! Small helpers with no knowledge of HTTP or storage.
 pub mod enc;
 pub mod rand;
+pub mod tempfile;
 pub mod time;

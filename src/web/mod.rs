@@ -3,6 +3,7 @@
 use crate::app::App;
 use crate::http::Resp;
 pub mod session;
+pub mod upload;
 
 use crate::util::enc::html;
 

@@ -3,7 +3,7 @@
 use crate::common::{ids, Client, Server};
 use serde_json::{json, Value};
 
-fn server(extra: Value) -> Server {
+pub fn server(extra: Value) -> Server {
     let dir = crate::common::server::temp_dir("datadir");
     let mut cfg = json!({"enableUploads": true, "datadir": dir});
     if let (Some(c), Some(e)) = (cfg.as_object_mut(), extra.as_object()) {
@@ -12,7 +12,7 @@ fn server(extra: Value) -> Server {
     Server::with(cfg)
 }
 
-fn upload(
+pub fn upload(
     s: &Server,
     who: &Client,
     nick: &str,
@@ -29,7 +29,7 @@ fn upload(
     )
 }
 
-fn get_file(
+pub fn get_file(
     s: &Server,
     who: Option<&Client>,
     url: &str,
@@ -44,7 +44,7 @@ fn get_file(
     s.req("GET", &path, &h, b"")
 }
 
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
@@ -61,7 +61,8 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn a_file_is_private_until_posted() {
-    let s = server(json!({}));
+    // A file body is bounded by maxUploadSize, not by the (smaller) bound of in-memory bodies.
+    let s = server(json!({"maxBodySize": 16384}));
     let (_, alice) = s.register("alice", "correct7horse");
     let (_, bob) = s.register("bob", "correct7horse");
     let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
@@ -205,9 +206,13 @@ fn json_uploads_and_errors() {
         (r.status, r.json()["error"].as_str().unwrap()),
         (400, "No data")
     );
-    // Images wait for the image step (metadata stripping), rather than leaking EXIF.
+    // Pictures are decoded: a broken one is refused, and SVG (scripts) is not taken at all.
+    let r = upload(&s, &alice, "alice", "image/jpeg", b"\xff\xd8\xff");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.json()["error"].as_str().unwrap().starts_with("Bad image"));
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
     assert_eq!(
-        upload(&s, &alice, "alice", "image/jpeg", b"\xff\xd8\xff").status,
+        upload(&s, &alice, "alice", "image/svg+xml", svg).status,
         415
     );
     let (_, bob) = s.register("bob", "correct7horse");

@@ -265,6 +265,11 @@ impl Server {
 
     /// Whether `nick` gets past the login form of `/oauth/authorize` with `password`.
     pub fn can_log_in(&self, nick: &str, password: &str) -> bool {
+        self.log_in(nick, password).is_some()
+    }
+
+    /// Logs a browser in through the authorize page: the session cookie (`name=value`).
+    pub fn log_in(&self, nick: &str, password: &str) -> Option<String> {
         let c = self.new_client();
         let auth = c.header(
             "POST",
@@ -292,7 +297,13 @@ impl Server {
             &[("Content-Type", "application/x-www-form-urlencoded")],
             body.as_bytes(),
         );
-        r.status == 200
+        (r.status == 200)
+            .then(|| {
+                r.cookies()
+                    .into_iter()
+                    .find(|c| c.starts_with("pump.session="))
+            })
+            .flatten()
     }
 
     /// POSTs an activity to `nick`'s outbox as `user`.

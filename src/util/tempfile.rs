@@ -1,20 +1,30 @@
-//! Request bodies that are files: streamed to a temporary file under the upload directory as
-//! they arrive, never held in memory, bounded by `maxUploadSize`. The file is removed when the
-//! request ends unless the handler kept it.
+//! Files in transit: request bodies streamed to disk and pictures being made from them. The
+//! file is removed when its guard is dropped, unless it was kept (moved into place).
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-pub struct Upload {
+pub struct TempFile {
     path: RefCell<Option<PathBuf>>,
     pub size: u64,
 }
 
-impl Upload {
-    pub fn new(path: PathBuf, size: u64) -> Upload {
-        Upload {
+impl TempFile {
+    pub fn new(path: PathBuf, size: u64) -> TempFile {
+        TempFile {
             path: RefCell::new(Some(path)),
             size,
         }
+    }
+
+    /// Where the file is now (None once kept).
+    pub fn path(&self) -> Option<PathBuf> {
+        self.path.borrow().clone()
+    }
+
+    /// Hands the file over to a new guard (for a handler that only borrows the request).
+    pub fn take(&self) -> Option<TempFile> {
+        let path = self.path.borrow_mut().take()?;
+        Some(TempFile::new(path, self.size))
     }
 
     /// Moves the file to `dest` (same file system) and keeps it.
@@ -28,7 +38,7 @@ impl Upload {
     }
 }
 
-impl Drop for Upload {
+impl Drop for TempFile {
     fn drop(&mut self) {
         if let Some(p) = self.path.borrow_mut().take() {
             let _ = std::fs::remove_file(p);
