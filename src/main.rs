@@ -176,6 +176,7 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    util::panics::install();
     let all: Vec<String> = std::env::args().collect();
     let prog = all.first().map(String::as_str).unwrap_or("pump");
     let (args, overrides) = split_overrides(&all[1..]);

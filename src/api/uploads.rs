@@ -9,6 +9,7 @@ use crate::http::request::FileBody;
 use crate::http::{Req, Resp};
 use crate::media::picture::Limits;
 use crate::media::prepare::{self, Prepared, Purpose};
+use crate::media::Error as MediaError;
 use crate::media::{mime, serve};
 use crate::oauth::verify;
 use crate::social::render::{self, Viewer, FULL};
@@ -121,7 +122,16 @@ async fn picture(
     };
     let work = crate::util::tempfile::incoming_dir(dir);
     let _turn = app.images.acquire().await;
-    Ok(smol::unblock(move || prepare::prepare(&src, format, &work, purpose, &limits)).await?)
+    let job = move || {
+        // Third-party decoders meet hostile files here: a panic must not end the server.
+        crate::util::panics::contained(|| prepare::prepare(&src, format, &work, purpose, &limits))
+            .unwrap_or_else(|| {
+                Err(MediaError::Invalid(
+                    "the picture could not be decoded".into(),
+                ))
+            })
+    };
+    Ok(smol::unblock(job).await?)
 }
 
 /// Stores an uploaded file as an unposted object of `nick`'s and returns it as JSON.
