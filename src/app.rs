@@ -13,6 +13,12 @@ pub struct App {
     pub in_flight: Cell<usize>,
     /// Bytes of request bodies held right now (bounded by `maxBodyMemory`).
     pub body_bytes: Cell<usize>,
+    /// This app itself, for what must outlive a request (live streams).
+    pub this: RefCell<std::rc::Weak<App>>,
+    /// Open live-update streams (`maxLiveStreams`).
+    pub live: std::rc::Rc<RefCell<crate::web::live::Registry>>,
+    /// Failed web logins, per account and address.
+    pub throttle: RefCell<crate::web::throttle::Throttle>,
     /// Turns for decoding pictures (`imageWorkers`).
     pub images: smol::lock::Semaphore,
     /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
@@ -28,6 +34,9 @@ impl App {
         ));
         let images = smol::lock::Semaphore::new(cfg.image_workers);
         App {
+            this: RefCell::new(std::rc::Weak::new()),
+            live: Default::default(),
+            throttle: Default::default(),
             images,
             cfg: std::sync::Arc::new(cfg),
             store,

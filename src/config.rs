@@ -23,6 +23,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxImagePixels",
     "maxImageMemory",
     "imageWorkers",
+    "maxLiveStreams",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -200,6 +201,8 @@ pub struct Config {
     pub max_image_memory: u64,
     /// Pictures decoded at the same time, on the blocking pool.
     pub image_workers: usize,
+    /// Open live-update streams of the web UI.
+    pub max_live_streams: usize,
     pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
@@ -576,6 +579,7 @@ fn check(
         max_image_pixels: get_num(&m, "maxImagePixels", 50_000_000, 1, 1 << 40)?,
         max_image_memory: get_num(&m, "maxImageMemory", 80 << 20, 1 << 20, 1 << 40)?,
         image_workers: get_num(&m, "imageWorkers", 1, 1, 64)? as usize,
+        max_live_streams: get_num(&m, "maxLiveStreams", 64, 0, 100_000)? as usize,
         max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
@@ -717,6 +721,7 @@ impl Config {
         set(&mut m, "maxImagePixels", json!(self.max_image_pixels));
         set(&mut m, "maxImageMemory", json!(self.max_image_memory));
         set(&mut m, "imageWorkers", json!(self.image_workers));
+        set(&mut m, "maxLiveStreams", json!(self.max_live_streams));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

@@ -69,6 +69,7 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
         std::env::set_var("BLOCKING_MAX_THREADS", "4");
     }
     let app = Rc::new(App::new(cfg, store));
+    app.this.replace(Rc::downgrade(&app));
     let ex: Rc<LocalExecutor<'static>> = Rc::new(LocalExecutor::new());
     let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), started)));
     let _ = std::fs::remove_file(&app.cfg.control_socket);
@@ -150,6 +151,7 @@ async fn main_task(
     )
     .await;
     log::info!("stopping ({sig:?}): finishing requests in flight");
+    app.live.borrow_mut().closing = true;
     let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
     while app.in_flight.get() > 0 && Instant::now() < deadline {
         smol::Timer::after(Duration::from_millis(20)).await;

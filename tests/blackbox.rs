@@ -19,4 +19,5 @@ mod blackbox {
     pub mod users;
     pub mod verbs;
     pub mod visibility;
+    pub mod web;
 }

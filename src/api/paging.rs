@@ -17,6 +17,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// The newest `count` items.
+    pub fn newest(count: usize) -> Page {
+        Page {
+            count,
+            mode: Mode::Offset(0),
+        }
+    }
+
     pub fn parse(req: &Req) -> Result<Page> {
         let q = req.query_pairs();
         let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());

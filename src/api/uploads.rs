@@ -141,6 +141,9 @@ pub async fn create(app: &App, req: &Req, nick: &str, purpose: Purpose) -> Resul
     if mime_type.is_empty() {
         return Err(Error::bad("No mime type"));
     }
+    if upload.file.size == 0 {
+        return Err(Error::bad("No file, or an empty one"));
+    }
     let (ext, kind) = mime::classify(&mime_type);
     if purpose == Purpose::Avatar && kind != "image" {
         return Err(Error::Unsupported("An avatar must be a picture".into()));

@@ -86,7 +86,7 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
     Ok(Resp::json(&out))
 }
 
-fn valid_email(e: &str) -> bool {
+pub fn valid_email(e: &str) -> bool {
     match e.split_once('@') {
         Some((l, d)) => {
             !l.is_empty() && d.contains('.') && !e.contains(char::is_whitespace) && !d.contains('@')
@@ -174,25 +174,8 @@ pub fn profile_page(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     if !html_first {
         return Err(Error::NotAcceptable("Not acceptable".into()));
     }
-    let p = app
-        .store
-        .read(|r| crate::social::person::show(r, &app.cfg, nick, None))?
-        .filter(|_| {
-            app.store
-                .read(|r| r.exists(crate::store::Table::NickUser, nick))
-                .unwrap_or(false)
-        })
-        .ok_or_else(|| no_such_user(nick))?;
-    let name = p.get("displayName").and_then(Value::as_str).unwrap_or(nick);
-    let e = crate::util::enc::html;
-    let body = format!(
-        "<h1 class=\"p-name\">{}</h1>\n<p class=\"p-nickname\">{}</p>\n<p>{}</p>",
-        e(name),
-        e(nick),
-        p.get("summary")
-            .and_then(Value::as_str)
-            .map(e)
-            .unwrap_or_default()
-    );
-    Ok(Resp::html(200, crate::web::page(app, name, &body)))
+    if app.cfg.noweb {
+        return profile_page_json(app, req, nick);
+    }
+    Ok(crate::web::profile_page(app, req, nick))
 }

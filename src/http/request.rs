@@ -21,6 +21,8 @@ pub struct Req {
     pub verified: Option<crate::oauth::verify::Signed>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
+    /// The address the request came from (login throttling).
+    pub peer: Option<std::net::IpAddr>,
 }
 
 /// A request body that is a file: raw, or the file part of a multipart form.
@@ -33,6 +35,21 @@ pub struct FileBody {
 }
 
 impl Req {
+    /// A bodiless GET with no headers: for rendering outside a request.
+    pub fn synthetic() -> Req {
+        Req {
+            method: "GET".into(),
+            path: "/".into(),
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            upload: None,
+            verified: None,
+            max_json_depth: 8,
+            peer: None,
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

@@ -14,7 +14,11 @@ pub struct Resp {
     pub body: Bytes,
     /// A part of a file to send instead of `body`, streamed from disk.
     pub file: Option<FilePart>,
+    /// A body produced as it goes (server-sent events), instead of `body`.
+    pub stream: Option<BodyStream>,
 }
+
+pub type BodyStream = std::pin::Pin<Box<dyn smol::stream::Stream<Item = Bytes>>>;
 
 pub struct FilePart {
     pub path: std::path::PathBuf,
@@ -29,11 +33,18 @@ impl Resp {
             headers: vec![("content-type", content_type.to_string())],
             body: body.into(),
             file: None,
+            stream: None,
         }
     }
 
     pub fn json(v: &Value) -> Resp {
         Resp::new(200, JSON, v.to_string())
+    }
+
+    pub fn stream(content_type: &str, s: BodyStream) -> Resp {
+        let mut r = Resp::new(200, content_type, Bytes::new());
+        r.stream = Some(s);
+        r
     }
 
     pub fn json_status(status: u16, v: &Value) -> Resp {

@@ -150,6 +150,9 @@ pub async fn route(app: &App, req: Req) -> Resp {
         let body = web::page(app, "Security error", "<h1>Security error</h1>\n<p>This browser is too old to use safely. Please upgrade it.</p>");
         return Resp::new(400, HTML, body);
     }
+    if let Some(page) = web::route(app, &req).await {
+        return page;
+    }
     let not_found = || Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path));
     let Some(ep) = Ep::find(&req.segments()) else {
         return not_found();
@@ -180,7 +183,7 @@ pub async fn route(app: &App, req: Req) -> Resp {
 
 async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
     match (ep, method) {
-        (Ep::Home, _) => Ok(web::home(app)),
+        (Ep::Home, _) => Ok(web::api_home(app)),
         (Ep::HostMeta, _) => Ok(discovery::host_meta(app, req, false)),
         (Ep::HostMetaJson, _) => Ok(discovery::host_meta(app, req, true)),
         (Ep::Webfinger, _) => discovery::webfinger(app, req, true),

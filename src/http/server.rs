@@ -121,7 +121,10 @@ async fn handle(
         let _guard = InFlight(app.clone());
         let charge = BodyCharge(app.clone(), Cell::new(0));
         match read(&app, req, &charge).await {
-            Ok(r) => router::route(&app, r).await,
+            Ok(mut r) => {
+                r.peer = Some(peer.ip());
+                router::route(&app, r).await
+            }
             Err(resp) => resp,
         }
     };
@@ -239,6 +242,7 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileB
         upload,
         verified: None,
         max_json_depth: 64,
+        peer: None,
     }
 }
 
@@ -276,7 +280,9 @@ fn file_body_target(
         .any(|t| ct.starts_with(t));
     let target = match segs.as_slice() {
         ["api", "user", _, "uploads"] if !structured => Target::Api,
-        ["main", "upload" | "upload-avatar"] => Target::Web,
+        ["main", "upload" | "upload-avatar" | "post-picture"] => Target::Web,
+        // The profile form carries an avatar file, and is multipart even without one.
+        ["main", "settings"] if ct.starts_with("multipart/form-data") => Target::Web,
         _ => return None,
     };
     Some((dir, target))
@@ -397,9 +403,6 @@ async fn stream_to_file(
         if !p.done() {
             return Err(bad_body("the multipart body is incomplete"));
         }
-        if !have_file {
-            return Err(bad_body("the form has no file"));
-        }
     }
     out.flush().await.map_err(internal)?;
     let file = out.into_inner().await;
@@ -414,10 +417,47 @@ async fn stream_to_file(
     })
 }
 
-type Body = UnsyncBoxBody<Bytes, std::io::Error>;
+/// A response body: a sendable one (bytes, files), or one that lives on the executor thread
+/// (live streams hold the app, which is not `Send`).
+pub enum Body {
+    Sendable(UnsyncBoxBody<Bytes, std::io::Error>),
+    Local(crate::http::response::BodyStream),
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        match self.get_mut() {
+            Body::Sendable(b) => std::pin::Pin::new(b).poll_frame(cx),
+            Body::Local(s) => s
+                .as_mut()
+                .poll_next(cx)
+                .map(|o| o.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Body::Sendable(b) => b.is_end_stream(),
+            Body::Local(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Body::Sendable(b) => b.size_hint(),
+            Body::Local(_) => hyper::body::SizeHint::default(),
+        }
+    }
+}
 
 fn full(b: Bytes) -> Body {
-    Full::new(b).map_err(|never| match never {}).boxed_unsync()
+    Body::Sendable(Full::new(b).map_err(|never| match never {}).boxed_unsync())
 }
 
 /// Streams `len` bytes of a file from `offset`, 64 KiB at a time, off the executor thread.
@@ -456,7 +496,7 @@ fn file_body(part: crate::http::response::FilePart) -> Body {
             Err(e) => Some((Err(e), (None, None, 0))),
         }
     });
-    StreamBody::new(Box::pin(stream)).boxed_unsync()
+    Body::Sendable(StreamBody::new(Box::pin(stream)).boxed_unsync())
 }
 
 /// Adds the headers every response carries (api.md §1.6).
@@ -464,7 +504,7 @@ fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Body> {
     let cfg = &app.cfg;
     let ws = if cfg.tls() { "wss" } else { "ws" };
     let csp = format!(
-        "default-src 'self'; connect-src 'self' {ws}://{}; script-src 'self' 'unsafe-inline' 'unsafe-eval'; \
+        "default-src 'self'; connect-src 'self' {ws}://{}; script-src 'self'; \
          style-src 'self' 'unsafe-inline'; font-src 'self'; img-src *; object-src 'none'; media-src *; \
          child-src 'self' www.youtube.com; frame-ancestors 'none'",
         cfg.host()
@@ -490,6 +530,12 @@ fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Body> {
     }
     for (k, v) in &resp.headers {
         b = b.header(*k, v.as_str());
+    }
+    if let (false, Some(stream)) = (is_head, resp.stream) {
+        return b.body(Body::Local(stream)).unwrap_or_else(|e| {
+            log::error!("cannot build a response: {e}");
+            hyper::Response::new(full(Bytes::new()))
+        });
     }
     let body = match (is_head, resp.file) {
         (true, Some(part)) => {

@@ -1,35 +1,54 @@
-//! Server-rendered pages. For now: the page frame, the home page and error pages; the full web
-//! UI (web-ui.md) builds on `page`.
-use crate::app::App;
-use crate::http::Resp;
+//! The web UI (web-ui.md), rendered on the server: every page works without JavaScript, and
+//! `assets/web/pump.js` adds live updates on top. Pages show what the API would show the same
+//! reader, built from the same rendering.
+pub mod act;
+pub mod assets;
+pub mod auth;
+pub mod cards;
+pub mod csrf;
+pub mod home;
+pub mod layout;
+pub mod live;
+pub mod profile;
 pub mod session;
+pub mod settings;
+pub mod single;
+pub mod template;
+pub mod throttle;
 pub mod upload;
 
-use crate::util::enc::html;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::util::enc::{html, pct};
+use layout::Ctx;
+use template::{fill, Val, PAGE};
 
-/// A whole HTML page: title `<title> - <site>`, the site name as brand, and `body`.
+/// A page outside the session-aware frame (OAuth pages, errors): brand only in the top bar.
 pub fn page(app: &App, title: &str, body: &str) -> String {
-    let site = html(&app.cfg.site);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} - {site}</title></head>\n<body>\n<header><a class=\"brand\" href=\"/\">{site}</a></header>\n\
-         <main>\n{body}\n</main>\n</body></html>\n",
-        html(title)
+    let navbar = format!("<a class=\"brand\" href=\"/\">{}</a>", html(&app.cfg.site));
+    fill(
+        PAGE,
+        &[
+            ("title", Val::Text(title)),
+            ("site", Val::Text(&app.cfg.site)),
+            ("navbar", Val::Html(&navbar)),
+            ("content", Val::Html(body)),
+            (
+                "footer",
+                Val::Html(
+                    "<p>Powered by <a href='http://pump.io/'>pump.io</a>-compatible software.</p>",
+                ),
+            ),
+        ],
     )
 }
 
-pub fn home(app: &App) -> Resp {
-    if app.cfg.noweb {
-        let body = "<h1>pump.io API</h1>\n<p>This server speaks the pump.io API. \
-                    Start with <a href=\"/.well-known/host-meta.json\">/.well-known/host-meta.json</a>.</p>";
-        return Resp::html(200, page(app, "API", body));
-    }
-    let body = format!(
-        "<h1>Welcome to {}</h1>\n<p>A pump.io social server. Use any pump.io client to sign up and post.</p>",
-        html(&app.cfg.site)
-    );
-    Resp::html(200, page(app, "Welcome", &body))
+/// `/` with `noweb`: the API's page.
+pub fn api_home(app: &App) -> Resp {
+    let body = "<h1>pump.io API</h1>\n<p>This server speaks the pump.io API. \
+                Start with <a href=\"/.well-known/host-meta.json\">/.well-known/host-meta.json</a>.</p>";
+    Resp::html(200, page(app, "API", body))
 }
 
 pub fn error_page(app: &App, msg: &str) -> String {
@@ -38,4 +57,108 @@ pub fn error_page(app: &App, msg: &str) -> String {
         "Error",
         &format!("<h1>Error</h1>\n<p class=\"error\">{}</p>", html(msg)),
     )
+}
+
+/// Paths that are not nicknames.
+const RESERVED: &[&str] = &[
+    "api",
+    "main",
+    "oauth",
+    "uploads",
+    "assets",
+    "images",
+    ".well-known",
+    "favicon.ico",
+];
+
+/// The web UI's answer to this request, or None when it is not a page of the web UI.
+pub async fn route(app: &App, req: &Req) -> Option<Resp> {
+    if app.cfg.noweb {
+        return None;
+    }
+    if req.method == "GET" {
+        if let Some(r) = assets::get(req) {
+            return Some(r);
+        }
+    }
+    let segs: Vec<String> = req
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(crate::util::enc::unpct)
+        .collect();
+    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let ctx = Ctx::new(app, req);
+    let get = req.method == "GET" || req.method == "HEAD";
+    let post = req.method == "POST";
+    let result: Result<Resp> = match (s.as_slice(), &ctx.me) {
+        ([], None) if get => Ok(home::welcome(&ctx)),
+        ([], Some(me)) if get => home::home(&ctx, me),
+        (["main", "login"], _) if get => Ok(auth::login_page(&ctx, 200, None, "")),
+        (["main", "login"], _) if post && is_form(req) => auth::login(&ctx).await,
+        (["main", "register"], Some(_)) if get => Ok(ctx.see_other("/")),
+        (["main", "register"], None) if get => Ok(auth::register_page(&ctx, 200, None, "")),
+        (["main", "register"], _) if post && is_form(req) => auth::register(&ctx).await,
+        (["main", "logout"], _) if get => Ok(auth::logout_page(&ctx)),
+        (["main", "logout"], _) if post && is_form(req) => Ok(auth::logout(&ctx)),
+        (["main", "javascript-disabled"], _) => Ok(ctx.page(
+            200,
+            "JavaScript",
+            "<h1>No JavaScript needed</h1><p>Every page of this server works without JavaScript; it only adds live updates.</p>",
+            false,
+        )),
+        (["main", "settings" | "account" | "messages" | "events"], None) if get => {
+            Ok(ctx.see_other(&format!("/main/login?continue={}", pct(&req.path))))
+        }
+        (["main", "settings"], Some(me)) if get => settings::settings_page(&ctx, me, None),
+        (["main", "settings"], Some(me)) if post => settings::save_settings(&ctx, me).await,
+        (["main", "account"], Some(me)) if get => Ok(settings::account_page(&ctx, me, 200, None)),
+        (["main", "account"], Some(me)) if post => settings::save_account(&ctx, me).await,
+        (["main", "messages"], Some(me)) if get => settings::messages(&ctx, me),
+        (["main", "events"], Some(me)) if get => live::open(&ctx, me),
+        (["main", "act" | "post-picture" | "settings" | "account"], None) if post => Err(Error::Unauthorized("Not logged in.".into())),
+        (["main", "act"], Some(me)) if post => act::handle(&ctx, me).await,
+        (["main", "post-picture"], Some(me)) if post => settings::post_picture(&ctx, me).await,
+        ([nick, tab], _) if get && !RESERVED.contains(nick) => {
+            let tab = match *tab {
+                "favorites" => profile::Tab::Favorites,
+                "followers" => profile::Tab::Followers,
+                "following" => profile::Tab::Following,
+                "lists" => profile::Tab::Lists,
+                _ => return None,
+            };
+            profile::page(&ctx, nick, tab)
+        }
+        ([nick, "list", uuid], _) if get && !RESERVED.contains(nick) => profile::list(&ctx, nick, uuid),
+        ([nick, "activity", uuid], _) if get && !RESERVED.contains(nick) => single::activity(&ctx, nick, uuid),
+        ([nick, kind, uuid], _) if get && !RESERVED.contains(nick) => single::object(&ctx, nick, kind, uuid),
+        _ => return None,
+    };
+    Some(result.unwrap_or_else(|e| error(&ctx, e)))
+}
+
+/// `/<nick>` when the reader wants HTML.
+pub fn profile_page(app: &App, req: &Req, nick: &str) -> Resp {
+    let ctx = Ctx::new(app, req);
+    profile::page(&ctx, nick, profile::Tab::Activity).unwrap_or_else(|e| error(&ctx, e))
+}
+
+fn is_form(req: &Req) -> bool {
+    req.content_type() == "application/x-www-form-urlencoded"
+}
+
+/// An error as a page with its status.
+fn error(ctx: &Ctx, e: Error) -> Resp {
+    if let Error::Internal(m) = &e {
+        log::error!("{} {}: {m}", ctx.req.method, ctx.req.path);
+    }
+    let body = format!(
+        "<h1>Error</h1>\n<p class=\"error\">{}</p><p><a href=\"/\">Home</a></p>",
+        html(e.message())
+    );
+    let resp = ctx.page(e.status(), "Error", &body, false);
+    match e {
+        Error::Busy(_) => resp.with("retry-after", "5"),
+        _ => resp,
+    }
 }

@@ -33,6 +33,15 @@ pub fn log_in(app: &App, resp: Resp, nick: &str) -> Resp {
     )
 }
 
+/// Adds a `Set-Cookie` that ends the session.
+pub fn log_out(app: &App, resp: Resp) -> Resp {
+    let secure = if app.cfg.tls() { "; Secure" } else { "" };
+    resp.with(
+        "set-cookie",
+        format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    )
+}
+
 /// The nickname of a valid, unexpired session cookie on the request.
 pub fn user(app: &App, req: &Req) -> Option<String> {
     let cookies = req.header("cookie")?;

@@ -86,8 +86,32 @@ pub fn raw(
     // The server may answer (413) before reading everything; a failed write is then fine.
     let _ = s.write_all(body);
     let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
+    read_answer(&mut s, &mut buf, method == "HEAD");
     parse(&buf, method == "HEAD")
+}
+
+/// Reads until the end of the answer: its Content-Length when it has one (some peers, such as
+/// chromedriver, keep the connection open), else the end of the connection.
+fn read_answer(s: &mut TcpStream, buf: &mut Vec<u8>, head: bool) {
+    let mut chunk = [0u8; 16384];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head_text = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head_text
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            match len {
+                Some(n) if buf.len() >= end + 4 + n => return,
+                Some(_) if head => return,
+                _ => {}
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
 }
 
 fn parse(buf: &[u8], head: bool) -> Response {

@@ -2,6 +2,7 @@
 //! talk HTTP/1.1 to it, sign requests with OAuth 1.0a.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod http;
 pub mod oauth;
 pub mod server;

@@ -1,0 +1,52 @@
+// pump: small enhancements on top of pages that work without it. Live updates come as
+// server-sent events carrying ready-made HTML cards; the server escapes everything in them.
+(function () {
+  "use strict";
+  var body = document.body;
+  document.documentElement.setAttribute("data-js", "on");
+  // Log out with the hidden form (a POST with its CSRF token), not by following the link.
+  var logout = document.getElementById("logout");
+  var logoutForm = document.getElementById("logout-form");
+  if (logout && logoutForm) {
+    logout.addEventListener("click", function (e) { e.preventDefault(); logoutForm.submit(); });
+  }
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (f.getAttribute && f.getAttribute("data-confirm") && !window.confirm(f.getAttribute("data-confirm"))) {
+      e.preventDefault();
+    }
+  });
+  if (!body.getAttribute("data-live") || !window.EventSource) { return; }
+  var streams = { major: document.getElementById("major-stream"), minor: document.getElementById("minor-stream") };
+  var es = new EventSource("/main/events");
+  function insert(where, html, id) {
+    var list = streams[where];
+    if (!list || (id && document.querySelector('[data-activity="' + CSS.escape(id) + '"]'))) { return; }
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    var el = t.content.firstElementChild;
+    if (!el) { return; }
+    el.classList.add("live-new");
+    list.insertBefore(el, list.firstElementChild);
+  }
+  es.addEventListener("activity", function (e) {
+    var d = JSON.parse(e.data);
+    insert(d.stream, d.html, d.id);
+    if (d.replaces) {
+      var old = document.querySelector('[data-object="' + CSS.escape(d.replaces) + '"]');
+      if (old && d.object_html) {
+        var t = document.createElement("template");
+        t.innerHTML = d.object_html;
+        if (t.content.firstElementChild) { old.replaceWith(t.content.firstElementChild); }
+      }
+    }
+  });
+  es.addEventListener("counts", function (e) {
+    var d = JSON.parse(e.data);
+    Object.keys(d).forEach(function (k) {
+      var b = document.getElementById(k + "-count");
+      if (b) { b.textContent = String(d[k]); }
+    });
+  });
+  window.addEventListener("pagehide", function () { es.close(); });
+})();

@@ -1,0 +1,161 @@
+//! `POST /main/act`: every button and form of the pages (post, reply, like, share, delete,
+//! follow, lists) as one form endpoint, so that all of it works without JavaScript. Each form
+//! becomes the activity the original's client would have posted (web-ui.md §4), posted through
+//! the same pipeline as the API, as the session's user.
+use super::layout::Ctx;
+use crate::api::feeds::post_activity;
+use crate::error::{Error, Result};
+use crate::http::Resp;
+use crate::oauth::clients::Client;
+use crate::social::outbox::Feed;
+use crate::social::urls;
+use crate::store::Read;
+use crate::util::enc::html;
+use serde_json::{json, Value};
+
+/// The web UI as the `generator` of what it posts.
+pub fn web_client(ctx: &Ctx) -> Result<Client> {
+    serde_json::from_value(json!({
+        "consumer_key": "pump-web-ui",
+        "secret": "",
+        "title": format!("{} Web", ctx.app.cfg.site),
+        "type": "web",
+    }))
+    .map_err(Error::internal)
+}
+
+/// Plain text as HTML: escaped, paragraphs and line breaks kept, web addresses linked.
+pub fn text_to_html(text: &str) -> String {
+    let link = |word: &str| {
+        if word.starts_with("http://") || word.starts_with("https://") {
+            format!("<a href=\"{0}\">{0}</a>", html(word))
+        } else {
+            html(word)
+        }
+    };
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let lines: Vec<String> = p
+                .lines()
+                .map(|l| l.split(' ').map(link).collect::<Vec<_>>().join(" "))
+                .collect();
+            format!("<p>{}</p>", lines.join("<br>"))
+        })
+        .collect()
+}
+
+/// `to`/`cc` for the audience picked in a form.
+pub fn addressing(ctx: &Ctx, me: &str, audience: Option<&str>) -> (Value, Value) {
+    let followers =
+        json!({"objectType": "collection", "id": urls::user_api(&ctx.app.cfg, me, "followers")});
+    let public = json!({"objectType": "collection", "id": urls::PUBLIC});
+    match audience {
+        Some("followers") => (json!([followers]), json!([])),
+        _ => (json!([public]), json!([followers])),
+    }
+}
+
+/// Where to go back to: a local path only.
+fn back(ctx: &Ctx, field: Option<&str>) -> String {
+    let from_referer = ctx.req.header("referer").and_then(|r| {
+        let base = ctx.app.cfg.base();
+        r.strip_prefix(&base).map(str::to_string)
+    });
+    field
+        .map(str::to_string)
+        .or(from_referer)
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/".into())
+}
+
+pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    let form = ctx.req.form_pairs();
+    let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if !super::csrf::valid(ctx.app, ctx.req, get(super::csrf::FIELD)) {
+        return Err(Error::Forbidden(
+            "This form has expired; reload the page and try again.".into(),
+        ));
+    }
+    let verb = get("verb").unwrap_or_default();
+    let object = || -> Result<Value> {
+        let id = get("object")
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::bad("No object"))?;
+        Ok(json!({"id": id, "objectType": get("objectType").unwrap_or("note")}))
+    };
+    let content = || -> Result<String> {
+        get("content")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(text_to_html)
+            .ok_or_else(|| Error::bad("Write something first"))
+    };
+    let (body, feed) = match verb {
+        "post" => {
+            let (to, cc) = addressing(ctx, me, get("to"));
+            (
+                json!({"verb": "post", "object": {"objectType": "note", "content": content()?}, "to": to, "cc": cc}),
+                Feed::Major,
+            )
+        }
+        "reply" => (
+            json!({"verb": "post", "object": {"objectType": "comment", "content": content()?, "inReplyTo": object()?}}),
+            Feed::Minor,
+        ),
+        "favorite" | "unfavorite" | "unshare" => {
+            (json!({"verb": verb, "object": object()?}), Feed::Minor)
+        }
+        "share" => (json!({"verb": verb, "object": object()?}), Feed::Major),
+        "delete" | "follow" | "stop-following" => {
+            (json!({"verb": verb, "object": object()?}), Feed::All)
+        }
+        "create-list" => {
+            let name = get("name").map(str::trim).filter(|n| !n.is_empty());
+            let name = name.ok_or_else(|| Error::bad("A list needs a name"))?;
+            (
+                json!({"verb": "create", "object": {"objectType": "collection", "objectTypes": ["person"],
+                    "displayName": name, "content": html(get("description").unwrap_or(""))}}),
+                Feed::Minor,
+            )
+        }
+        "add" | "remove" => {
+            let list = get("target").ok_or_else(|| Error::bad("No list"))?;
+            let person = get("person").map(str::trim).filter(|p| !p.is_empty());
+            let person = person.ok_or_else(|| Error::bad("No person"))?;
+            let person = resolve_person(ctx, person);
+            (
+                json!({"verb": verb, "object": {"objectType": "person", "id": person},
+                    "target": {"objectType": "collection", "id": list}}),
+                Feed::Minor,
+            )
+        }
+        _ => return Err(Error::bad(format!("Unknown action: {verb}"))),
+    };
+    let client = web_client(ctx)?;
+    let id = post_activity(ctx.app, me, body, &client, feed).await?;
+    // A new list is shown next; everything else goes back where it came from.
+    if verb == "create-list" {
+        let url = ctx.app.store.read(|r| {
+            let act = r.get_value(crate::store::Table::IdActivity, &id)?;
+            let obj =
+                crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))?;
+            Ok(obj.and_then(|o| o.get("url").and_then(Value::as_str).map(str::to_string)))
+        })?;
+        if let Some(u) = url.and_then(|u| u.strip_prefix(&ctx.app.cfg.base()).map(str::to_string)) {
+            return Ok(ctx.see_other(&u));
+        }
+    }
+    Ok(ctx.see_other(&back(ctx, get("back"))))
+}
+
+/// A member named by nickname (a local user), or by id.
+fn resolve_person(ctx: &Ctx, who: &str) -> String {
+    if who.contains(':') {
+        who.to_string()
+    } else {
+        urls::person_id(&ctx.app.cfg, who.trim_start_matches('@'))
+    }
+}

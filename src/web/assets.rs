@@ -1,0 +1,41 @@
+//! The web UI's static files, embedded in the binary and served with a content hash as ETag.
+use crate::http::{Req, Resp};
+
+const FILES: &[(&str, &str, &[u8])] = &[
+    (
+        "/assets/pump.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/web/pump.css"),
+    ),
+    (
+        "/assets/pump.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/web/pump.js"),
+    ),
+    (
+        "/images/default.png",
+        "image/png",
+        include_bytes!("../../assets/web/default.png"),
+    ),
+];
+
+/// FNV-1a of the content: changes whenever the file does.
+fn etag(data: &[u8]) -> String {
+    let h = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("\"{h:016x}\"")
+}
+
+pub fn get(req: &Req) -> Option<Resp> {
+    let (_, ctype, data) = FILES.iter().find(|(p, _, _)| *p == req.path)?;
+    let tag = etag(data);
+    if req.header("if-none-match") == Some(tag.as_str()) {
+        return Some(Resp::new(304, ctype, Vec::new()).with("etag", tag));
+    }
+    Some(
+        Resp::new(200, ctype, data.to_vec())
+            .with("etag", tag)
+            .with("cache-control", "public, max-age=3600"),
+    )
+}

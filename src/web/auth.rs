@@ -1,0 +1,188 @@
+//! Register, log in and log out (web-ui.md §2, §4) as plain forms: they work without
+//! JavaScript, carry a CSRF token, and logins are throttled per account and per address.
+use super::cards::href;
+use super::layout::Ctx;
+use super::session;
+use crate::error::{Error, Result};
+use crate::http::Resp;
+use crate::social::users::{self, NewUser};
+use crate::util::enc::html;
+use crate::util::time::now_secs;
+
+fn field<'f>(form: &'f [(String, String)], k: &str) -> Option<&'f str> {
+    form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+}
+
+/// The page to go to after logging in: a local path only.
+fn continue_to(v: Option<&str>) -> String {
+    v.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or("/")
+        .to_string()
+}
+
+pub fn login_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Resp {
+    let next = continue_to(ctx.req.query_param("continue").as_deref());
+    let err = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
+        .unwrap_or_default();
+    let register = if ctx.app.cfg.disable_registration {
+        String::new()
+    } else {
+        "<a href=\"/main/register\">New user?</a> ".into()
+    };
+    let body = format!(
+        "<div id=\"loginpage\"><h1>Login</h1>{err}<form id=\"login\" method=\"post\" action=\"/main/login\">{}\
+         <input type=\"hidden\" name=\"continue\" value=\"{}\">\
+         <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" name=\"nickname\" value=\"{}\" autocomplete=\"username\" required>\
+         <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
+         <p><button type=\"submit\">Login</button></p></form>\
+         <p>{register}<a href=\"/main/remote\">Account on another server?</a></p></div>",
+        ctx.hidden(),
+        href(&next),
+        html(nick)
+    );
+    ctx.page(status, "Login", &body, false)
+}
+
+pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
+    let form = ctx.req.form_pairs();
+    if !super::csrf::valid(ctx.app, ctx.req, field(&form, super::csrf::FIELD)) {
+        return Ok(login_page(
+            ctx,
+            403,
+            Some("This form has expired; please try again."),
+            "",
+        ));
+    }
+    let nick = field(&form, "nickname").unwrap_or("").trim().to_string();
+    let password = field(&form, "password").unwrap_or("");
+    let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
+    let now = now_secs();
+    if ctx.app.throttle.borrow().blocked(&nick, &address, now) {
+        return Ok(login_page(
+            ctx,
+            429,
+            Some("Too many failed logins; wait a quarter of an hour and try again."),
+            &nick,
+        ));
+    }
+    let ok = !nick.is_empty()
+        && users::check_password(ctx.app, &nick, password)
+            .await
+            .unwrap_or(false);
+    if !ok {
+        ctx.app.throttle.borrow_mut().failed(&nick, &address, now);
+        return Ok(login_page(
+            ctx,
+            401,
+            Some("Incorrect username or password"),
+            &nick,
+        ));
+    }
+    ctx.app.throttle.borrow_mut().succeeded(&nick);
+    let to = continue_to(field(&form, "continue"));
+    Ok(session::log_in(ctx.app, ctx.see_other(&to), &nick))
+}
+
+pub fn register_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Resp {
+    if ctx.app.cfg.disable_registration {
+        return ctx.page(
+            403,
+            "Error",
+            "<h1>Error</h1><p class=\"error\">Registration is closed on this server.</p>",
+            false,
+        );
+    }
+    let err = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
+        .unwrap_or_default();
+    let email = if ctx.app.cfg.require_email {
+        "<label for=\"email\">E-mail</label><input type=\"email\" id=\"email\" name=\"email\" required>"
+    } else {
+        ""
+    };
+    let body = format!(
+        "<div id=\"registerpage\"><h1>Register</h1>{err}<form id=\"registration\" method=\"post\" action=\"/main/register\">{}\
+         <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" name=\"nickname\" value=\"{}\" autocomplete=\"username\" required>\
+         {email}<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"8\" required>\
+         <label for=\"repeat\">Repeat password</label><input type=\"password\" id=\"repeat\" name=\"repeat\" autocomplete=\"new-password\" minlength=\"8\" required>\
+         <p><button type=\"submit\">Register</button></p></form>\
+         <p><a href=\"/main/login\">Already have an account?</a> <a href=\"/main/remote\">Account on another server?</a></p></div>",
+        ctx.hidden(),
+        html(nick)
+    );
+    ctx.page(status, "Register", &body, false)
+}
+
+pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
+    let form = ctx.req.form_pairs();
+    let nick = field(&form, "nickname").unwrap_or("").trim().to_string();
+    if !super::csrf::valid(ctx.app, ctx.req, field(&form, super::csrf::FIELD)) {
+        return Ok(register_page(
+            ctx,
+            403,
+            Some("This form has expired; please try again."),
+            &nick,
+        ));
+    }
+    if ctx.app.cfg.disable_registration {
+        return Ok(register_page(ctx, 403, None, ""));
+    }
+    let password = field(&form, "password").unwrap_or("").to_string();
+    if field(&form, "repeat") != Some(password.as_str()) {
+        return Ok(register_page(
+            ctx,
+            400,
+            Some("The passwords do not match."),
+            &nick,
+        ));
+    }
+    let mut extra = serde_json::Map::new();
+    if ctx.app.cfg.require_email {
+        let email = field(&form, "email").unwrap_or("").trim();
+        if !crate::api::users::valid_email(email) {
+            return Ok(register_page(
+                ctx,
+                400,
+                Some("Invalid email address provided"),
+                &nick,
+            ));
+        }
+        extra.insert("email".into(), email.into());
+    }
+    let client = super::act::web_client(ctx)?;
+    let made = users::create(
+        ctx.app,
+        NewUser {
+            nick: nick.clone(),
+            password,
+            extra,
+            client: Some(client),
+            activities: true,
+        },
+    )
+    .await;
+    match made {
+        Ok(_) => Ok(session::log_in(ctx.app, ctx.see_other("/"), &nick)),
+        Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
+            Ok(register_page(ctx, e.status(), Some(e.message()), &nick))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn logout_page(ctx: &Ctx) -> Resp {
+    let body = format!(
+        "<h1>Log out</h1><form method=\"post\" action=\"/main/logout\">{}<button type=\"submit\" id=\"logout-button\">Log out</button></form>",
+        ctx.hidden()
+    );
+    ctx.page(200, "Log out", &body, false)
+}
+
+pub fn logout(ctx: &Ctx) -> Resp {
+    let form = ctx.req.form_pairs();
+    if !super::csrf::valid(ctx.app, ctx.req, field(&form, super::csrf::FIELD)) {
+        return logout_page(ctx);
+    }
+    session::log_out(ctx.app, ctx.see_other("/"))
+}

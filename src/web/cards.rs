@@ -1,0 +1,293 @@
+//! Activity and object cards (web-ui.md §3), built from the same JSON the API serves to the
+//! reader, so a page never shows what the API would refuse. Every text is escaped and every
+//! HTML field is sanitised again here, whatever its origin.
+use super::layout::{avatar_url, Ctx};
+use crate::social::sanitize;
+use crate::util::enc::html;
+use serde_json::Value;
+
+fn s<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
+    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// The items of a feed.
+pub fn items(feed: &Value) -> Vec<Value> {
+    feed.get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Only web links are followed; anything else (`javascript:`…) becomes `#`.
+pub fn href(u: &str) -> String {
+    let l = u.trim_start().to_ascii_lowercase();
+    if l.starts_with("http://") || l.starts_with("https://") || l.starts_with('/') {
+        html(u)
+    } else {
+        "#".into()
+    }
+}
+
+pub fn name(p: &Value) -> String {
+    s(p, "displayName")
+        .or_else(|| s(p, "preferredUsername"))
+        .or_else(|| s(p, "id"))
+        .unwrap_or("someone")
+        .to_string()
+}
+
+/// A person as a link to their page.
+pub fn person_link(p: &Value) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        href(s(p, "url").unwrap_or("#")),
+        html(&name(p))
+    )
+}
+
+/// `2026-11-26T12:01:00Z` as `2026-11-26 12:01 UTC`, in a `time` element.
+pub fn time(iso: &str) -> String {
+    let shown = iso.get(..16).unwrap_or(iso).replace('T', " ");
+    format!(
+        "<time datetime=\"{}\">{} UTC</time>",
+        html(iso),
+        html(&shown)
+    )
+}
+
+fn names(list: Option<&Value>) -> Vec<String> {
+    list.and_then(|l| l.get("items"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(person_link).collect())
+        .unwrap_or_default()
+}
+
+/// A small form posting one verb about one object to `/main/act`.
+fn verb_button(ctx: &Ctx, verb: &str, obj: &Value, label: &str, class: &str) -> String {
+    let confirm = if verb == "delete" {
+        " data-confirm=\"Delete this?\""
+    } else {
+        ""
+    };
+    format!(
+        "<form method=\"post\" action=\"/main/act\"{confirm}>{}<input type=\"hidden\" name=\"verb\" value=\"{verb}\">\
+         <input type=\"hidden\" name=\"object\" value=\"{}\"><input type=\"hidden\" name=\"objectType\" value=\"{}\">\
+         <button type=\"submit\" class=\"{class}\">{label}</button></form>",
+        ctx.hidden(),
+        html(s(obj, "id").unwrap_or("")),
+        html(s(obj, "objectType").unwrap_or("note")),
+    )
+}
+
+/// The comment form under an object.
+pub fn comment_form(ctx: &Ctx, obj: &Value) -> String {
+    // A reply to a reply goes to the thread's object, as the original's client does.
+    let target = obj
+        .get("inReplyTo")
+        .filter(|p| p.get("id").is_some())
+        .unwrap_or(obj);
+    format!(
+        "<form class=\"post-comment\" method=\"post\" action=\"/main/act\">{}\
+         <input type=\"hidden\" name=\"verb\" value=\"reply\">\
+         <input type=\"hidden\" name=\"object\" value=\"{}\"><input type=\"hidden\" name=\"objectType\" value=\"{}\">\
+         <label>Comment<textarea name=\"content\" required></textarea></label>\
+         <button type=\"submit\">Comment</button></form>",
+        ctx.hidden(),
+        html(s(target, "id").unwrap_or("")),
+        html(s(target, "objectType").unwrap_or("note")),
+    )
+}
+
+/// The object itself: heading, picture, content, summaries, actions and first replies.
+pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> String {
+    let mut b = String::new();
+    if let Some(t) = s(obj, "displayName") {
+        b.push_str(&format!("<h3>{}</h3>\n", html(t)));
+    }
+    if let Some(img) = obj.pointer("/image/url").and_then(Value::as_str) {
+        if s(obj, "objectType") != Some("person") {
+            let full = obj
+                .pointer("/fullImage/url")
+                .and_then(Value::as_str)
+                .unwrap_or(img);
+            b.push_str(&format!(
+                "<a href=\"{}\"><img class=\"picture\" src=\"{}\" alt=\"{}\"></a>\n",
+                href(full),
+                href(img),
+                html(s(obj, "displayName").unwrap_or("picture"))
+            ));
+        }
+    }
+    if let Some(c) = s(obj, "content") {
+        b.push_str(&format!(
+            "<div class=\"content\">{}</div>\n",
+            sanitize::html(c)
+        ));
+    }
+    let likers = names(obj.get("likes"));
+    if !likers.is_empty() {
+        b.push_str(&format!(
+            "<p class=\"muted likes\">{} like{} this.</p>\n",
+            likers.join(", "),
+            if likers.len() == 1 { "s" } else { "" }
+        ));
+    }
+    let sharers = names(obj.get("shares"));
+    if !sharers.is_empty() {
+        b.push_str(&format!(
+            "<p class=\"muted shares\">{} shared this.</p>\n",
+            sharers.join(", ")
+        ));
+    }
+    if let Some(me) = ctx.me_id() {
+        let mine = obj.pointer("/author/id").and_then(Value::as_str) == Some(me.as_str());
+        b.push_str("<div class=\"actions\">");
+        if obj.get("liked") == Some(&Value::Bool(true)) {
+            b.push_str(&verb_button(
+                ctx,
+                "unfavorite",
+                obj,
+                "Unlike",
+                "link unlike",
+            ));
+        } else {
+            b.push_str(&verb_button(ctx, "favorite", obj, "Like", "link like"));
+        }
+        if !mine {
+            if obj.pointer("/pump_io/shared") == Some(&Value::Bool(true)) {
+                b.push_str(&verb_button(ctx, "unshare", obj, "Unshare", "link unshare"));
+            } else {
+                b.push_str(&verb_button(ctx, "share", obj, "Share", "link share"));
+            }
+        } else {
+            b.push_str(&verb_button(ctx, "delete", obj, "Delete", "link delete"));
+        }
+        b.push_str("</div>\n");
+    }
+    let previews: Vec<Value> = obj
+        .pointer("/replies/items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let replies = all_replies.unwrap_or(&previews);
+    if !replies.is_empty() {
+        b.push_str("<div class=\"replies\">\n");
+        // Oldest first, as a conversation reads.
+        for r in replies.iter().rev() {
+            let author = r.get("author").cloned().unwrap_or(Value::Null);
+            b.push_str(&format!(
+                "<div class=\"reply\" data-object=\"{}\"><strong>{}</strong> <span class=\"content\">{}</span> <span class=\"muted\">{}</span></div>\n",
+                html(s(r, "id").unwrap_or("")),
+                person_link(&author),
+                sanitize::html(s(r, "content").unwrap_or("")),
+                time(s(r, "published").unwrap_or(""))
+            ));
+        }
+        let total = obj
+            .pointer("/replies/totalItems")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        if all_replies.is_none() && total > replies.len() as u64 {
+            b.push_str(&format!(
+                "<a href=\"{}\">Show all {total} replies</a>\n",
+                href(s(obj, "url").unwrap_or("#"))
+            ));
+        }
+        b.push_str("</div>\n");
+    }
+    if ctx.me.is_some() {
+        b.push_str(&comment_form(ctx, obj));
+    }
+    b
+}
+
+/// The object part of a card, replaceable as a whole when likes or replies change.
+pub fn object_section(ctx: &Ctx, obj: &Value) -> String {
+    format!(
+        "<div class=\"object-body\" data-object=\"{}\">\n{}</div>\n",
+        html(s(obj, "id").unwrap_or("")),
+        object_body(ctx, obj, None)
+    )
+}
+
+/// A major activity: posts and shares, with the object in full.
+pub fn major(ctx: &Ctx, act: &Value) -> String {
+    let actor = act.get("actor").cloned().unwrap_or(Value::Null);
+    let obj = act.get("object").cloned().unwrap_or(Value::Null);
+    if obj.get("deleted").is_some() {
+        return String::new();
+    }
+    let shared = s(act, "verb") == Some("share");
+    let author = if shared {
+        obj.get("author").cloned().unwrap_or(Value::Null)
+    } else {
+        actor.clone()
+    };
+    let mut line = person_link(&author);
+    if shared {
+        line.push_str(&format!(" shared by {}", person_link(&actor)));
+    }
+    let when = s(act, "published").unwrap_or("");
+    let link = s(&obj, "url").or_else(|| s(act, "url")).unwrap_or("#");
+    line.push_str(&format!(
+        " at <a href=\"{}\">{}</a>",
+        href(link),
+        time(when)
+    ));
+    if let Some(place) = act.pointer("/location/displayName").and_then(Value::as_str) {
+        line.push_str(&format!(" in {}", html(place)));
+    }
+    if let Some(g) = act
+        .pointer("/generator/displayName")
+        .and_then(Value::as_str)
+    {
+        line.push_str(&format!(" via {}", html(g)));
+    }
+    format!(
+        "<article class=\"card major\" data-activity=\"{}\">\n<header><img class=\"avatar\" src=\"{}\" alt=\"\"><div class=\"meta\">{line}</div></header>\n{}</article>\n",
+        html(s(act, "id").unwrap_or("")),
+        href(&avatar_url(&author)),
+        object_section(ctx, &obj)
+    )
+}
+
+/// A minor activity: one line with its generated content.
+pub fn minor(act: &Value) -> String {
+    let text = s(act, "content")
+        .map(sanitize::html)
+        .unwrap_or_else(|| html(s(act, "verb").unwrap_or("")));
+    format!(
+        "<li class=\"minor\" data-activity=\"{}\">{text} <a href=\"{}\">{}</a></li>\n",
+        html(s(act, "id").unwrap_or("")),
+        href(s(act, "url").unwrap_or("#")),
+        time(s(act, "published").unwrap_or(""))
+    )
+}
+
+/// A person in a list, with a follow button for logged-in readers.
+pub fn person(ctx: &Ctx, p: &Value) -> String {
+    let mut out = format!(
+        "<li class=\"card person\"><header><img class=\"avatar\" src=\"{}\" alt=\"\"><div>{}<br><span class=\"muted\">{}</span></div></header>",
+        href(&avatar_url(p)),
+        person_link(p),
+        html(s(p, "preferredUsername").unwrap_or(""))
+    );
+    out.push_str(&follow_button(ctx, p));
+    out.push_str("</li>\n");
+    out
+}
+
+/// Follow / Stop following, for someone other than the reader.
+pub fn follow_button(ctx: &Ctx, p: &Value) -> String {
+    let Some(me) = ctx.me_id() else {
+        return "<a class=\"button follow\" href=\"/main/login\">Follow</a>".into();
+    };
+    if s(p, "id") == Some(me.as_str()) {
+        return String::new();
+    }
+    if p.pointer("/pump_io/followed") == Some(&Value::Bool(true)) {
+        verb_button(ctx, "stop-following", p, "Stop following", "link unfollow")
+    } else {
+        verb_button(ctx, "follow", p, "Follow", "follow")
+    }
+}

@@ -1,0 +1,127 @@
+//! `/`: the welcome page for visitors, the home page for a logged-in user (web-ui.md §2): the
+//! forms to post a note or a picture, the major inbox and, beside it, "Meanwhile…".
+use super::cards;
+use super::layout::Ctx;
+use crate::api::feeds::activity_feed;
+use crate::api::paging::Page;
+use crate::error::Result;
+use crate::http::Resp;
+use crate::social::render::Viewer;
+use crate::social::urls;
+use crate::util::enc::{html, pct};
+use serde_json::Value;
+
+pub fn welcome(ctx: &Ctx) -> Resp {
+    let app = ctx.app;
+    let site = html(&app.cfg.site);
+    let start = if app.cfg.disable_registration {
+        "<p>Registration is closed on this server; ask its owner for an account.</p>".to_string()
+    } else {
+        "<p><a class=\"button\" href=\"/main/register\">Get Started &raquo;</a></p>".to_string()
+    };
+    let image = app
+        .cfg
+        .raw
+        .get("mainImage")
+        .and_then(Value::as_str)
+        .map(|u| {
+            format!(
+                "<img src=\"{}\" alt=\"\" style=\"max-width:100%\">",
+                cards::href(u)
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<section class=\"hero\"><h1>Welcome to {site}</h1>\n<p>{site} runs pump.io-compatible software: a social server you can follow, and post to, from anywhere.</p>\n{start}{image}\
+         <p><a href=\"https://github.com/pump-io/pump.io/wiki/User-Guide\">User guide</a></p></section>"
+    );
+    ctx.page(200, "Welcome", &body, false)
+}
+
+/// The recipient choice of the posting forms: Public, Followers, or only the addressed.
+pub fn audience(id: &str) -> String {
+    format!(
+        "<label for=\"{id}\">To</label><select id=\"{id}\" name=\"to\">\
+         <option value=\"public\">Public</option><option value=\"followers\">Followers only</option></select>"
+    )
+}
+
+fn post_forms(ctx: &Ctx) -> String {
+    let mut f = format!(
+        "<details class=\"card\" id=\"post-note\" open><summary>Post a note</summary>\
+         <form id=\"post-note-form\" method=\"post\" action=\"/main/act\">{}\
+         <input type=\"hidden\" name=\"verb\" value=\"post\">\
+         <label for=\"note-content\">Note</label><textarea id=\"note-content\" name=\"content\" required></textarea>\
+         {}<button type=\"submit\" id=\"send-note\">Send</button></form></details>\n",
+        ctx.hidden(),
+        audience("note-to")
+    );
+    if ctx.app.cfg.uploads.is_some() {
+        f.push_str(&format!(
+            "<details class=\"card\" id=\"post-picture\"><summary>Post a picture</summary>\
+             <form id=\"post-picture-form\" method=\"post\" action=\"/main/post-picture\" enctype=\"multipart/form-data\">{}\
+             <label for=\"picture-file\">Picture</label><input type=\"file\" id=\"picture-file\" name=\"qqfile\" accept=\"image/jpeg,image/png,image/gif,image/webp\" required>\
+             <label for=\"picture-title\">Title</label><input type=\"text\" id=\"picture-title\" name=\"title\">\
+             <label for=\"picture-description\">Description</label><textarea id=\"picture-description\" name=\"description\"></textarea>\
+             {}<button type=\"submit\" id=\"send-picture\">Send</button></form></details>\n",
+            ctx.hidden(),
+            audience("picture-to")
+        ));
+    }
+    f
+}
+
+/// The reader's inbox: major activities as cards, minor ones as lines.
+pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
+    let app = ctx.app;
+    let page = Page::parse(ctx.req)?;
+    let me_id = urls::person_id(&app.cfg, me);
+    let viewer = Viewer { id: Some(&me_id) };
+    let (major, minor) = app.store.read(|r| {
+        let feed = |name: &str, major: bool, page: &Page| {
+            activity_feed(
+                r,
+                viewer,
+                page,
+                &urls::stream(me, name),
+                "/",
+                String::new(),
+                None,
+                major,
+                false,
+            )
+        };
+        Ok((
+            feed("inbox:major", true, &page)?,
+            feed("inbox:minor", false, &Page::newest(20))?,
+        ))
+    })?;
+    let items = cards::items;
+    let major_items = items(&major);
+    let mut body = post_forms(ctx);
+    body.push_str("<div class=\"columns\"><section><h2>Inbox</h2><div id=\"major-stream\">\n");
+    for a in &major_items {
+        body.push_str(&cards::major(ctx, a));
+    }
+    body.push_str("</div>\n");
+    if major_items.len() == page.count {
+        if let Some(last) = major_items
+            .last()
+            .and_then(|a| a.get("id"))
+            .and_then(Value::as_str)
+        {
+            body.push_str(&format!(
+                "<p><a class=\"more\" href=\"/?before={}\">More</a></p>\n",
+                pct(last)
+            ));
+        }
+    }
+    body.push_str(
+        "</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n",
+    );
+    for a in items(&minor) {
+        body.push_str(&cards::minor(&a));
+    }
+    body.push_str("</ul></aside></div>");
+    Ok(ctx.page(200, "Home", &body, true))
+}

@@ -1,0 +1,221 @@
+//! Live updates (issue 6): `GET /main/events`, a server-sent event stream for the logged-in
+//! home page. It watches the store's commit counter; when it moves, new activities in the
+//! reader's inbox are sent as ready-made cards (rendered for that reader, so visibility is the
+//! page's), with the navbar counts. Bounded: one stream per session (a newer one ends the
+//! older), `maxLiveStreams` in all, a heartbeat, and each stream ends after an hour (browsers
+//! reconnect by themselves) or when the server shuts down.
+use super::cards;
+use super::layout::Ctx;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::{Req, Resp};
+use crate::social::render::{self, Viewer, FULL};
+use crate::social::{objects, urls};
+use crate::store::{Read, Table};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const TICK: Duration = Duration::from_millis(500);
+const HEARTBEAT: Duration = Duration::from_secs(20);
+const LIFETIME: Duration = Duration::from_secs(3600);
+
+#[derive(Default)]
+pub struct Registry {
+    /// session key → the ticket of its current stream.
+    current: HashMap<String, u64>,
+    open: usize,
+    next: u64,
+    pub closing: bool,
+}
+
+/// One open stream's place in the registry; dropping it frees the place.
+struct Ticket {
+    reg: Rc<RefCell<Registry>>,
+    key: String,
+    id: u64,
+}
+
+impl Ticket {
+    fn superseded(&self) -> bool {
+        let reg = self.reg.borrow();
+        reg.closing || reg.current.get(&self.key) != Some(&self.id)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut reg = self.reg.borrow_mut();
+        reg.open -= 1;
+        if reg.current.get(&self.key) == Some(&self.id) {
+            reg.current.remove(&self.key);
+        }
+    }
+}
+
+struct State {
+    app: Rc<App>,
+    ticket: Ticket,
+    me: String,
+    csrf: String,
+    generation: u64,
+    /// Newest inbox entries already known, per stream.
+    seen: [Option<String>; 2],
+    counts: (u64, u64),
+    started: Instant,
+    last_sent: Instant,
+    queue: Vec<String>,
+}
+
+fn event(name: &str, data: &Value) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+impl State {
+    fn ctx<'a>(&'a self, req: &'a Req) -> Ctx<'a> {
+        Ctx::with(&self.app, req, Some(self.me.clone()), self.csrf.clone())
+    }
+
+    /// Everything new since the last look, as events.
+    fn news(&mut self) -> Result<Vec<String>> {
+        let req = Req::synthetic();
+        let me_id = urls::person_id(&self.app.cfg, &self.me);
+        let viewer = Viewer { id: Some(&me_id) };
+        let mut out = Vec::new();
+        let streams = ["inbox:major", "inbox:minor"];
+        let store = self.app.store.clone();
+        let (found, counts) = store.read(|r| {
+            let mut found = Vec::new();
+            for (i, name) in streams.iter().enumerate() {
+                let newest = r.stream_newest(&urls::stream(&self.me, name), None, 0, 20)?;
+                let fresh: Vec<String> = match &self.seen[i] {
+                    Some(s) => newest.iter().take_while(|id| *id != s).cloned().collect(),
+                    None => Vec::new(),
+                };
+                if let Some(first) = newest.first() {
+                    self.seen[i] = Some(first.clone());
+                }
+                for id in fresh.into_iter().rev() {
+                    if let Some(a) = r.get_value(Table::IdActivity, &id)? {
+                        let shown = render::activity(r, viewer, &a, FULL)?;
+                        // What the activity changed on a card already on the page.
+                        let target = match a.get("verb").and_then(Value::as_str) {
+                            Some("favorite" | "unfavorite" | "share" | "unshare") => {
+                                a.get("object").cloned()
+                            }
+                            Some("post") => objects::stored_for(r, a.get("object"))?
+                                .and_then(|o| o.get("inReplyTo").cloned()),
+                            _ => None,
+                        };
+                        let target = match target.as_ref().and_then(objects::id_of) {
+                            Some(tid) => match objects::get(r, tid)? {
+                                Some(o) => Some(render::object(r, viewer, &o, FULL)?),
+                                None => None,
+                            },
+                            None => None,
+                        };
+                        found.push((i, shown, target));
+                    }
+                }
+            }
+            let counts = (
+                r.stream_count(&urls::stream(&self.me, "inbox:direct:major"))?,
+                r.stream_count(&urls::stream(&self.me, "inbox:direct:minor"))?,
+            );
+            Ok((found, counts))
+        })?;
+        let ctx = self.ctx(&req);
+        for (i, act, target) in found {
+            let html = if i == 0 {
+                cards::major(&ctx, &act)
+            } else {
+                cards::minor(&act)
+            };
+            let mut d = json!({"stream": if i == 0 { "major" } else { "minor" }, "id": act.get("id"), "html": html});
+            if let Some(t) = target {
+                d["replaces"] = t.get("id").cloned().unwrap_or(Value::Null);
+                d["object_html"] = json!(cards::object_section(&ctx, &t));
+            }
+            out.push(event("activity", &d));
+        }
+        if counts != self.counts {
+            self.counts = counts;
+            out.push(event(
+                "counts",
+                &json!({"messages": counts.0, "notifications": counts.1}),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// `GET /main/events`.
+pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
+    let app = ctx
+        .app
+        .this
+        .borrow()
+        .upgrade()
+        .ok_or_else(|| Error::internal("app is gone"))?;
+    let reg = app.live.clone();
+    let key = ctx.req.header("cookie").unwrap_or("").to_string();
+    let id = {
+        let mut r = reg.borrow_mut();
+        if r.closing || r.open >= app.cfg.max_live_streams {
+            return Err(Error::Busy("Too many live streams; try again later".into()));
+        }
+        r.open += 1;
+        r.next += 1;
+        let id = r.next;
+        r.current.insert(key.clone(), id);
+        id
+    };
+    let ticket = Ticket { reg, key, id };
+    let mut state = State {
+        app: app.clone(),
+        ticket,
+        me: me.to_string(),
+        csrf: ctx.csrf.clone(),
+        generation: app.store.generation(),
+        seen: [None, None],
+        counts: (0, 0),
+        started: Instant::now(),
+        last_sent: Instant::now(),
+        queue: vec!["retry: 3000\n\n".into()],
+    };
+    // Note where the inbox is now: only what comes after is news.
+    let _ = state.news();
+    let stream = smol::stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(next) = s.queue.pop() {
+                s.last_sent = Instant::now();
+                return Some((bytes::Bytes::from(next), s));
+            }
+            if s.ticket.superseded() || s.started.elapsed() > LIFETIME {
+                return None;
+            }
+            smol::Timer::after(TICK).await;
+            let g = s.app.store.generation();
+            if g != s.generation {
+                s.generation = g;
+                match s.news() {
+                    Ok(mut events) => {
+                        events.reverse();
+                        s.queue = events;
+                    }
+                    Err(e) => log::warn!("live stream: {e}"),
+                }
+            }
+            if s.queue.is_empty() && s.last_sent.elapsed() > HEARTBEAT {
+                s.queue.push(": heartbeat\n\n".into());
+            }
+        }
+    });
+    Ok(
+        Resp::stream("text/event-stream; charset=utf-8", Box::pin(stream))
+            .with("cache-control", "no-cache")
+            .with("x-accel-buffering", "no"),
+    )
+}

@@ -1,0 +1,194 @@
+//! The logged-in user's own pages: profile settings (name, hometown, bio, avatar), account
+//! (password) and messages (the direct inbox), web-ui.md §2 and §4.
+use super::cards;
+use super::layout::Ctx;
+use crate::api::feeds::{activity_feed, post_activity};
+use crate::api::paging::Page;
+use crate::error::{Error, Result};
+use crate::http::Resp;
+use crate::media::prepare::Purpose;
+use crate::social::outbox::Feed;
+use crate::social::render::Viewer;
+use crate::social::{passwords, person, urls};
+use crate::util::enc::html;
+use serde_json::{json, Value};
+
+/// A form field, from a urlencoded body or the fields of a multipart one.
+pub fn field(ctx: &Ctx, k: &str) -> Option<String> {
+    if let Some(u) = &ctx.req.upload {
+        return u
+            .fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone());
+    }
+    ctx.req
+        .form_pairs()
+        .into_iter()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v)
+}
+
+pub fn checked(ctx: &Ctx) -> Result<()> {
+    if super::csrf::valid(ctx.app, ctx.req, field(ctx, super::csrf::FIELD).as_deref()) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "This form has expired; reload the page and try again.".into(),
+        ))
+    }
+}
+
+pub fn settings_page(ctx: &Ctx, me: &str, note: Option<&str>) -> Result<Resp> {
+    let p = ctx
+        .app
+        .store
+        .read(|r| person::show(r, &ctx.app.cfg, me, Some(me)))?
+        .unwrap_or(Value::Null);
+    let s = |k: &str| {
+        p.pointer(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let avatar = if ctx.app.cfg.uploads.is_some() {
+        "<label for=\"avatar\">Avatar</label><input type=\"file\" id=\"avatar\" name=\"qqfile\" accept=\"image/jpeg,image/png,image/gif,image/webp\">"
+    } else {
+        ""
+    };
+    let note = note
+        .map(|n| format!("<p role=\"status\">{}</p>", html(n)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Profile</h1>{note}<form id=\"settings\" method=\"post\" action=\"/main/settings\" enctype=\"multipart/form-data\">{}\
+         <label for=\"realname\">Real name</label><input type=\"text\" id=\"realname\" name=\"realname\" value=\"{}\">\
+         <label for=\"location\">Hometown</label><input type=\"text\" id=\"location\" name=\"location\" value=\"{}\">\
+         <label for=\"bio\">Bio</label><textarea id=\"bio\" name=\"bio\">{}</textarea>{avatar}\
+         <p><button type=\"submit\" id=\"save-settings\">Save changes</button></p></form>",
+        ctx.hidden(),
+        html(&s("/displayName")),
+        html(&s("/location/displayName")),
+        html(&s("/summary")),
+    );
+    Ok(ctx.page(200, "Profile", &body, false))
+}
+
+/// Saves the profile; a new avatar is uploaded, posted publicly, then set (as the original).
+pub async fn save_settings(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    checked(ctx)?;
+    let client = super::act::web_client(ctx)?;
+    let mut changes = json!({
+        "id": urls::person_id(&ctx.app.cfg, me),
+        "objectType": "person",
+        "displayName": field(ctx, "realname").unwrap_or_default().trim(),
+        "summary": html(field(ctx, "bio").unwrap_or_default().trim()),
+    });
+    let location = field(ctx, "location").unwrap_or_default();
+    if !location.trim().is_empty() {
+        changes["location"] = json!({"objectType": "place", "displayName": location.trim()});
+    }
+    if ctx.req.upload.as_ref().is_some_and(|u| u.file.size > 0) {
+        let img = crate::api::uploads::create(ctx.app, ctx.req, me, Purpose::Avatar).await?;
+        let public = json!([{"objectType": "collection", "id": urls::PUBLIC}]);
+        let post = json!({"verb": "post", "cc": public, "object": {"id": img["id"], "objectType": "image"}});
+        post_activity(ctx.app, me, post, &client, Feed::Major).await?;
+        changes["image"] = img["image"].clone();
+        changes["pump_io"] = json!({"fullImage": img["fullImage"]});
+    }
+    post_activity(
+        ctx.app,
+        me,
+        json!({"verb": "update", "object": changes}),
+        &client,
+        Feed::All,
+    )
+    .await?;
+    Ok(ctx.see_other(&format!("/{me}")))
+}
+
+pub fn account_page(ctx: &Ctx, me: &str, status: u16, note: Option<&str>) -> Resp {
+    let note = note
+        .map(|n| format!("<p role=\"status\">{}</p>", html(n)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Account</h1>{note}<form id=\"account\" method=\"post\" action=\"/main/account\">{}\
+         <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" value=\"{}\" readonly>\
+         <label for=\"password\">New password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"8\" required>\
+         <label for=\"repeat\">Repeat new password</label><input type=\"password\" id=\"repeat\" name=\"repeat\" autocomplete=\"new-password\" minlength=\"8\" required>\
+         <p><button type=\"submit\">Save changes</button></p></form>",
+        ctx.hidden(),
+        html(me)
+    );
+    ctx.page(status, "Account", &body, false)
+}
+
+pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    checked(ctx)?;
+    let pw = field(ctx, "password").unwrap_or_default();
+    if field(ctx, "repeat").as_deref() != Some(pw.as_str()) {
+        return Ok(account_page(
+            ctx,
+            me,
+            400,
+            Some("The passwords do not match."),
+        ));
+    }
+    if let Err(e) = passwords::check_password(&pw) {
+        return Ok(account_page(ctx, me, 400, Some(e.message())));
+    }
+    let hash = passwords::hash(pw).await?;
+    crate::social::users::set_password_hash(ctx.app, me, hash).await?;
+    Ok(account_page(
+        ctx,
+        me,
+        200,
+        Some("Your password was changed."),
+    ))
+}
+
+/// Messages (direct major) and notifications (direct minor).
+pub fn messages(ctx: &Ctx, me: &str) -> Result<Resp> {
+    let me_id = urls::person_id(&ctx.app.cfg, me);
+    let viewer = Viewer { id: Some(&me_id) };
+    let (major, minor) = ctx.app.store.read(|r| {
+        let feed = |name: &str, major: bool| {
+            activity_feed(
+                r,
+                viewer,
+                &Page::newest(40),
+                &urls::stream(me, name),
+                "",
+                String::new(),
+                None,
+                major,
+                false,
+            )
+        };
+        Ok((
+            feed("inbox:direct:major", true)?,
+            feed("inbox:direct:minor", false)?,
+        ))
+    })?;
+    let items = cards::items;
+    let mut body = String::from("<h1>Messages</h1><div id=\"messages-stream\">");
+    for a in items(&major) {
+        body.push_str(&cards::major(ctx, &a));
+    }
+    body.push_str("</div><h2 id=\"notifications\">Notifications</h2><ul class=\"people\">");
+    for a in items(&minor) {
+        body.push_str(&cards::minor(&a));
+    }
+    body.push_str("</ul>");
+    Ok(ctx.page(200, "Messages", &body, false))
+}
+
+/// `POST /main/post-picture`: the picture form without JavaScript: upload, then post it.
+pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    checked(ctx)?;
+    let img = crate::api::uploads::create(ctx.app, ctx.req, me, Purpose::Post).await?;
+    let (to, cc) = super::act::addressing(ctx, me, field(ctx, "to").as_deref());
+    let client = super::act::web_client(ctx)?;
+    let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});
+    post_activity(ctx.app, me, post, &client, Feed::Major).await?;
+    Ok(ctx.see_other("/"))
+}
