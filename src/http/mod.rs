@@ -1,5 +1,6 @@
 //! HTTP: accept loop (plain or TLS), hyper glue, common headers, limits and error bodies.
 pub mod cache;
+mod compress;
 pub mod multipart;
 pub mod request;
 pub mod response;

@@ -113,6 +113,12 @@ async fn handle(
     peer: SocketAddr,
 ) -> hyper::Response<Body> {
     let is_head = req.method() == hyper::Method::HEAD;
+    let gzip_ok = req
+        .headers()
+        .get_all("accept-encoding")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("gzip"));
     let line = format!("{peer} {} {}", req.method(), req.uri().path());
     let resp = if app.in_flight.get() >= app.cfg.max_requests_in_flight {
         busy()
@@ -129,6 +135,11 @@ async fn handle(
         }
     };
     log::debug!("{line} {}", resp.status);
+    let resp = if gzip_ok {
+        super::compress::gzip(resp)
+    } else {
+        resp
+    };
     finish(&app, resp, is_head)
 }
 

@@ -213,7 +213,11 @@ pub fn object_section(ctx: &Ctx, obj: &Value) -> String {
 /// A major activity: posts and shares, with the object in full.
 pub fn major(ctx: &Ctx, act: &Value) -> String {
     let actor = act.get("actor").cloned().unwrap_or(Value::Null);
-    let obj = act.get("object").cloned().unwrap_or(Value::Null);
+    let mut obj = act.get("object").cloned().unwrap_or(Value::Null);
+    // A post's object is shown without its author (api.md): it is the actor.
+    if let (Some(m), Some("post")) = (obj.as_object_mut(), s(act, "verb")) {
+        m.entry("author").or_insert_with(|| actor.clone());
+    }
     if obj.get("deleted").is_some() {
         return String::new();
     }

@@ -173,6 +173,36 @@ fn reading_and_posting_work_without_javascript() {
     b.wait("button.unfollow", 10);
     b.goto(&s.url("/carol/following"));
     b.wait_text("#following", "dave", 5);
+    // A picture, a list with a member, and deleting.
+    b.goto(&s.url("/"));
+    b.click("#post-picture summary");
+    b.attach("#picture-file", &photo());
+    b.fill("#picture-title", "Scripts-off picture");
+    b.click("#send-picture");
+    b.wait_text("#major-stream", "Scripts-off picture", 10);
+    b.find("#major-stream img.picture");
+    b.goto(&s.url("/carol/lists"));
+    b.fill("#list-name", "Neighbours");
+    b.click("#new-list button[type=submit]");
+    b.wait_text("h1", "Neighbours", 10);
+    b.fill("#member", "dave");
+    b.click("#add-list-member button[type=submit]");
+    b.wait_text("#members", "dave", 10);
+    b.click("#members button");
+    b.wait("#add-list-member", 10);
+    assert!(
+        !b.text("#members").contains("dave"),
+        "{}",
+        b.text("#members")
+    );
+    b.click("#delete-list button");
+    b.wait("#lists", 10);
+    assert!(!b.text("#lists").contains("Neighbours"));
+    b.goto(&s.url("/"));
+    let before = b.all("#major-stream article").len();
+    b.click("#major-stream button.delete");
+    b.wait("#major-stream", 10);
+    assert_eq!(b.all("#major-stream article").len(), before - 1);
 }
 
 #[test]
@@ -181,4 +211,199 @@ fn the_welcome_page_in_a_browser_with_js_check() {
     let b = Browser::start(true);
     b.goto(&s.url("/"));
     b.wait("html[data-js=on]", 5);
+}
+
+/// Markup that runs a script if a page ever emits it as HTML: each sets `window.__xss` or the
+/// title. Unescaped in text, or kept by the sanitiser in HTML, any of them would fire.
+const PAYLOADS: &[&str] = &[
+    "<script>window.__xss=1;document.title='XSS'</script>",
+    "<img src=x onerror=\"window.__xss=2\">",
+    "<a href=\"javascript:window.__xss=3\">click me</a>",
+    "<svg onload=\"window.__xss=4\"><circle r=1></svg>",
+    "\"><script>window.__xss=5</script><b x=\"",
+    "'><img src=x onerror=window.__xss=6>",
+    "<iframe srcdoc=\"<script>parent.__xss=7</script>\"></iframe>",
+    "<b><i>unclosed <div onmouseover=\"window.__xss=8\">broken",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=9>",
+];
+
+#[test]
+fn no_payload_runs_on_any_page() {
+    let s = server();
+    let all = PAYLOADS.join(" ");
+    // A client whose name is shown as "via …" under every post made with it.
+    let r = s.req(
+        "POST",
+        "/api/client/register",
+        &[("Content-Type", "application/json")],
+        json!({"type": "client_associate", "application_type": "native", "application_name": PAYLOADS[1]})
+            .to_string()
+            .as_bytes(),
+    );
+    let j = r.json();
+    let evil_app = crate::common::Client::new(
+        j["client_id"].as_str().unwrap(),
+        j["client_secret"].as_str().unwrap(),
+    );
+    let u = s
+        .signed(
+            &evil_app,
+            "POST",
+            "/api/users",
+            Some(&json!({"nickname": "mallory", "password": "correct7horse"})),
+        )
+        .json();
+    let mallory = evil_app.with_token(u["token"].as_str().unwrap(), u["secret"].as_str().unwrap());
+    let (_, victim) = s.register("victim", "correct7horse");
+    let mallory_id = s.read(&mallory, "/api/user/mallory/profile", 200)["id"].clone();
+    let victim_id = s.read(&victim, "/api/user/victim/profile", 200)["id"].clone();
+    s.act(
+        &victim,
+        "victim",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": mallory_id}}),
+    );
+    let r = s.signed(
+        &mallory,
+        "PUT",
+        "/api/user/mallory/profile",
+        Some(
+            &json!({"objectType": "person", "displayName": PAYLOADS[4], "summary": all,
+            "location": {"objectType": "place", "displayName": PAYLOADS[5]},
+            "image": {"url": "javascript:window.__xss=10"}}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let public =
+        json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
+    let note = s.act(
+        &mallory,
+        "mallory",
+        json!({"verb": "post", "to": public, "object": {"objectType": "note", "displayName": PAYLOADS[0], "content": all},
+            "location": {"objectType": "place", "displayName": PAYLOADS[2]}}),
+    );
+    s.act(
+        &mallory,
+        "mallory",
+        json!({"verb": "post", "object": {"objectType": "comment", "content": all, "inReplyTo": note["object"]}}),
+    );
+    s.act(
+        &mallory,
+        "mallory",
+        json!({"verb": "post", "to": [{"objectType": "person", "id": victim_id}],
+            "object": {"objectType": "note", "content": all, "url": "javascript:window.__xss=11"}}),
+    );
+    let list = s.act(
+        &mallory,
+        "mallory",
+        json!({"verb": "create", "to": public, "object": {"objectType": "collection", "objectTypes": ["person"],
+            "displayName": PAYLOADS[3], "content": all}}),
+    );
+    s.act(
+        &mallory,
+        "mallory",
+        json!({"verb": "add", "object": {"objectType": "person", "id": victim_id}, "target": list["object"]}),
+    );
+    let note_page = s.path_of(note["object"]["url"].as_str().unwrap());
+    let activity_page = s.path_of(note["url"].as_str().unwrap());
+    let list_page = s.path_of(list["object"]["url"].as_str().unwrap());
+
+    let b = Browser::start(true);
+    log_in(&b, &s, "victim");
+    let pages = [
+        "/".to_string(),
+        "/mallory".into(),
+        "/mallory/lists".into(),
+        "/mallory/followers".into(),
+        "/victim/following".into(),
+        "/main/messages".into(),
+        note_page,
+        activity_page,
+        list_page,
+    ];
+    for page in &pages {
+        b.goto(&s.url(page));
+        b.find("footer");
+        let found = b.run(
+            "const all = Array.from(document.querySelectorAll('*'));\
+             return {xss: window.__xss || null, title: document.title,\
+               handlers: all.filter(e => Array.from(e.attributes).some(a => a.name.toLowerCase().startsWith('on'))).map(e => e.outerHTML.slice(0, 80)),\
+               js_links: Array.from(document.querySelectorAll('[href],[src]')).filter(e => /^\\s*javascript:/i.test(e.getAttribute('href') || e.getAttribute('src') || '')).length,\
+               scripts: Array.from(document.scripts).filter(s => !s.src.endsWith('/assets/pump.js')).length,\
+               frames: document.querySelectorAll('iframe, object, embed, svg, math').length,\
+               text: document.body.innerText};",
+        );
+        assert_eq!(found["xss"], json!(null), "{page}: a payload ran");
+        assert_ne!(found["title"], json!("XSS"), "{page}");
+        assert_eq!(
+            found["handlers"],
+            json!([]),
+            "{page}: event handler attributes"
+        );
+        assert_eq!(found["js_links"], json!(0), "{page}: javascript: links");
+        assert_eq!(found["scripts"], json!(0), "{page}: inline scripts");
+        assert_eq!(found["frames"], json!(0), "{page}: embedded documents");
+        let text = found["text"].as_str().unwrap_or_default();
+        assert!(!text.contains("Error"), "{page}: {text}");
+    }
+    // The profile shows the name as text: the payload is visible, not run.
+    b.goto(&s.url("/mallory"));
+    assert!(
+        b.text(".p-name")
+            .contains("<script>window.__xss=5</script>"),
+        "{}",
+        b.text(".p-name")
+    );
+}
+
+#[test]
+fn a_timeline_of_twenty_weighs_under_100_kb_compressed() {
+    let s = server();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let (_, bob) = s.register("bob", "correct7horse");
+    let alice_id = s.read(&alice, "/api/user/alice/profile", 200)["id"].clone();
+    s.act(
+        &bob,
+        "bob",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": alice_id}}),
+    );
+    let public =
+        json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
+    for i in 0..25 {
+        let text = format!(
+            "<p>Note {i}: {}</p>",
+            "A few sentences about the garden and the weather on the hill. ".repeat(4)
+        );
+        s.act(&alice, "alice", json!({"verb": "post", "to": public, "object": {"objectType": "note", "content": text}}));
+    }
+    let cookie = s.log_in("bob", "correct7horse").expect("session");
+    let get = |path: &str, gzip: bool| {
+        let mut h = vec![("Cookie", cookie.as_str())];
+        if gzip {
+            h.push(("Accept-Encoding", "gzip, deflate, br"));
+        }
+        s.req("GET", path, &h, b"")
+    };
+    let page = get("/", true);
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-encoding"), Some("gzip"));
+    let plain = get("/", false);
+    assert_eq!(plain.header("content-encoding"), None);
+    let html = plain.text();
+    assert_eq!(
+        html.matches("class=\"card major\"").count(),
+        20,
+        "twenty activities"
+    );
+    let css = get("/assets/pump.css", true);
+    let js = get("/assets/pump.js", true);
+    let wire = page.body.len() + css.body.len() + js.body.len();
+    eprintln!(
+        "timeline of 20: page {} bytes ({} uncompressed), css {}, js {}: {wire} bytes on the wire",
+        page.body.len(),
+        plain.body.len(),
+        css.body.len(),
+        js.body.len()
+    );
+    assert!(wire < 100 * 1024, "{wire} bytes");
+    assert!(page.body.len() * 3 < plain.body.len(), "compression pays");
 }
