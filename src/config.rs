@@ -104,6 +104,21 @@ const KNOWN_KEYS: &[&str] = &[
     "cleanupSession",
 ];
 
+/// The `smtp*` keys (config.md §2.4).
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub server: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub pass: Option<String>,
+    /// STARTTLS when the server offers it.
+    pub starttls: bool,
+    /// Implicit TLS from the first byte.
+    pub ssl: bool,
+    pub timeout_ms: u64,
+    pub from: Option<String>,
+}
+
 /// Keys of the original accepted with a warning: they have no meaning for this server.
 const IGNORED_KEYS: &[(&str, &str)] = &[
     (
@@ -186,6 +201,8 @@ pub struct Config {
     pub noweb: bool,
     pub disable_registration: bool,
     pub require_email: bool,
+    /// Outgoing mail, when `smtpserver` is set.
+    pub mail: Option<MailConfig>,
     pub nologger: bool,
     pub log_level: log::LevelFilter,
     pub clients: Vec<Value>,
@@ -568,6 +585,19 @@ fn check(
         noweb: get_bool(&m, "noweb", false)?,
         disable_registration: get_bool(&m, "disableRegistration", false)?,
         require_email: get_bool(&m, "requireEmail", false)?,
+        mail: match get_str(&m, "smtpserver")? {
+            Some(server) if !server.is_empty() => Some(MailConfig {
+                server,
+                port: get_num(&m, "smtpport", 25, 1, 65535)? as u16,
+                user: get_str(&m, "smtpuser")?,
+                pass: get_str(&m, "smtppass")?,
+                starttls: get_bool(&m, "smtpusetls", true)?,
+                ssl: get_bool(&m, "smtpusessl", false)?,
+                timeout_ms: get_num(&m, "smtptimeout", 30_000, 100, 600_000)?,
+                from: get_str(&m, "smtpfrom")?,
+            }),
+            _ => None,
+        },
         nologger: get_bool(&m, "nologger", false)?,
         log_level,
         clients,

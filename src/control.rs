@@ -24,6 +24,7 @@ pub async fn user_add(app: &App, nick: &str, password: &str) -> Result<()> {
             extra: Default::default(),
             client: None,
             activities: true,
+            confirm: None,
         },
     )
     .await

@@ -7,6 +7,7 @@ mod control;
 mod discovery;
 mod error;
 mod http;
+mod mail;
 mod media;
 mod oauth;
 mod serve;

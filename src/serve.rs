@@ -186,6 +186,7 @@ async fn provision(app: &App) -> Result<()> {
                     extra,
                     client: None,
                     activities: false,
+                    confirm: None,
                 },
             )
             .await?;

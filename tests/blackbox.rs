@@ -13,6 +13,7 @@ mod blackbox {
     pub mod feeds;
     pub mod http;
     pub mod inbox;
+    pub mod mail;
     pub mod oauth;
     pub mod pictures;
     pub mod uploads;

@@ -35,12 +35,18 @@ fn oauth_header(req: &Req) -> Option<&str> {
         .filter(|h| h.trim_start().len() >= 5 && h.trim_start()[..5].eq_ignore_ascii_case("oauth"))
 }
 
-/// The user of a verified access token must still exist.
+/// The user of a verified access token must still exist, and have confirmed their e-mail
+/// address when the server asks for one (config.md `requireEmail`).
 fn live_user(app: &App, nick: &str) -> Result<()> {
-    if app.store.read(|r| r.exists(Table::NickUser, nick))? {
-        Ok(())
-    } else {
-        Err(Error::OAuth(400, "Invalid / expired Token"))
+    let user = app
+        .store
+        .read(|r| crate::social::users::user_record(r, nick))?;
+    match user {
+        None => Err(Error::OAuth(400, "Invalid / expired Token")),
+        Some(u) if u.contains_key("_unconfirmed") => Err(Error::Forbidden(
+            "Confirm your e-mail address first: the link is in the mail we sent.".into(),
+        )),
+        Some(_) => Ok(()),
     }
 }
 

@@ -60,17 +60,32 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
         }
     }
     body.remove("password");
+    // With mail set up, a required address is confirmed by a mailed link before the account
+    // may use the API.
+    let confirm =
+        (app.cfg.require_email && app.cfg.mail.is_some()).then(crate::social::codes::new_code);
+    let email = body
+        .get("email")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let (user, token) = users::create(
         app,
         NewUser {
-            nick,
+            nick: nick.clone(),
             password,
             extra: body,
             client: Some(client),
             activities: true,
+            confirm: confirm.clone(),
         },
     )
     .await?;
+    if let (Some(code), Some(email)) = (confirm, email) {
+        let mail = crate::web::mails::confirmation(app, &nick, &email, &code);
+        if let Err(e) = crate::mail::send(&app.cfg, mail).await {
+            log::warn!("confirmation mail for {nick}: {e}");
+        }
+    }
     let nick = user
         .get("nickname")
         .and_then(Value::as_str)

@@ -34,6 +34,8 @@ pub struct NewUser {
     pub client: Option<Client>,
     /// false for users from the config file: no join, welcome note or list activities.
     pub activities: bool,
+    /// A confirmation code: the account stays locked (403) until its mailed link is opened.
+    pub confirm: Option<String>,
 }
 
 /// Creates the user in one transaction; 409 if the nickname is taken.
@@ -79,6 +81,16 @@ fn build(
     user.insert("updated".into(), json!(now));
     user.insert("profile".into(), objects::reference(&me));
     user.insert("_passwordHash".into(), json!(hash));
+    if let Some(code) = &nu.confirm {
+        user.insert("_unconfirmed".into(), json!(true));
+        super::codes::put(
+            w,
+            code,
+            super::codes::CONFIRM,
+            nick,
+            super::codes::CONFIRM_SECS,
+        )?;
+    }
     w.put(Table::NickUser, nick, &user)?;
     w.stream_push(urls::USERS_STREAM, nick)?;
 
@@ -254,6 +266,12 @@ pub async fn delete(app: &App, nick: &str) -> Result<()> {
             Ok(())
         })
         .await
+}
+
+/// True while the user has not opened the link confirming their e-mail address.
+pub fn unconfirmed(app: &App, nick: &str) -> Result<bool> {
+    app.store
+        .read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.contains_key("_unconfirmed"))))
 }
 
 pub fn no_such_user(nick: &str) -> Error {

@@ -30,6 +30,8 @@ pub enum Table {
     Relation,
     /// stored upload path (`<nick>/<y>/<m>/<d>/<name>.<ext>`) → object id.
     UploadPath,
+    /// mailed code (e-mail confirmation, password recovery) → its record.
+    MailCode,
 }
 
 const ALL: &[Table] = &[
@@ -46,11 +48,12 @@ const ALL: &[Table] = &[
     Table::BearerToken,
     Table::Relation,
     Table::UploadPath,
+    Table::MailCode,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 13;
+    pub const COUNT: usize = 14;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -71,6 +74,7 @@ impl Table {
             Table::BearerToken => "bearer_token",
             Table::Relation => "relation",
             Table::UploadPath => "upload_path",
+            Table::MailCode => "mail_code",
         })
     }
 }

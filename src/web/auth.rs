@@ -25,6 +25,11 @@ pub fn login_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Re
     let err = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
         .unwrap_or_default();
+    let forgot = if ctx.app.cfg.mail.is_some() {
+        "<a href=\"/main/recover\">Forgot your password?</a> "
+    } else {
+        ""
+    };
     let register = if ctx.app.cfg.disable_registration {
         String::new()
     } else {
@@ -36,7 +41,7 @@ pub fn login_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Re
          <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" name=\"nickname\" value=\"{}\" autocomplete=\"username\" required>\
          <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
          <p><button type=\"submit\">Login</button></p></form>\
-         <p>{register}<a href=\"/main/remote\">Account on another server?</a></p></div>",
+         <p>{forgot}{register}<a href=\"/main/remote\">Account on another server?</a></p></div>",
         ctx.hidden(),
         href(&next),
         html(nick)
@@ -80,6 +85,14 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
         ));
     }
     ctx.app.throttle.borrow_mut().succeeded(&nick);
+    if users::unconfirmed(ctx.app, &nick)? {
+        return Ok(login_page(
+            ctx,
+            403,
+            Some("Confirm your e-mail address first: the link is in the mail we sent."),
+            &nick,
+        ));
+    }
     let to = continue_to(field(&form, "continue"));
     Ok(session::log_in(ctx.app, ctx.see_other(&to), &nick))
 }
@@ -151,6 +164,11 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
         extra.insert("email".into(), email.into());
     }
     let client = super::act::web_client(ctx)?;
+    let confirm = confirmation_code(ctx, &extra);
+    let email = extra
+        .get("email")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
     let made = users::create(
         ctx.app,
         NewUser {
@@ -159,16 +177,40 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
             extra,
             client: Some(client),
             activities: true,
+            confirm: confirm.clone(),
         },
     )
     .await;
     match made {
-        Ok(_) => Ok(session::log_in(ctx.app, ctx.see_other("/"), &nick)),
+        Ok(_) => match (confirm, email) {
+            (Some(code), Some(email)) => {
+                let mail = super::mails::confirmation(ctx.app, &nick, &email, &code);
+                let text = match crate::mail::send(&ctx.app.cfg, mail).await {
+                    Ok(()) => "We sent you a link: open it to confirm your address and start.",
+                    Err(_) => "Your account is made, but the confirmation mail could not be sent; ask the server's owner.",
+                };
+                let body = format!(
+                    "<h1>Check your e-mail</h1><p role=\"status\">{}</p>",
+                    html(text)
+                );
+                Ok(ctx.page(200, "Check your e-mail", &body, false))
+            }
+            _ => Ok(session::log_in(ctx.app, ctx.see_other("/"), &nick)),
+        },
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
             Ok(register_page(ctx, e.status(), Some(e.message()), &nick))
         }
         Err(e) => Err(e),
     }
+}
+
+/// A confirmation code when new accounts must confirm their address (`requireEmail` with mail).
+pub fn confirmation_code(
+    ctx: &Ctx,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    (ctx.app.cfg.require_email && ctx.app.cfg.mail.is_some() && extra.contains_key("email"))
+        .then(crate::social::codes::new_code)
 }
 
 pub fn logout_page(ctx: &Ctx) -> Resp {

@@ -9,7 +9,9 @@ pub mod csrf;
 pub mod home;
 pub mod layout;
 pub mod live;
+pub mod mails;
 pub mod profile;
+pub mod recover;
 pub mod session;
 pub mod settings;
 pub mod single;
@@ -91,6 +93,7 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
     let ctx = Ctx::new(app, req);
     let get = req.method == "GET" || req.method == "HEAD";
     let post = req.method == "POST";
+    let mail = app.cfg.mail.is_some();
     let result: Result<Resp> = match (s.as_slice(), &ctx.me) {
         ([], None) if get => Ok(home::welcome(&ctx)),
         ([], Some(me)) if get => home::home(&ctx, me),
@@ -101,6 +104,12 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         (["main", "register"], _) if post && is_form(req) => auth::register(&ctx).await,
         (["main", "logout"], _) if get => Ok(auth::logout_page(&ctx)),
         (["main", "logout"], _) if post && is_form(req) => Ok(auth::logout(&ctx)),
+        (["main", "recover"], _) if get && mail => Ok(recover::recover_page(&ctx, 200, None, false)),
+        (["main", "recover"], _) if post && mail => recover::recover(&ctx).await,
+        (["main", "recover-sent"], _) if get && mail => Ok(recover::sent(&ctx)),
+        (["main", "recover", code], _) if get && mail => recover::new_password_page(&ctx, code, 200, None),
+        (["main", "recover", code], _) if post && mail => recover::set_password(&ctx, code).await,
+        (["main", "confirm", code], _) if get && mail => recover::confirm(&ctx, code).await,
         (["main", "javascript-disabled"], _) => Ok(ctx.page(
             200,
             "JavaScript",

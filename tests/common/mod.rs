@@ -6,6 +6,7 @@ pub mod browser;
 pub mod http;
 pub mod oauth;
 pub mod server;
+pub mod smtp;
 
 pub use http::Response;
 pub use oauth::Client;

@@ -1,0 +1,70 @@
+//! Codes mailed to users: e-mail confirmation and password recovery. Each is a random token
+//! kept in the store with its purpose, user and expiry; it can be used once.
+use crate::app::App;
+use crate::error::Result;
+use crate::store::{Read, Table, W};
+use crate::util::time::now_secs;
+use serde_json::{json, Value};
+
+pub const CONFIRM: &str = "confirm";
+pub const RECOVER: &str = "recover";
+
+/// How long a recovery code lasts; confirmation codes last a week.
+pub const RECOVER_SECS: i64 = 24 * 3600;
+pub const CONFIRM_SECS: i64 = 7 * 24 * 3600;
+
+pub fn new_code() -> String {
+    crate::util::rand::token(24)
+}
+
+/// Stores `code` for `nick` (inside a write job), and remembers it as the user's latest.
+pub fn put(w: &W, code: &str, kind: &str, nick: &str, ttl: i64) -> Result<()> {
+    let rec = json!({"kind": kind, "nick": nick, "expires": now_secs() + ttl, "used": false});
+    w.put(Table::MailCode, code, &rec)?;
+    w.put(
+        Table::MailCode,
+        &format!("latest\n{kind}\n{nick}"),
+        &json!(code),
+    )
+}
+
+/// A code's record if it is of `kind`, unused and unexpired.
+pub fn valid(r: &impl Read, code: &str, kind: &str) -> Result<Option<Value>> {
+    if code.contains('\n') {
+        return Ok(None);
+    }
+    let rec: Option<Value> = r.get(Table::MailCode, code)?;
+    Ok(rec.filter(|c| {
+        c["kind"] == kind
+            && c["used"] == false
+            && c["expires"].as_i64().is_some_and(|e| e > now_secs())
+    }))
+}
+
+/// The user's latest code of `kind`, if still valid.
+pub fn outstanding(r: &impl Read, kind: &str, nick: &str) -> Result<Option<String>> {
+    let latest: Option<String> = r.get(Table::MailCode, &format!("latest\n{kind}\n{nick}"))?;
+    match latest {
+        Some(c) if valid(r, &c, kind)?.is_some() => Ok(Some(c)),
+        _ => Ok(None),
+    }
+}
+
+/// Marks a code used (inside a write job).
+pub fn use_up(w: &W, code: &str) -> Result<()> {
+    if let Some(mut rec) = w.get::<Value>(Table::MailCode, code)? {
+        rec["used"] = json!(true);
+        w.put(Table::MailCode, code, &rec)?;
+    }
+    Ok(())
+}
+
+/// Issues a recovery code for `nick` in its own write.
+pub async fn issue_recovery(app: &App, nick: &str) -> Result<String> {
+    let code = new_code();
+    let (c, n) = (code.clone(), nick.to_string());
+    app.store
+        .write(move |w| put(w, &c, RECOVER, &n, RECOVER_SECS))
+        .await?;
+    Ok(code)
+}

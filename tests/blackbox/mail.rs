@@ -1,0 +1,125 @@
+//! E-mail flows with a real SMTP conversation (a sink on loopback): password recovery, and
+//! confirming the address given at registration (`requireEmail`).
+use crate::common::browser::Browser;
+use crate::common::smtp::{link, Sink};
+use crate::common::Server;
+use serde_json::json;
+
+fn server(sink: &Sink, require_email: bool) -> Server {
+    Server::with(
+        json!({"smtpserver": "127.0.0.1", "smtpport": sink.port, "site": "Test",
+        "smtpfrom": "pump@example.org", "requireEmail": require_email}),
+    )
+}
+
+#[test]
+fn a_forgotten_password_is_reset_by_a_mailed_link() {
+    let sink = Sink::start();
+    let s = server(&sink, false);
+    let c = s.client();
+    let r = s.signed(
+        &c,
+        "POST",
+        "/api/users",
+        Some(
+            &json!({"nickname": "erin", "password": "correct7horse", "email": "erin@example.org"}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let b = Browser::start(false);
+    b.goto(&s.url("/main/login"));
+    b.click("a[href='/main/recover']");
+    b.fill("form#recover #nickname", "erin");
+    b.click("form#recover button[type=submit]");
+    b.wait_text("main", "Check your e-mail", 10);
+    let mail = sink.message(1);
+    assert!(
+        mail.contains("Subject: Recover password for Test"),
+        "{mail}"
+    );
+    assert!(mail.contains("To: erin@example.org"), "{mail}");
+    // A second request while the first link is valid is refused unless forced.
+    b.goto(&s.url("/main/recover"));
+    b.fill("form#recover #nickname", "erin");
+    b.click("form#recover button[type=submit]");
+    b.wait_text(".error", "already sent", 10);
+    b.goto(&link(&mail, "/main/recover/"));
+    b.fill("#password", "battery9staple");
+    b.fill("#repeat", "battery9staple");
+    b.click("form#account button[type=submit]");
+    b.wait("a#logout", 10);
+    assert!(s.can_log_in("erin", "battery9staple"));
+    assert!(!s.can_log_in("erin", "correct7horse"));
+    // The link works once.
+    b.goto(&link(&mail, "/main/recover/"));
+    b.wait_text("main", "expired or was already used", 5);
+    // Unknown users and users without an address get a clear answer, and no mail.
+    s.register("nomail", "correct7horse");
+    for (nick, says) in [("nosuch", "no user"), ("nomail", "no e-mail address")] {
+        b.goto(&s.url("/main/recover"));
+        b.fill("form#recover #nickname", nick);
+        b.click("form#recover button[type=submit]");
+        b.wait_text(".error", says, 10);
+    }
+    assert_eq!(sink.count(), 1);
+}
+
+#[test]
+fn a_new_account_waits_for_its_address_to_be_confirmed() {
+    let sink = Sink::start();
+    let s = server(&sink, true);
+    let c = s.client();
+    let r = s.signed(
+        &c,
+        "POST",
+        "/api/users",
+        Some(
+            &json!({"nickname": "finn", "password": "correct7horse", "email": "finn@example.org"}),
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let u = r.json();
+    let finn = c.with_token(u["token"].as_str().unwrap(), u["secret"].as_str().unwrap());
+    assert_eq!(
+        s.signed(&finn, "GET", "/api/user/finn/inbox", None).status,
+        403
+    );
+    let mail = sink.message(1);
+    assert!(
+        mail.contains("Subject: Confirm your email address for Test"),
+        "{mail}"
+    );
+    let confirm = link(&mail, "/main/confirm/");
+    let page = s.get(&s.path_of(&confirm));
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.text().contains("Email address confirmed"));
+    assert!(page
+        .cookies()
+        .iter()
+        .any(|c| c.starts_with("pump.session=")));
+    assert_eq!(
+        s.signed(&finn, "GET", "/api/user/finn/inbox", None).status,
+        200
+    );
+    assert_eq!(s.get(&s.path_of(&confirm)).status, 400, "already confirmed");
+    assert_eq!(s.get("/main/confirm/nosuchcode").status, 404);
+
+    // The same through the register page, in a browser.
+    let b = Browser::start(true);
+    b.goto(&s.url("/main/register"));
+    b.fill("#nickname", "gwen");
+    b.fill("#email", "gwen@example.org");
+    b.fill("#password", "correct7horse");
+    b.fill("#repeat", "correct7horse");
+    b.click("form#registration button[type=submit]");
+    b.wait_text("main", "Check your e-mail", 10);
+    assert!(b.all("a#logout").is_empty());
+    b.goto(&s.url("/main/login"));
+    b.fill("#nickname", "gwen");
+    b.fill("#password", "correct7horse");
+    b.click("form#login button[type=submit]");
+    b.wait_text(".error", "Confirm your e-mail address", 10);
+    b.goto(&link(&sink.message(2), "/main/confirm/"));
+    b.wait_text("main", "Email address confirmed", 10);
+    b.find("a#logout");
+}
