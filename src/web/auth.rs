@@ -228,3 +228,33 @@ pub fn logout(ctx: &Ctx) -> Resp {
     }
     session::log_out(ctx.app, ctx.see_other("/"))
 }
+
+/// `/main/remote` (web-ui.md §2): the form is there; the login itself needs federation.
+pub fn remote_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Resp {
+    let err = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Account on another server</h1>{err}<form id=\"remote\" method=\"post\" action=\"/main/remote\">{}\
+         <label for=\"webfinger\">Your address (user@host)</label><input type=\"text\" id=\"webfinger\" name=\"webfinger\" required>\
+         <p><button type=\"submit\">Log in</button></p></form>",
+        ctx.hidden()
+    );
+    ctx.page(status, "Remote login", &body, false)
+}
+
+pub fn remote(ctx: &Ctx) -> Resp {
+    let form = ctx.req.form_pairs();
+    let wf = field(&form, "webfinger").unwrap_or("").trim();
+    let well_formed = wf.split_once('@').is_some_and(|(u, h)| {
+        !u.is_empty() && (h.contains('.') || h.contains(':') || h == "localhost")
+    });
+    if !well_formed {
+        return remote_page(ctx, 400, Some("Bad format for webfinger"));
+    }
+    remote_page(
+        ctx,
+        501,
+        Some("Logging in with an account on another server needs federation, which this server does not do yet."),
+    )
+}

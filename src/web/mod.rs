@@ -110,6 +110,8 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         (["main", "recover", code], _) if get && mail => recover::new_password_page(&ctx, code, 200, None),
         (["main", "recover", code], _) if post && mail => recover::set_password(&ctx, code).await,
         (["main", "confirm", code], _) if get && mail => recover::confirm(&ctx, code).await,
+        (["main", "remote"], _) if get => Ok(auth::remote_page(&ctx, 200, None)),
+        (["main", "remote"], _) if post && is_form(req) => Ok(auth::remote(&ctx)),
         (["main", "javascript-disabled"], _) => Ok(ctx.page(
             200,
             "JavaScript",

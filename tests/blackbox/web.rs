@@ -142,6 +142,8 @@ fn two_people_post_follow_reply_and_like_live() {
     alice.screenshot("profile");
 
     log_out(&alice, true);
+    log_in(&alice, &s, "alice");
+    alice.wait_text("#major-stream", "Harbour at dusk", 5);
 }
 
 #[test]
@@ -406,4 +408,91 @@ fn a_timeline_of_twenty_weighs_under_100_kb_compressed() {
     );
     assert!(wire < 100 * 1024, "{wire} bytes");
     assert!(page.body.len() * 3 < plain.body.len(), "compression pays");
+}
+
+/// The CSRF cookie and token of a fresh visit to `path`.
+fn form_token(s: &Server, path: &str) -> (String, String) {
+    let page = s.get(path);
+    let cookie = page
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.csrf="))
+        .expect("csrf cookie");
+    let set = page.header("set-cookie").unwrap_or_default().to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let text = page.text();
+    let pattern = "name=\"_csrf\" value=\"";
+    let at = text.find(pattern).expect("token field") + pattern.len();
+    let token = text[at..].split('"').next().unwrap_or_default().to_string();
+    (cookie, token)
+}
+
+#[test]
+fn forms_need_their_token_and_logins_are_throttled() {
+    let s = server();
+    s.register("hana", "correct7horse");
+    let (cookie, token) = form_token(&s, "/main/login");
+    let login = |pw: &str, token: &str| {
+        let body = format!("_csrf={token}&nickname=hana&password={pw}");
+        s.req(
+            "POST",
+            "/main/login",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &cookie),
+            ],
+            body.as_bytes(),
+        )
+    };
+    // Without the token (a form posted from another site) nothing happens.
+    assert_eq!(login("correct7horse", "forged").status, 403);
+    let ok = login("correct7horse", &token);
+    assert_eq!(ok.status, 303);
+    let session = ok
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.session="))
+        .expect("session");
+    let set = ok
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .map(|(_, v)| v.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    // A logged-in form without its token is refused too.
+    let act = s.req(
+        "POST",
+        "/main/act",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &format!("{cookie}; {session}")),
+        ],
+        b"verb=post&content=forged&to=public",
+    );
+    assert_eq!(act.status, 403);
+    for _ in 0..10 {
+        assert_eq!(login("wrong-password", &token).status, 401);
+    }
+    let blocked = login("correct7horse", &token);
+    assert_eq!(blocked.status, 429, "{}", blocked.text());
+    assert!(blocked.text().contains("Too many failed logins"));
+}
+
+#[test]
+fn noweb_serves_no_pages() {
+    let s = Server::with(json!({"noweb": true}));
+    for path in ["/main/login", "/main/register", "/assets/pump.css"] {
+        assert_eq!(s.get(path).status, 404, "{path}");
+    }
+    let home = s.get("/");
+    assert!(home.text().contains("<title>API - "), "{}", home.text());
+    assert!(!home.text().contains("id=\"login\""));
 }
