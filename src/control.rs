@@ -56,7 +56,7 @@ pub async fn answer(app: &App, line: &str) -> String {
     let nack = |e: Error| format!("NACK {}", e.message().replace('\n', " "));
     match cmd.to_ascii_uppercase().as_str() {
         "CMDS" => {
-            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL".into()
+            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL BACKUP EXPORT".into()
         }
         "VERSION" => format!("ACK {}", env!("CARGO_PKG_VERSION")),
         "EASTER" => "ACK EGG".into(),
@@ -145,6 +145,10 @@ async fn session(app: &App, stream: UnixStream) -> std::io::Result<()> {
             .await?;
         if n == 0 {
             return Ok(());
+        }
+        if crate::control_stream::handles(&line) {
+            crate::control_stream::run(app, &line, &mut out).await?;
+            continue;
         }
         let reply = answer(app, &line).await;
         if !reply.is_empty() {

@@ -2,8 +2,11 @@
 mod admin;
 mod api;
 mod app;
+mod archive_cmd;
+mod backup;
 mod config;
 mod control;
+mod control_stream;
 mod discovery;
 mod error;
 mod http;
@@ -36,6 +39,48 @@ enum Cmd {
     Serve(ServeCmd),
     User(UserCmd),
     CheckConfig(CheckCmd),
+    Backup(BackupCmd),
+    Restore(RestoreCmd),
+    ExportUser(ExportCmd),
+}
+
+/// Write a backup archive (store, secret, uploads), also while the server runs.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "backup")]
+struct BackupCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+    /// the archive to write
+    #[argh(positional)]
+    file: PathBuf,
+}
+
+/// Restore a backup archive into the new, empty data dir of the config (server stopped).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "restore")]
+struct RestoreCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+    /// the archive to read
+    #[argh(positional)]
+    file: PathBuf,
+}
+
+/// Write a user's activities as an ActivityStreams collection (to FILE or standard output).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "export-user")]
+struct ExportCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+    /// nickname
+    #[argh(positional)]
+    nick: String,
+    /// the file to write (default: standard output)
+    #[argh(positional)]
+    file: Option<PathBuf>,
 }
 
 /// Run the server. Any config key can follow as `--<key> VALUE` (e.g. `--url-port 443`).
@@ -221,6 +266,19 @@ fn main() -> ExitCode {
                 );
             })
         }
+        Some(Cmd::Backup(b)) => load(b.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| archive_cmd::backup(cfg, &b.file))
+            .map(|s| println!("{s}")),
+        Some(Cmd::Restore(b)) => load(b.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| archive_cmd::restore(cfg, &b.file))
+            .map(|s| println!("{s}")),
+        Some(Cmd::ExportUser(x)) => load(x.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| archive_cmd::export_user(cfg, &x.nick, x.file.as_deref()))
+            .map(|s| {
+                if !s.is_empty() {
+                    eprintln!("{s}");
+                }
+            }),
         Some(Cmd::User(u)) => load(u.config.as_deref(), &[], true).and_then(|(cfg, _)| {
             let op = match u.op {
                 UserSub::Add(a) => admin::UserOp::Add(a.nick, read_password(a.password_stdin)?),

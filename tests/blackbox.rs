@@ -5,6 +5,7 @@ mod common;
 
 mod blackbox {
     pub mod activities;
+    pub mod backup;
     pub mod cli;
     pub mod clients;
     pub mod config;

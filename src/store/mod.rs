@@ -6,6 +6,7 @@
 //! and re-run without it. A write's future resolves only once its transaction is durable.
 
 mod access;
+mod dump;
 mod tables;
 mod writer;
 
@@ -67,6 +68,30 @@ impl Store {
         self.writer
             .generation
             .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Writes the whole store from one read snapshot (backups); returns the record count.
+    pub fn dump(
+        &self,
+        out: &mut impl std::io::Write,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        dump::dump(&self.db, out, progress)
+    }
+
+    /// Loads a dump into this store, which must hold no users and no objects (restores).
+    pub fn load(
+        &self,
+        input: &mut impl std::io::Read,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
+        let used = self.read(|r| Ok(r.stream_count(crate::social::urls::USERS_STREAM)? > 0))?;
+        if used {
+            return Err(Error::bad(
+                "the store is not empty: restore only into a new data dir",
+            ));
+        }
+        dump::load(&self.db, input, progress)
     }
 
     /// Runs `f` on a read snapshot.

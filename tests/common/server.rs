@@ -89,6 +89,30 @@ impl Server {
         s
     }
 
+    /// Another server with this one's address and config, on a new data dir that `prepare`
+    /// fills (with the new config's path) before it starts. This one must be stopped first.
+    pub fn successor(&self, prepare: impl FnOnce(&Path, &Path)) -> Server {
+        let dir = temp_dir("srv");
+        let mut cfg: Value = serde_json::from_slice(&std::fs::read(&self.config).unwrap()).unwrap();
+        cfg["params"] = json!({"dir": dir.join("db")});
+        if cfg.get("datadir").is_some() {
+            cfg["datadir"] = json!(dir.join("datadir"));
+        }
+        let config = dir.join("pump.json");
+        std::fs::write(&config, serde_json::to_vec_pretty(&cfg).unwrap()).unwrap();
+        prepare(&dir, &config);
+        let mut s = Server {
+            addr: self.addr.clone(),
+            base: self.base.clone(),
+            port: self.port,
+            dir,
+            config,
+            child: None,
+        };
+        s.launch();
+        s
+    }
+
     fn launch(&mut self) {
         let log = std::fs::OpenOptions::new()
             .create(true)
