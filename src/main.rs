@@ -12,6 +12,7 @@ mod error;
 mod http;
 mod mail;
 mod media;
+mod notify;
 mod oauth;
 mod serve;
 mod social;

@@ -93,10 +93,10 @@ async fn main_task(
         .await
         .map_err(|e| format!("provisioning from the config failed: {e}"))?;
     let cfg = app.cfg.clone();
-    let tls = match (&cfg.key, &cfg.cert) {
+    let tls: http::Tls = Rc::new(std::cell::RefCell::new(match (&cfg.key, &cfg.cert) {
         (Some(k), Some(c)) => Some(http::tls::config(k, c)?),
         _ => None,
-    };
+    }));
     let listener = http::bind(&cfg.address, cfg.port)
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
@@ -112,9 +112,12 @@ async fn main_task(
     } else {
         None
     };
-    let signals =
-        async_signal::Signals::new([async_signal::Signal::Term, async_signal::Signal::Int])
-            .map_err(|e| format!("cannot watch signals: {e}"))?;
+    let signals = async_signal::Signals::new([
+        async_signal::Signal::Term,
+        async_signal::Signal::Int,
+        async_signal::Signal::Hup,
+    ])
+    .map_err(|e| format!("cannot watch signals: {e}"))?;
     let scheme = if cfg.tls() { "https" } else { "http" };
     log::info!(
         "pump {} listening on {scheme}://{}:{} as {} (ready in {} ms)",
@@ -124,8 +127,9 @@ async fn main_task(
         cfg.base(),
         started.elapsed().as_millis()
     );
+    crate::notify::notify(&format!("READY=1\nSTATUS=serving {}", cfg.base()));
     let server = async {
-        if let Err(e) = http::serve(app.clone(), ex.clone(), listener, tls).await {
+        if let Err(e) = http::serve(app.clone(), ex.clone(), listener, tls.clone()).await {
             log::error!("server stopped: {e}");
         }
         None
@@ -144,13 +148,21 @@ async fn main_task(
         None
     };
     let mut signals = signals;
-    let stop = async { signals.next().await };
+    let stop = async {
+        loop {
+            match signals.next().await {
+                Some(Ok(async_signal::Signal::Hup)) => reload(&cfg, &tls),
+                other => return other,
+            }
+        }
+    };
     let sig = smol::future::or(
         smol::future::or(server, control),
         smol::future::or(bounce, stop),
     )
     .await;
     log::info!("stopping ({sig:?}): finishing requests in flight");
+    crate::notify::notify("STOPPING=1");
     app.live.borrow_mut().closing = true;
     let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
     while app.in_flight.get() > 0 && Instant::now() < deadline {
@@ -158,6 +170,24 @@ async fn main_task(
     }
     log::info!("stopped");
     Ok(())
+}
+
+/// SIGHUP: reads the TLS certificate and key again (certbot renewals need no restart). A bad
+/// pair is logged and the current one kept.
+fn reload(cfg: &crate::config::Config, tls: &http::Tls) {
+    crate::notify::notify("RELOADING=1");
+    if let (Some(k), Some(c)) = (&cfg.key, &cfg.cert) {
+        match http::tls::config(k, c) {
+            Ok(new) => {
+                tls.replace(Some(new));
+                log::info!("reload: read {} and {} again", c.display(), k.display());
+            }
+            Err(e) => log::error!("reload: keeping the current certificate: {e}"),
+        }
+    } else {
+        log::info!("reload: nothing to reload (no TLS)");
+    }
+    crate::notify::notify("READY=1");
 }
 
 /// Creates the `clients` and `users` of the config with their fixed keys and tokens.

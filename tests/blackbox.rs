@@ -6,6 +6,7 @@ mod common;
 mod blackbox {
     pub mod activities;
     pub mod backup;
+    pub mod board;
     pub mod cli;
     pub mod clients;
     pub mod config;

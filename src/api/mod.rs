@@ -3,6 +3,7 @@ pub mod auth;
 pub mod feeds;
 pub mod graph;
 pub mod groups;
+pub mod health;
 pub mod inbox;
 pub mod negotiate;
 pub mod objects;

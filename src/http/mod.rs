@@ -10,4 +10,4 @@ pub mod tls;
 
 pub use request::Req;
 pub use response::Resp;
-pub use server::{bind, serve, serve_bounce};
+pub use server::{bind, serve, serve_bounce, Tls};

@@ -36,6 +36,7 @@ enum Ep {
     UploadFile(String),
     /// The web UI's upload routes; true for the avatar.
     WebUpload(bool),
+    Health,
 }
 
 /// An object named by uuid in the path, or by `?id=`.
@@ -94,6 +95,7 @@ impl Ep {
             ["api", "user", nick, "uploads"] => Ep::Uploads(nick.to_string()),
             ["uploads", rest @ ..] if !rest.is_empty() => Ep::UploadFile(rest.join("/")),
             ["api", "whoami"] => Ep::Whoami,
+            ["api", "health"] => Ep::Health,
             ["api", "activity", uuid] => Ep::Activity(uuid.to_string()),
             ["api", "collection", uuid, "members"] => Ep::Members(uuid.to_string()),
             ["api", "group", which @ ("members" | "inbox" | "documents")] => {
@@ -122,9 +124,13 @@ impl Ep {
 
     fn methods(&self) -> &'static [&'static str] {
         match self {
-            Ep::Home | Ep::HostMeta | Ep::HostMetaJson | Ep::Webfinger | Ep::Lrdd | Ep::Whoami => {
-                &["GET"]
-            }
+            Ep::Home
+            | Ep::HostMeta
+            | Ep::HostMetaJson
+            | Ep::Webfinger
+            | Ep::Lrdd
+            | Ep::Whoami
+            | Ep::Health => &["GET"],
             Ep::Lists(..) | Ep::SubFeed(..) | Ep::Nickname(_) | Ep::UploadFile(_) => &["GET"],
             Ep::Uploads(_) => &["GET", "POST"],
             Ep::Group(_, w) if w == "inbox" => &["GET", "POST"],
@@ -184,6 +190,7 @@ pub async fn route(app: &App, req: Req) -> Resp {
 async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
     match (ep, method) {
         (Ep::Home, _) => Ok(web::api_home(app)),
+        (Ep::Health, _) => api::health::get(app),
         (Ep::HostMeta, _) => Ok(discovery::host_meta(app, req, false)),
         (Ep::HostMetaJson, _) => Ok(discovery::host_meta(app, req, true)),
         (Ep::Webfinger, _) => discovery::webfinger(app, req, true),

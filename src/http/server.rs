@@ -28,14 +28,16 @@ pub async fn bind(address: &str, port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind((address, port)).await
 }
 
+/// The TLS configuration, replaced when the certificate files are read again.
+pub type Tls = Rc<std::cell::RefCell<Option<Arc<futures_rustls::rustls::ServerConfig>>>>;
+
 /// Accepts connections until the future is dropped; each connection is a task on `ex`.
 pub async fn serve(
     app: Rc<App>,
     ex: Rc<LocalExecutor<'static>>,
     listener: TcpListener,
-    tls: Option<Arc<futures_rustls::rustls::ServerConfig>>,
+    tls: Tls,
 ) -> std::io::Result<()> {
-    let tls = tls.map(TlsAcceptor::from);
     let slots = Arc::new(smol::lock::Semaphore::new(app.cfg.max_connections));
     loop {
         let permit = slots.acquire_arc().await;
@@ -50,7 +52,8 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let tls = tls.clone();
+        // The configuration of the moment: a reload (SIGHUP) swaps it for new connections.
+        let tls = tls.borrow().clone().map(TlsAcceptor::from);
         ex.spawn(async move {
             connection(app, stream, peer, tls).await;
             drop(permit);

@@ -31,6 +31,13 @@ pub struct Registry {
     pub closing: bool,
 }
 
+impl Registry {
+    /// Streams open now.
+    pub fn open(&self) -> usize {
+        self.open
+    }
+}
+
 /// One open stream's place in the registry; dropping it frees the place.
 struct Ticket {
     reg: Rc<RefCell<Registry>>,

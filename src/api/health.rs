@@ -1,0 +1,20 @@
+//! `GET /api/health`: for monitoring (issue 7). 200 with a small JSON body when the store can
+//! be read; the error path (500/503) otherwise. No authentication, and nothing private in it.
+use crate::app::App;
+use crate::error::Result;
+use crate::http::Resp;
+use crate::store::Read;
+use serde_json::json;
+
+pub fn get(app: &App) -> Result<Resp> {
+    app.store
+        .read(|r| r.exists(crate::store::Table::Meta, "schema_version"))?;
+    let uptime = crate::util::time::now_secs() - app.started;
+    Ok(Resp::json(&json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptimeSeconds": uptime,
+        "liveStreams": app.live.borrow().open(),
+    }))
+    .with("cache-control", "no-store"))
+}
