@@ -10,6 +10,7 @@ mod control_stream;
 mod discovery;
 mod error;
 mod http;
+mod init_config;
 mod mail;
 mod media;
 mod notify;
@@ -43,6 +44,25 @@ enum Cmd {
     Backup(BackupCmd),
     Restore(RestoreCmd),
     ExportUser(ExportCmd),
+    InitConfig(InitConfigCmd),
+}
+
+/// Write a starting config with a generated secret (keeps an existing one's secret and keys).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "init-config")]
+struct InitConfigCmd {
+    /// host name the server is reached by (e.g. pump.example.org)
+    #[argh(option)]
+    hostname: Option<String>,
+    /// port to listen on (default 80 for a new file)
+    #[argh(option)]
+    port: Option<u16>,
+    /// where the data lives (default /var/lib/pump, the systemd unit's state directory)
+    #[argh(option, default = "PathBuf::from(\"/var/lib/pump\")")]
+    state_dir: PathBuf,
+    /// the config file to write
+    #[argh(positional)]
+    file: PathBuf,
 }
 
 /// Write a backup archive (store, secret, uploads), also while the server runs.
@@ -266,6 +286,10 @@ fn main() -> ExitCode {
                     serde_json::to_string_pretty(&cfg.masked()).unwrap_or_default()
                 );
             })
+        }
+        Some(Cmd::InitConfig(i)) => {
+            init_config::run(&i.file, i.hostname.as_deref(), i.port, &i.state_dir)
+                .map(|s| println!("{s}"))
         }
         Some(Cmd::Backup(b)) => load(b.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| archive_cmd::backup(cfg, &b.file))

@@ -19,7 +19,8 @@ fn the_unit_is_hardened_and_verifies() {
     let lines: Vec<&str> = u.lines().map(str::trim).collect();
     for want in [
         "Type=notify",
-        "ExecStart=/usr/bin/pump serve -c /etc/pump.io.json",
+        "LoadCredential=pump.io.json:/etc/pump.io.json",
+        "ExecStart=/usr/bin/pump serve -c ${CREDENTIALS_DIRECTORY}/pump.io.json",
         "ExecReload=/bin/kill -HUP $MAINPID",
         "Restart=on-failure",
         "DynamicUser=yes",
@@ -141,4 +142,87 @@ fn health_endpoint() {
     assert_eq!(j["status"], "ok");
     assert_eq!(j["version"], env!("CARGO_PKG_VERSION"));
     assert!(j["uptimeSeconds"].as_i64().is_some());
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("command");
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_debian_package_holds_the_server_and_safe_scripts() {
+    let dir = temp_dir("deb");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let deb = run(Command::new(root.join("scripts/build-deb"))
+        .arg("--binary")
+        .arg(bin())
+        .args(["--fast", "--arch", "amd64", "--out"])
+        .arg(&dir));
+    let deb = PathBuf::from(deb.trim());
+    let name = deb.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(
+        name,
+        format!("pump_{}_amd64.deb", env!("CARGO_PKG_VERSION"))
+    );
+    let files = run(Command::new("dpkg-deb").arg("-c").arg(&deb));
+    for f in [
+        "./usr/bin/pump",
+        "./lib/systemd/system/pump.service",
+        "./usr/share/doc/pump/README.md",
+    ] {
+        assert!(files.contains(f), "{f} missing:\n{files}");
+    }
+    assert!(files.contains("root/root"), "{files}");
+    let info = run(Command::new("dpkg-deb").arg("-I").arg(&deb));
+    for want in [
+        "Package: pump",
+        "Architecture: amd64",
+        "Depends: systemd",
+        "postinst",
+        "postrm",
+        "prerm",
+    ] {
+        assert!(info.contains(want), "{want}:\n{info}");
+    }
+    // The maintainer scripts, run twice into a scratch root (DPKG_ROOT), do the same once.
+    let fake = dir.join("root");
+    run(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&fake));
+    let control = dir.join("control");
+    run(Command::new("dpkg-deb").arg("-e").arg(&deb).arg(&control));
+    let script = |name: &str, arg: &str| {
+        run(Command::new("sh")
+            .arg(control.join(name))
+            .arg(arg)
+            .env("DPKG_ROOT", &fake))
+    };
+    let config = fake.join("etc/pump.io.json");
+    script("postinst", "configure");
+    let first = std::fs::read_to_string(&config).expect("postinst wrote the config");
+    let cfg: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(cfg["secret"].as_str().unwrap().len() >= 32);
+    assert_eq!(cfg["datadir"], "/var/lib/pump");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&config).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    script("postinst", "configure");
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        first,
+        "the secret is kept"
+    );
+    script("prerm", "remove");
+    script("postrm", "remove");
+    assert!(config.exists(), "remove keeps the config");
+    std::fs::create_dir_all(fake.join("var/lib/private/pump/db")).unwrap();
+    script("postrm", "purge");
+    script("postrm", "purge");
+    assert!(!config.exists() && !fake.join("var/lib/private/pump").exists());
+    let _ = std::fs::remove_dir_all(dir);
 }
