@@ -45,7 +45,13 @@ enum Cmd {
     Restore(RestoreCmd),
     ExportUser(ExportCmd),
     InitConfig(InitConfigCmd),
+    SystemdUnit(UnitCmd),
 }
+
+/// Print the systemd unit this binary is meant to run under (scripts/install.sh uses it).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "systemd-unit")]
+struct UnitCmd {}
 
 /// Write a starting config with a generated secret (keeps an existing one's secret and keys).
 #[derive(FromArgs)]
@@ -286,6 +292,10 @@ fn main() -> ExitCode {
                     serde_json::to_string_pretty(&cfg.masked()).unwrap_or_default()
                 );
             })
+        }
+        Some(Cmd::SystemdUnit(_)) => {
+            print!("{}", include_str!("../systemd/pump.service"));
+            Ok(())
         }
         Some(Cmd::InitConfig(i)) => {
             init_config::run(&i.file, i.hostname.as_deref(), i.port, &i.state_dir)

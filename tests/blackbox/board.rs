@@ -226,3 +226,73 @@ fn the_debian_package_holds_the_server_and_safe_scripts() {
     assert!(!config.exists() && !fake.join("var/lib/private/pump").exists());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn install_script_installs_once_and_uninstalls_keeping_data_unless_purged() {
+    let root_dir = temp_dir("install");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/install.sh");
+    let calls = root_dir.join("systemctl.log");
+    // systemctl is not run here: a stand-in writes its calls down instead.
+    let fake = root_dir.join("systemctl");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$*\" >> {}\n", calls.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let install = |args: &[&str]| {
+        run(Command::new("sh")
+            .arg(&script)
+            .args(args)
+            .env("PUMP_ROOT", &root_dir)
+            .env("SYSTEMCTL", &fake)
+            .stdin(Stdio::null()))
+    };
+    let bin_arg = bin().to_string_lossy().to_string();
+    let said = install(&[
+        "--binary",
+        &bin_arg,
+        "--hostname",
+        "pi.example.org",
+        "--yes",
+    ]);
+    assert!(
+        said.contains("pump is running: http://pi.example.org/"),
+        "{said}"
+    );
+    let config = root_dir.join("etc/pump.io.json");
+    let unit_path = root_dir.join("etc/systemd/system/pump.service");
+    assert_eq!(std::fs::read_to_string(&unit_path).unwrap(), unit());
+    let first = std::fs::read_to_string(&config).unwrap();
+    assert!(first.contains("\"hostname\": \"pi.example.org\""));
+    let log = std::fs::read_to_string(&calls).unwrap();
+    assert!(
+        log.contains("enable pump.service") && log.contains("restart pump.service"),
+        "{log}"
+    );
+    // Again: nothing changes (same secret).
+    install(&["--binary", &bin_arg, "--yes"]);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), first);
+    // A new host name keeps the secret.
+    install(&[
+        "--binary",
+        &bin_arg,
+        "--hostname",
+        "pump.example.org",
+        "--port",
+        "8080",
+    ]);
+    let changed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    let before: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(changed["secret"], before["secret"]);
+    assert_eq!(changed["port"], 8080);
+    std::fs::create_dir_all(root_dir.join("var/lib/private/pump/db")).unwrap();
+    install(&["--uninstall"]);
+    assert!(!unit_path.exists() && !root_dir.join("usr/bin/pump").exists());
+    assert!(config.exists() && root_dir.join("var/lib/private/pump").exists());
+    install(&["--uninstall", "--purge"]);
+    assert!(!config.exists() && !root_dir.join("var/lib/private/pump").exists());
+    let _ = std::fs::remove_dir_all(root_dir);
+}
