@@ -97,14 +97,18 @@ fn valid(ctx: &Ctx, code: &str, kind: &str) -> Result<Option<String>> {
     })
 }
 
+fn expired(ctx: &Ctx) -> Resp {
+    note(
+        ctx,
+        400,
+        "Error",
+        "This link has expired or was already used.",
+    )
+}
+
 pub fn new_password_page(ctx: &Ctx, code: &str, status: u16, error: Option<&str>) -> Result<Resp> {
     let Some(nick) = valid(ctx, code, RECOVER)? else {
-        return Ok(note(
-            ctx,
-            400,
-            "Error",
-            "This link has expired or was already used.",
-        ));
+        return Ok(expired(ctx));
     };
     let err = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
@@ -124,12 +128,7 @@ pub fn new_password_page(ctx: &Ctx, code: &str, status: u16, error: Option<&str>
 pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
     super::settings::checked(ctx)?;
     let Some(nick) = valid(ctx, code, RECOVER)? else {
-        return Ok(note(
-            ctx,
-            400,
-            "Error",
-            "This link has expired or was already used.",
-        ));
+        return Ok(expired(ctx));
     };
     let pw = field(ctx, "password").unwrap_or_default();
     if field(ctx, "repeat").as_deref() != Some(pw.as_str()) {

@@ -150,33 +150,18 @@ fn a_backup_taken_under_load_restores_into_a_server_that_serves_the_same() {
 
     // Restored into a new data dir, served by a second server at the same address.
     let b = a.successor(|dir, config| {
-        let out = crate::common::server::run_cli(
-            dir,
-            &[
-                "restore",
-                "-c",
-                &config.to_string_lossy(),
-                &archive.to_string_lossy(),
-            ],
-            None,
-        );
+        let restore = || {
+            let (config, archive) = (config.to_string_lossy(), archive.to_string_lossy());
+            crate::common::server::run_cli(dir, &["restore", "-c", &config, &archive], None)
+        };
+        let out = restore();
         assert!(
             out.status.success(),
             "restore: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         // A second restore into the same dir is refused.
-        let again = crate::common::server::run_cli(
-            dir,
-            &[
-                "restore",
-                "-c",
-                &config.to_string_lossy(),
-                &archive.to_string_lossy(),
-            ],
-            None,
-        );
-        assert!(!again.status.success());
+        assert!(!restore().status.success());
     });
     for (p, want) in paths.iter().zip(&before) {
         // The same OAuth client and access token still work.

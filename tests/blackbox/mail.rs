@@ -12,20 +12,21 @@ fn server(sink: &Sink, require_email: bool) -> Server {
     )
 }
 
+/// Registers `nick` with an e-mail address through the API; returns their client.
+fn register_with_email(s: &Server, nick: &str) -> crate::common::Client {
+    let c = s.client();
+    let body = json!({"nickname": nick, "password": "correct7horse", "email": format!("{nick}@example.org")});
+    let r = s.signed(&c, "POST", "/api/users", Some(&body));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let u = r.json();
+    c.with_token(u["token"].as_str().unwrap(), u["secret"].as_str().unwrap())
+}
+
 #[test]
 fn a_forgotten_password_is_reset_by_a_mailed_link() {
     let sink = Sink::start();
     let s = server(&sink, false);
-    let c = s.client();
-    let r = s.signed(
-        &c,
-        "POST",
-        "/api/users",
-        Some(
-            &json!({"nickname": "erin", "password": "correct7horse", "email": "erin@example.org"}),
-        ),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
+    register_with_email(&s, "erin");
     let b = Browser::start(false);
     b.goto(&s.url("/main/login"));
     b.click("a[href='/main/recover']");
@@ -68,18 +69,7 @@ fn a_forgotten_password_is_reset_by_a_mailed_link() {
 fn a_new_account_waits_for_its_address_to_be_confirmed() {
     let sink = Sink::start();
     let s = server(&sink, true);
-    let c = s.client();
-    let r = s.signed(
-        &c,
-        "POST",
-        "/api/users",
-        Some(
-            &json!({"nickname": "finn", "password": "correct7horse", "email": "finn@example.org"}),
-        ),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    let u = r.json();
-    let finn = c.with_token(u["token"].as_str().unwrap(), u["secret"].as_str().unwrap());
+    let finn = register_with_email(&s, "finn");
     assert_eq!(
         s.signed(&finn, "GET", "/api/user/finn/inbox", None).status,
         403
