@@ -90,6 +90,10 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         .map(crate::util::enc::unpct)
         .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    // API and protocol paths are never pages: leave them before any session work.
+    if matches!(s.first(), Some(&("api" | "oauth" | ".well-known" | "uploads"))) {
+        return None;
+    }
     let ctx = Ctx::new(app, req);
     let get = req.method == "GET" || req.method == "HEAD";
     let post = req.method == "POST";
