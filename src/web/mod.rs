@@ -75,7 +75,13 @@ const RESERVED: &[&str] = &[
 
 /// The web UI's answer to this request, or None when it is not a page of the web UI.
 pub async fn route(app: &App, req: &Req) -> Option<Resp> {
-    if app.cfg.noweb {
+    // API and protocol paths are never pages: leave them before any other work.
+    let p = req.path.as_str();
+    if app.cfg.noweb
+        || ["/api/", "/oauth/", "/.well-known/", "/uploads/"]
+            .iter()
+            .any(|x| p.starts_with(x))
+    {
         return None;
     }
     if req.method == "GET" {
@@ -90,10 +96,6 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         .map(crate::util::enc::unpct)
         .collect();
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    // API and protocol paths are never pages: leave them before any session work.
-    if matches!(s.first(), Some(&("api" | "oauth" | ".well-known" | "uploads"))) {
-        return None;
-    }
     let ctx = Ctx::new(app, req);
     let get = req.method == "GET" || req.method == "HEAD";
     let post = req.method == "POST";
