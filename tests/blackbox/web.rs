@@ -496,3 +496,38 @@ fn noweb_serves_no_pages() {
     assert!(home.text().contains("<title>API - "), "{}", home.text());
     assert!(!home.text().contains("id=\"login\""));
 }
+
+#[test]
+fn favorites_paging_and_password_change_without_javascript() {
+    let s = server();
+    let (_, erin) = s.register("erin", "correct7horse");
+    let public =
+        json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
+    for i in 0..23 {
+        s.act(&erin, "erin", json!({"verb": "post", "to": public, "object": {"objectType": "note", "content": format!("Note number {i}")}}));
+    }
+    let b = Browser::start(false);
+    log_in(&b, &s, "erin");
+    // Twenty on the first page, the rest behind "More".
+    assert_eq!(b.all("#major-stream article").len(), 20);
+    assert!(b.text("#major-stream").contains("Note number 22"));
+    b.click("a.more");
+    b.wait_text("#major-stream", "Note number 0", 10);
+    // The three oldest notes and the welcome note.
+    assert_eq!(b.all("#major-stream article").len(), 4);
+    assert!(!b.text("#major-stream").contains("Note number 22"));
+    // A like shows on the favorites tab.
+    b.goto(&s.url("/"));
+    b.click("#major-stream button.like");
+    b.wait("#major-stream button.unlike", 10);
+    b.goto(&s.url("/erin/favorites"));
+    b.wait_text("#favorites", "Note number 22", 5);
+    // The account page changes the password.
+    b.goto(&s.url("/main/account"));
+    b.fill("#password", "battery9staple");
+    b.fill("#repeat", "battery9staple");
+    b.click("form#account button[type=submit]");
+    b.wait_text("main", "Your password was changed", 10);
+    assert!(s.can_log_in("erin", "battery9staple"));
+    assert!(!s.can_log_in("erin", "correct7horse"));
+}
