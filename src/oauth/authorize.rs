@@ -9,9 +9,7 @@ use crate::util::enc::{html, pct};
 use crate::web::{page, session};
 
 fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp {
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>\n", html(e)))
-        .unwrap_or_default();
+    let err = crate::web::alert(error);
     let body = format!(
         "<h1>Log in to authorize</h1>\n{err}<form id=\"oauth-authentication\" method=\"post\" action=\"/oauth/authorize\">\n\
          <input type=\"hidden\" name=\"oauth_token\" value=\"{}\">\n\

@@ -64,11 +64,7 @@ fn back(ctx: &Ctx, field: Option<&str>) -> String {
         let base = ctx.app.cfg.base();
         r.strip_prefix(&base).map(str::to_string)
     });
-    field
-        .map(str::to_string)
-        .or(from_referer)
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or_else(|| "/".into())
+    super::local_path(field.map(str::to_string).or(from_referer).as_deref())
 }
 
 pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {

@@ -13,18 +13,9 @@ fn field<'f>(form: &'f [(String, String)], k: &str) -> Option<&'f str> {
     form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-/// The page to go to after logging in: a local path only.
-fn continue_to(v: Option<&str>) -> String {
-    v.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or("/")
-        .to_string()
-}
-
 pub fn login_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Resp {
-    let next = continue_to(ctx.req.query_param("continue").as_deref());
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
-        .unwrap_or_default();
+    let next = super::local_path(ctx.req.query_param("continue").as_deref());
+    let err = super::alert(error);
     let forgot = if ctx.app.cfg.mail.is_some() {
         "<a href=\"/main/recover\">Forgot your password?</a> "
     } else {
@@ -93,7 +84,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
             &nick,
         ));
     }
-    let to = continue_to(field(&form, "continue"));
+    let to = super::local_path(field(&form, "continue"));
     Ok(session::log_in(ctx.app, ctx.see_other(&to), &nick))
 }
 
@@ -106,9 +97,7 @@ pub fn register_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) ->
             false,
         );
     }
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
-        .unwrap_or_default();
+    let err = super::alert(error);
     let email = if ctx.app.cfg.require_email {
         "<label for=\"email\">E-mail</label><input type=\"email\" id=\"email\" name=\"email\" required>"
     } else {
@@ -231,9 +220,7 @@ pub fn logout(ctx: &Ctx) -> Resp {
 
 /// `/main/remote` (web-ui.md §2): the form is there; the login itself needs federation.
 pub fn remote_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Resp {
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
-        .unwrap_or_default();
+    let err = super::alert(error);
     let body = format!(
         "<h1>Account on another server</h1>{err}<form id=\"remote\" method=\"post\" action=\"/main/remote\">{}\
          <label for=\"webfinger\">Your address (user@host)</label><input type=\"text\" id=\"webfinger\" name=\"webfinger\" required>\

@@ -53,6 +53,20 @@ pub fn api_home(app: &App) -> Resp {
     Resp::html(200, page(app, "API", body))
 }
 
+/// `p` when it is a path on this site (where a form may send the browser next), else `/`.
+pub fn local_path(p: Option<&str>) -> String {
+    p.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or("/")
+        .to_string()
+}
+
+/// The error line above a form, or nothing.
+pub fn alert(error: Option<&str>) -> String {
+    error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>\n", html(e)))
+        .unwrap_or_default()
+}
+
 pub fn error_page(app: &App, msg: &str) -> String {
     page(
         app,

@@ -24,9 +24,7 @@ fn note(ctx: &Ctx, status: u16, title: &str, text: &str) -> Resp {
 }
 
 pub fn recover_page(ctx: &Ctx, status: u16, error: Option<&str>, force: bool) -> Resp {
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
-        .unwrap_or_default();
+    let err = super::alert(error);
     let force = if force {
         "<p><label><input type=\"checkbox\" name=\"force\" value=\"1\"> Send a new link anyway</label></p>"
     } else {
@@ -110,9 +108,7 @@ pub fn new_password_page(ctx: &Ctx, code: &str, status: u16, error: Option<&str>
     let Some(nick) = valid(ctx, code, RECOVER)? else {
         return Ok(expired(ctx));
     };
-    let err = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html(e)))
-        .unwrap_or_default();
+    let err = super::alert(error);
     let body = format!(
         "<h1>Choose a new password</h1>{err}<form id=\"account\" method=\"post\">{}\
          <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" value=\"{}\" readonly>\
