@@ -268,6 +268,40 @@ pub fn minor(act: &Value) -> String {
     )
 }
 
+/// The two columns of the home and profile pages: major activities as cards under `heading`,
+/// with "More" (to `more_path?before=`) when the page is full, and minor ones as lines.
+pub fn columns(
+    ctx: &Ctx,
+    heading: &str,
+    major: &[Value],
+    minor: &[Value],
+    page_size: usize,
+    more_path: &str,
+) -> String {
+    let mut c = format!(
+        "<div class=\"columns\"><section><h2>{}</h2><div id=\"major-stream\">\n",
+        html(heading)
+    );
+    for a in major {
+        c.push_str(&self::major(ctx, a));
+    }
+    c.push_str("</div>\n");
+    let last = major.last().and_then(|a| s(a, "id"));
+    if let (true, Some(last)) = (major.len() == page_size, last) {
+        c.push_str(&format!(
+            "<p><a class=\"more\" href=\"{}?before={}\">More</a></p>\n",
+            href(more_path),
+            crate::util::enc::pct(last)
+        ));
+    }
+    c.push_str("</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n");
+    for a in minor {
+        c.push_str(&self::minor(a));
+    }
+    c.push_str("</ul></aside></div>\n");
+    c
+}
+
 /// A person in a list, with a follow button for logged-in readers.
 pub fn person(ctx: &Ctx, p: &Value) -> String {
     let mut out = format!(

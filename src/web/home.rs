@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::http::Resp;
 use crate::social::render::Viewer;
 use crate::social::urls;
-use crate::util::enc::{html, pct};
+use crate::util::enc::html;
 use serde_json::Value;
 
 pub fn welcome(ctx: &Ctx) -> Resp {
@@ -96,32 +96,14 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
             feed("inbox:minor", false, &Page::newest(20))?,
         ))
     })?;
-    let items = cards::items;
-    let major_items = items(&major);
     let mut body = post_forms(ctx);
-    body.push_str("<div class=\"columns\"><section><h2>Inbox</h2><div id=\"major-stream\">\n");
-    for a in &major_items {
-        body.push_str(&cards::major(ctx, a));
-    }
-    body.push_str("</div>\n");
-    if major_items.len() == page.count {
-        if let Some(last) = major_items
-            .last()
-            .and_then(|a| a.get("id"))
-            .and_then(Value::as_str)
-        {
-            body.push_str(&format!(
-                "<p><a class=\"more\" href=\"/?before={}\">More</a></p>\n",
-                pct(last)
-            ));
-        }
-    }
-    body.push_str(
-        "</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n",
-    );
-    for a in items(&minor) {
-        body.push_str(&cards::minor(&a));
-    }
-    body.push_str("</ul></aside></div>");
+    body.push_str(&cards::columns(
+        ctx,
+        "Inbox",
+        &cards::items(&major),
+        &cards::items(&minor),
+        page.count,
+        "/",
+    ));
     Ok(ctx.page(200, "Home", &body, true))
 }

@@ -107,13 +107,12 @@ impl<'a> Ctx<'a> {
             .store
             .read(|r| {
                 Ok((
-                    r.stream_count(&urls::stream(me, "inbox:direct:major"))?,
-                    r.stream_count(&urls::stream(me, "inbox:direct:minor"))?,
+                    direct_counts(r, me)?,
                     crate::social::person::show(r, &self.app.cfg, me, Some(me))?,
                 ))
             })
-            .unwrap_or((0, 0, None));
-        let (messages, notifications, person) = counts;
+            .unwrap_or(((0, 0), None));
+        let ((messages, notifications), person) = counts;
         let name = person
             .as_ref()
             .and_then(|p| p.get("displayName"))
@@ -148,6 +147,14 @@ impl<'a> Ctx<'a> {
         ));
         n
     }
+}
+
+/// The navbar badges: messages (direct major) and notifications (direct minor) of `nick`.
+pub fn direct_counts(r: &impl Read, nick: &str) -> crate::error::Result<(u64, u64)> {
+    Ok((
+        r.stream_count(&urls::stream(nick, "inbox:direct:major"))?,
+        r.stream_count(&urls::stream(nick, "inbox:direct:minor"))?,
+    ))
 }
 
 /// The avatar of a person object, or the default picture.

@@ -127,11 +127,7 @@ impl State {
                     }
                 }
             }
-            let counts = (
-                r.stream_count(&urls::stream(&self.me, "inbox:direct:major"))?,
-                r.stream_count(&urls::stream(&self.me, "inbox:direct:minor"))?,
-            );
-            Ok((found, counts))
+            Ok((found, super::layout::direct_counts(r, &self.me)?))
         })?;
         let ctx = self.ctx(&req);
         for (i, act, target) in found {

@@ -122,33 +122,41 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
             Tab::Activity => {
                 let page = Page::parse(ctx.req)?;
                 let feed = |name: &str, major: bool, page: &Page| {
-                    activity_feed(r, viewer, page, &urls::stream(nick, name), "", String::new(), None, major, !own)
+                    activity_feed(
+                        r,
+                        viewer,
+                        page,
+                        &urls::stream(nick, name),
+                        "",
+                        String::new(),
+                        None,
+                        major,
+                        !own,
+                    )
                 };
                 let major = items(&feed("outbox:major", true, &page)?);
                 let minor = items(&feed("outbox:minor", false, &Page::newest(20))?);
-                c.push_str("<div class=\"columns\"><section><h2>Activity</h2><div id=\"major-stream\">\n");
-                for a in &major {
-                    c.push_str(&cards::major(ctx, a));
-                }
-                c.push_str("</div>");
-                if major.len() == page.count {
-                    if let Some(last) = major.last().and_then(|a| a.get("id")).and_then(Value::as_str) {
-                        c.push_str(&format!(
-                            "<p><a class=\"more\" href=\"/{}?before={}\">More</a></p>",
-                            html(nick),
-                            crate::util::enc::pct(last)
-                        ));
-                    }
-                }
-                c.push_str("</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n");
-                for a in &minor {
-                    c.push_str(&cards::minor(a));
-                }
-                c.push_str("</ul></aside></div>\n");
+                c.push_str(&cards::columns(
+                    ctx,
+                    "Activity",
+                    &major,
+                    &minor,
+                    page.count,
+                    &format!("/{nick}"),
+                ));
             }
             Tab::Favorites => {
                 let owner = urls::person_id(&app.cfg, nick);
-                let (feed, _) = object_feed(r, ctx.req, viewer, &urls::stream(nick, "favorites"), "", String::new(), Some(&owner), true)?;
+                let (feed, _) = object_feed(
+                    r,
+                    ctx.req,
+                    viewer,
+                    &urls::stream(nick, "favorites"),
+                    "",
+                    String::new(),
+                    Some(&owner),
+                    true,
+                )?;
                 c.push_str("<h2>Favorites</h2><div id=\"favorites\">");
                 for o in items(&feed) {
                     c.push_str(&format!(
@@ -160,9 +168,29 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
                 c.push_str("</div>");
             }
             Tab::Followers | Tab::Following => {
-                let which = if tab == Tab::Followers { "followers" } else { "following" };
-                let feed = person_feed(r, ctx.req, viewer, &urls::stream(nick, which), "", String::new(), None, true)?;
-                c.push_str(&format!("<h2>{}</h2><ul class=\"people\" id=\"{which}\">", if tab == Tab::Followers { "Followers" } else { "Following" }));
+                let which = if tab == Tab::Followers {
+                    "followers"
+                } else {
+                    "following"
+                };
+                let feed = person_feed(
+                    r,
+                    ctx.req,
+                    viewer,
+                    &urls::stream(nick, which),
+                    "",
+                    String::new(),
+                    None,
+                    true,
+                )?;
+                c.push_str(&format!(
+                    "<h2>{}</h2><ul class=\"people\" id=\"{which}\">",
+                    if tab == Tab::Followers {
+                        "Followers"
+                    } else {
+                        "Following"
+                    }
+                ));
                 for p in items(&feed) {
                     c.push_str(&cards::person(ctx, &p));
                 }
