@@ -21,8 +21,7 @@ pub struct App {
     pub throttle: RefCell<crate::web::throttle::Throttle>,
     /// Turns for decoding pictures (`imageWorkers`).
     pub images: smol::lock::Semaphore,
-    /// Unix time the process started: OAuth timestamps older than this are refused, so a nonce
-    /// seen before a restart cannot be replayed after it.
+    /// Unix time the process started.
     pub started: i64,
 }
 

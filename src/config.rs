@@ -18,6 +18,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxRequestsInFlight",
     "maxConnections",
     "nonceCacheSize",
+    "maxSessionsPerUser",
     "maxRequestTokens",
     "maxUploadSize",
     "maxImagePixels",
@@ -28,6 +29,12 @@ const NUMBER_KEYS: &[&str] = &[
     "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
+    "bodyTimeout",
+    "uploadTimeout",
+    "minBodyRate",
+    "bodyRateGrace",
+    "maxConnectionsPerAddress",
+    "maxRequestsPerAddress",
 ];
 const BOOL_KEYS: &[&str] = &[
     "bounce",
@@ -146,6 +153,7 @@ const OWN_KEYS: &[&str] = &[
     "maxRequestsInFlight",
     "maxConnections",
     "nonceCacheSize",
+    "maxSessionsPerUser",
     "maxRequestTokens",
     "maxUploadSize",
     "maxImagePixels",
@@ -155,6 +163,12 @@ const OWN_KEYS: &[&str] = &[
     "responseCacheSize",
     "headerTimeout",
     "shutdownTimeout",
+    "bodyTimeout",
+    "uploadTimeout",
+    "minBodyRate",
+    "bodyRateGrace",
+    "maxConnectionsPerAddress",
+    "maxRequestsPerAddress",
 ];
 
 /// Derived keys that may not be set (config.md §2.8).
@@ -224,10 +238,23 @@ pub struct Config {
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
     pub nonce_cache_size: usize,
+    /// Web sessions one account keeps open at once; logging in again ends the oldest.
+    pub max_sessions_per_user: usize,
     pub max_request_tokens: usize,
     pub response_cache_size: usize,
     pub header_timeout_ms: u64,
     pub shutdown_timeout_ms: u64,
+    /// Longest time a request body held in memory may take to arrive.
+    pub body_timeout_ms: u64,
+    /// Longest time an upload body (streamed to disk) may take to arrive.
+    pub upload_timeout_ms: u64,
+    /// Bytes per second a body must keep up after `body_rate_grace_ms`; 0: no such rule.
+    pub min_body_rate: u64,
+    pub body_rate_grace_ms: u64,
+    /// Open connections of one client address (an IPv6 /64); more are closed at accept.
+    pub max_connections_per_address: usize,
+    /// Requests of one client address being read or handled at once; beyond it 503.
+    pub max_requests_per_address: usize,
 }
 
 /// Reads files, environment and flags, merges them and checks the result.
@@ -614,10 +641,18 @@ fn check(
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
         nonce_cache_size: get_num(&m, "nonceCacheSize", 100_000, 100, 1 << 26)? as usize,
+        max_sessions_per_user: get_num(&m, "maxSessionsPerUser", 32, 1, 10_000)? as usize,
         max_request_tokens: get_num(&m, "maxRequestTokens", 10_000, 1, 1 << 24)? as usize,
         response_cache_size: get_num(&m, "responseCacheSize", 4 << 20, 0, 1 << 30)? as usize,
         header_timeout_ms: get_num(&m, "headerTimeout", 30_000, 100, 3_600_000)?,
         shutdown_timeout_ms: get_num(&m, "shutdownTimeout", 10_000, 0, 3_600_000)?,
+        body_timeout_ms: get_num(&m, "bodyTimeout", 60_000, 100, 3_600_000)?,
+        upload_timeout_ms: get_num(&m, "uploadTimeout", 600_000, 100, 86_400_000)?,
+        min_body_rate: get_num(&m, "minBodyRate", 1024, 0, 1 << 30)?,
+        body_rate_grace_ms: get_num(&m, "bodyRateGrace", 10_000, 0, 3_600_000)?,
+        max_connections_per_address: get_num(&m, "maxConnectionsPerAddress", 32, 1, 1 << 20)?
+            as usize,
+        max_requests_per_address: get_num(&m, "maxRequestsPerAddress", 16, 1, 1 << 20)? as usize,
         raw: m,
     })
 }
@@ -759,7 +794,26 @@ impl Config {
             json!(self.max_requests_in_flight),
         );
         set(&mut m, "maxConnections", json!(self.max_connections));
+        set(
+            &mut m,
+            "maxConnectionsPerAddress",
+            json!(self.max_connections_per_address),
+        );
+        set(
+            &mut m,
+            "maxRequestsPerAddress",
+            json!(self.max_requests_per_address),
+        );
+        set(&mut m, "bodyTimeout", json!(self.body_timeout_ms));
+        set(&mut m, "uploadTimeout", json!(self.upload_timeout_ms));
+        set(&mut m, "minBodyRate", json!(self.min_body_rate));
+        set(&mut m, "bodyRateGrace", json!(self.body_rate_grace_ms));
         set(&mut m, "nonceCacheSize", json!(self.nonce_cache_size));
+        set(
+            &mut m,
+            "maxSessionsPerUser",
+            json!(self.max_sessions_per_user),
+        );
         set(&mut m, "maxRequestTokens", json!(self.max_request_tokens));
         set(&mut m, "responseCacheSize", json!(self.response_cache_size));
         Value::Object(m)

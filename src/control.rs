@@ -37,7 +37,9 @@ pub async fn user_set_password(app: &App, nick: &str, password: &str) -> Result<
         return Err(users::no_such_user(nick));
     }
     let hash = passwords::hash(password.to_string()).await?;
-    users::set_password_hash(app, nick, hash).await.map(|_| ())
+    users::set_password_hash(app, nick, hash, users::Ends::All)
+        .await
+        .map(|_| ())
 }
 
 pub fn user_list(app: &App) -> Result<Vec<String>> {

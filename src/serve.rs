@@ -52,8 +52,10 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
         log::warn!("config: {w}");
     }
     let started = Instant::now();
+    let fresh = !cfg.data_dir.exists();
     make_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", cfg.data_dir.display()))?;
+    let nonces = crate::oauth::nonce::restore(&cfg.data_dir, cfg.nonce_cache_size, fresh)?;
     let store = if cfg.memory {
         log::info!("store: in memory (driver \"memory\"): nothing survives a restart");
         Store::open(None, cfg.cache_size)
@@ -64,14 +66,24 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
         Store::open(Some(&cfg.store_dir), cfg.cache_size)
     }
     .map_err(|e| e.to_string())?;
+    // After the store is open, so no other server of this data dir is writing there.
+    sweep_partial_uploads(&cfg);
     // Blocking work (password hashing, later images and outgoing HTTP) gets a small pool.
     if std::env::var_os("BLOCKING_MAX_THREADS").is_none() {
         std::env::set_var("BLOCKING_MAX_THREADS", "4");
     }
     let app = Rc::new(App::new(cfg, store));
+    if let Some(n) = nonces {
+        app.nonces.replace(n);
+    }
     app.this.replace(Rc::downgrade(&app));
     let ex: Rc<LocalExecutor<'static>> = Rc::new(LocalExecutor::new());
     let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), started)));
+    // A clean stop after serving (not a failed start, maybe beside a running server): nothing
+    // runs any more, so the cache is complete for the next start.
+    if result.is_ok() {
+        crate::oauth::nonce::keep(&app);
+    }
     let _ = std::fs::remove_file(&app.cfg.control_socket);
     // Drop every task (and with them their handles on the app) before closing the store.
     drop(ex);
@@ -82,6 +94,19 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
         ),
     }
     result
+}
+
+/// Partial uploads of a previous run that crashed or was killed mid-upload.
+fn sweep_partial_uploads(cfg: &Config) {
+    let Some(dir) = &cfg.uploads else { return };
+    match crate::util::tempfile::sweep_incoming(dir) {
+        Ok(0) => {}
+        Ok(n) => log::info!("uploads: removed {n} partial file(s) left by an interrupted run"),
+        Err(e) => log::warn!(
+            "uploads: cannot clear partial files in {}: {e}",
+            dir.display()
+        ),
+    }
 }
 
 async fn main_task(
@@ -203,7 +228,7 @@ async fn provision(app: &App) -> Result<()> {
         let exists = app.store.read(|r| r.exists(Table::NickUser, &nick))?;
         if exists {
             let hash = crate::social::passwords::hash(password).await?;
-            users::set_password_hash(app, &nick, hash).await?;
+            users::set_password_hash(app, &nick, hash, users::Ends::None).await?;
         } else {
             let mut extra = u.as_object().cloned().unwrap_or_default();
             extra.remove("tokens");

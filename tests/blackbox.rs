@@ -16,8 +16,11 @@ mod blackbox {
     pub mod http;
     pub mod inbox;
     pub mod mail;
+    pub mod nonce;
     pub mod oauth;
     pub mod pictures;
+    pub mod privacy;
+    pub mod slow;
     pub mod uploads;
     pub mod users;
     pub mod verbs;

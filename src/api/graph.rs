@@ -85,7 +85,7 @@ pub fn person_feed(
         .filter(|s| !s.is_empty());
     let walked = walk(r, stream, &page, |id| {
         let Some(q) = &q else { return Ok(true) };
-        let p = render::expand(r, &json!({"id": id}))?;
+        let p = render::expand(r, viewer, &json!({"id": id}))?;
         Ok(p.get("displayName")
             .and_then(Value::as_str)
             .is_some_and(|d| d.to_lowercase().contains(q.as_str())))
@@ -93,7 +93,7 @@ pub fn person_feed(
     let total = r.stream_count(stream)?;
     let mut items = Vec::new();
     for id in &walked.items {
-        let mut p = render::expand(r, &json!({"id": id, "objectType": "person"}))?;
+        let mut p = render::expand(r, viewer, &json!({"id": id, "objectType": "person"}))?;
         if let (true, Some(me), Some(m)) = (with_followed, viewer.id, p.as_object_mut()) {
             let follows =
                 crate::social::relations::exists(r, crate::social::relations::FOLLOW, me, id)?;
@@ -171,8 +171,7 @@ pub fn object_feed(
             return Ok(true);
         }
         match objects::get(r, id)? {
-            Some(o) if objects::type_of(&o) == "person" => Ok(true),
-            Some(o) => addressing::object_visible(r, &o, viewer.id),
+            Some(o) => addressing::may_show(r, &o, viewer.id),
             None => Ok(false),
         }
     })?;
@@ -181,7 +180,7 @@ pub fn object_feed(
     for id in &walked.items {
         let shown = match objects::get(r, id)? {
             Some(o) => render::object(r, viewer, &o, if full { FULL } else { PLAIN })?,
-            None => render::expand(r, &json!({"id": id}))?,
+            None => render::expand(r, viewer, &json!({"id": id}))?,
         };
         items.push(shown);
     }

@@ -52,7 +52,7 @@ pub fn members(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
         app.store.read(|r| {
             addressing::check_object(r, &list, viewer.id)?;
             let author = match list.get("author") {
-                Some(a) => render::expand(r, a)?,
+                Some(a) => render::expand(r, viewer, a)?,
                 None => Value::Null,
             };
             let title = format!(

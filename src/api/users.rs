@@ -145,6 +145,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
             users::merge_update(&mut u, &body)?;
             u.insert("_passwordHash".into(), json!(hash));
             w.put(crate::store::Table::NickUser, &nick_owned, &u)?;
+            crate::social::sessions::close_all(w, &nick_owned, None)?;
             Ok(u)
         })
         .await?;

@@ -1,6 +1,7 @@
 //! HTTP: accept loop (plain or TLS), hyper glue, common headers, limits and error bodies.
 pub mod cache;
 mod compress;
+mod limits;
 pub mod multipart;
 pub mod request;
 pub mod response;

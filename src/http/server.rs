@@ -1,4 +1,5 @@
 //! The accept loop and per-connection hyper glue, on the one executor thread.
+use super::limits::{BodyClock, PerAddress};
 use super::multipart::Event;
 use super::request::FileBody;
 use super::request::Req;
@@ -39,6 +40,7 @@ pub async fn serve(
     tls: Tls,
 ) -> std::io::Result<()> {
     let slots = Arc::new(smol::lock::Semaphore::new(app.cfg.max_connections));
+    let (connections, requests) = (PerAddress::default(), PerAddress::default());
     loop {
         let permit = slots.acquire_arc().await;
         let (stream, peer) = match listener.accept().await {
@@ -50,19 +52,30 @@ pub async fn serve(
                 continue;
             }
         };
+        // Over its address's share: closed at once, its slot free again for anyone.
+        let Some(seat) = connections.take(peer.ip(), app.cfg.max_connections_per_address) else {
+            log::debug!("{peer}: too many connections from this address; closed");
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
+        let (app, requests) = (app.clone(), requests.clone());
         // The configuration of the moment: a reload (SIGHUP) swaps it for new connections.
         let tls = tls.borrow().clone().map(TlsAcceptor::from);
         ex.spawn(async move {
-            connection(app, stream, peer, tls).await;
-            drop(permit);
+            connection(app, stream, peer, tls, requests).await;
+            drop((seat, permit));
         })
         .detach();
     }
 }
 
-async fn connection(app: Rc<App>, stream: TcpStream, peer: SocketAddr, tls: Option<TlsAcceptor>) {
+async fn connection(
+    app: Rc<App>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    tls: Option<TlsAcceptor>,
+    requests: PerAddress,
+) {
     let timeout = Duration::from_millis(app.cfg.header_timeout_ms);
     let builder = {
         let mut b = http1::Builder::new();
@@ -72,8 +85,8 @@ async fn connection(app: Rc<App>, stream: TcpStream, peer: SocketAddr, tls: Opti
         b
     };
     let service = service_fn(move |req| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>(handle(app, req, peer).await) }
+        let (app, requests) = (app.clone(), requests.clone());
+        async move { Ok::<_, Infallible>(handle(app, req, peer, requests).await) }
     });
     let result = match tls {
         None => {
@@ -114,6 +127,7 @@ async fn handle(
     app: Rc<App>,
     req: hyper::Request<Incoming>,
     peer: SocketAddr,
+    requests: PerAddress,
 ) -> hyper::Response<Body> {
     let is_head = req.method() == hyper::Method::HEAD;
     let gzip_ok = req
@@ -123,19 +137,10 @@ async fn handle(
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.to_ascii_lowercase().contains("gzip"));
     let line = format!("{peer} {} {}", req.method(), req.uri().path());
-    let resp = if app.in_flight.get() >= app.cfg.max_requests_in_flight {
-        busy()
-    } else {
-        app.in_flight.set(app.in_flight.get() + 1);
-        let _guard = InFlight(app.clone());
-        let charge = BodyCharge(app.clone(), Cell::new(0));
-        match read(&app, req, &charge).await {
-            Ok(mut r) => {
-                r.peer = Some(peer.ip());
-                router::route(&app, r).await
-            }
-            Err(resp) => resp,
-        }
+    let resp = match requests.take(peer.ip(), app.cfg.max_requests_per_address) {
+        // The body is left unread, so the connection cannot be reused.
+        None => busy().with("connection", "close"),
+        Some(_seat) => answer(&app, req, peer).await,
     };
     log::debug!("{line} {}", resp.status);
     let resp = if gzip_ok {
@@ -144,6 +149,24 @@ async fn handle(
         resp
     };
     finish(&app, resp, is_head)
+}
+
+/// Reads the body, then handles the request if a slot is free. A body still arriving holds no
+/// slot of `maxRequestsInFlight` (its time is bounded instead), so slow senders cannot make
+/// everyone else busy.
+async fn answer(app: &Rc<App>, req: hyper::Request<Incoming>, peer: SocketAddr) -> Resp {
+    let charge = BodyCharge(app.clone(), Cell::new(0));
+    let mut r = match read(app, req, &charge).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if app.in_flight.get() >= app.cfg.max_requests_in_flight {
+        return busy();
+    }
+    app.in_flight.set(app.in_flight.get() + 1);
+    let _guard = InFlight(app.clone());
+    r.peer = Some(peer.ip());
+    router::route(app, r).await
 }
 
 /// Bytes of request bodies this request holds, counted against `maxBodyMemory` until it ends.
@@ -207,7 +230,8 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
                 }
             }
         }
-        head.upload = Some(stream_to_file(app, &dir, &head.headers, body).await?);
+        let clock = BodyClock::new(&app.cfg, true);
+        head.upload = Some(stream_to_file(app, &dir, &head.headers, body, clock).await?);
         return Ok(head);
     }
     let declared = parts
@@ -219,19 +243,16 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         return Err(too_large());
     }
     let mut buf = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| Resp::new(400, JSON, format!(r#"{{"error":"Bad request body: {e}"}}"#)))?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > limit {
-                return Err(too_large());
-            }
-            if !charge.take(data.len()) {
-                // The rest of the body is never read: the connection cannot be reused.
-                return Err(busy().with("connection", "close"));
-            }
-            buf.extend_from_slice(&data);
+    let mut clock = BodyClock::new(&app.cfg, false);
+    while let Some(data) = clock.next(&mut body).await? {
+        if buf.len() + data.len() > limit {
+            return Err(too_large());
         }
+        if !charge.take(data.len()) {
+            // The rest of the body is never read: the connection cannot be reused.
+            return Err(busy().with("connection", "close"));
+        }
+        buf.extend_from_slice(&data);
     }
     Ok(request(parts, buf.freeze(), None))
 }
@@ -302,7 +323,7 @@ fn file_body_target(
     Some((dir, target))
 }
 
-fn bad_body(what: &str) -> Resp {
+pub(super) fn bad_body(what: &str) -> Resp {
     Resp::new(
         400,
         JSON,
@@ -315,12 +336,13 @@ fn bad_body(what: &str) -> Resp {
 const MAX_FORM_FIELDS: usize = 64 << 10;
 
 /// Writes the file (the raw body, or a multipart form's first file part) to a new file under
-/// `<uploads>/.incoming`, within `maxUploadSize`.
+/// `<uploads>/.incoming`, within `maxUploadSize` and the time `clock` allows.
 async fn stream_to_file(
     app: &App,
     dir: &std::path::Path,
     headers: &hyper::HeaderMap,
     mut body: Incoming,
+    mut clock: BodyClock,
 ) -> Result<FileBody, Resp> {
     use smol::io::AsyncWriteExt;
     let limit = app.cfg.max_upload_size;
@@ -366,11 +388,7 @@ async fn stream_to_file(
     let mut mime = None;
     let mut fields = Vec::new();
     let (mut field, mut field_bytes): (Option<(String, Vec<u8>)>, usize) = (None, 0);
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| bad_body(&e.to_string()))?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
+    while let Some(data) = clock.next(&mut body).await? {
         let events = match parser.as_mut() {
             Some(p) => p.feed(&data).map_err(bad_body)?,
             None => vec![Event::Data(data.to_vec())],

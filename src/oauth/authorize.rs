@@ -118,7 +118,19 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
         return Ok(finished(app, &rt, 303));
     }
     let (nick, password) = (get("username"), get("password"));
+    // The same counters as the web UI's login: guessing here is guessing there.
+    let address = req.peer.map(|a| a.to_string()).unwrap_or_default();
+    let now = crate::util::time::now_secs();
+    if app.throttle.borrow().blocked(&nick, &address, now) {
+        return Ok(login_page(
+            app,
+            429,
+            &token,
+            Some("Too many failed logins; wait a quarter of an hour and try again."),
+        ));
+    }
     if !users::check_password(app, &nick, &password).await? {
+        app.throttle.borrow_mut().failed(&nick, &address, now);
         return Ok(login_page(
             app,
             400,
@@ -126,6 +138,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
             Some("Incorrect username or password"),
         ));
     }
+    app.throttle.borrow_mut().succeeded(&nick);
     if rt.nick.as_deref().is_some_and(|n| n != nick) {
         return Ok(login_page(
             app,
@@ -135,7 +148,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
         ));
     }
     let resp = logged_in(app, &rt, &title, nick.clone()).await?;
-    Ok(session::log_in(app, resp, &nick))
+    session::log_in(app, resp, &nick).await
 }
 
 /// After a login: skip consent when the user already trusts this client, else ask.

@@ -185,6 +185,28 @@ pub fn has_access_token(app: &App, consumer: &str, nick: &str) -> Result<bool> {
         .read(|r| r.exists(Table::ClientUserToken, &pair_key(consumer, nick)))
 }
 
+/// The consumer keys of the clients that hold an access token for `nick`.
+pub fn authorized(r: &impl Read, nick: &str) -> Result<Vec<String>> {
+    Ok(r.scan(Table::ClientUserToken, "", usize::MAX)?
+        .into_iter()
+        .filter_map(|(k, _)| {
+            let (consumer, n) = k.rsplit_once('\n')?;
+            (n == nick).then(|| consumer.to_string())
+        })
+        .collect())
+}
+
+/// Takes back the access token that `consumer` holds for `nick`; false if it held none.
+pub fn revoke(w: &W, consumer: &str, nick: &str) -> Result<bool> {
+    let key = pair_key(consumer, nick);
+    let Some(token) = w.get::<String>(Table::ClientUserToken, &key)? else {
+        return Ok(false);
+    };
+    w.delete(Table::ClientUserToken, &key)?;
+    w.delete(Table::AccessToken, &token)?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

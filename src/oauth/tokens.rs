@@ -2,7 +2,7 @@
 use super::clients::{self, issue_access_token, RequestToken};
 use super::params;
 use super::signature;
-use super::verify::{check_timestamp, record_nonce};
+use super::verify::{check_method, check_timestamp, record_nonce};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::response::FORM;
@@ -38,9 +38,7 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
         return Err(Error::OAuth(400, "Missing required parameter"));
     }
     let method = p.get("oauth_signature_method").unwrap_or("");
-    if method != "HMAC-SHA1" && method != "PLAINTEXT" {
-        return Err(Error::OAuth(400, "Invalid Signature Method"));
-    }
+    check_method(app, method)?;
     let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
         .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
     check_timestamp(app, &p)?;
@@ -112,9 +110,7 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
         return Err(Error::OAuth(400, "Missing required parameter"));
     }
     let method = p.get("oauth_signature_method").unwrap_or("");
-    if method != "HMAC-SHA1" && method != "PLAINTEXT" {
-        return Err(Error::OAuth(400, "Invalid Signature Method"));
-    }
+    check_method(app, method)?;
     let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
         .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
     let token = p.get("oauth_token").unwrap_or("").to_string();

@@ -36,9 +36,7 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
         return Err(Error::OAuth(400, "Missing required parameter"));
     }
     let method = p.get("oauth_signature_method").unwrap_or("");
-    if method != "HMAC-SHA1" && method != "PLAINTEXT" {
-        return Err(Error::OAuth(400, "Invalid Signature Method"));
-    }
+    check_method(app, method)?;
     let consumer_key = p.get("oauth_consumer_key").unwrap_or("");
     let token = match p.get("oauth_token") {
         Some(t) => {
@@ -71,41 +69,55 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
     Ok(Signed { client, token })
 }
 
-/// `oauth_timestamp` must be within ±300 s of now and not before this process started.
+/// HMAC-SHA1, or PLAINTEXT over TLS only: PLAINTEXT sends the secrets themselves (RFC 5849
+/// §3.4.4).
+pub fn check_method(app: &App, method: &str) -> Result<()> {
+    match method {
+        "HMAC-SHA1" => Ok(()),
+        "PLAINTEXT" if app.cfg.tls() => Ok(()),
+        "PLAINTEXT" => Err(Error::bad(
+            "PLAINTEXT signatures are only accepted over HTTPS",
+        )),
+        _ => Err(Error::OAuth(400, "Invalid Signature Method")),
+    }
+}
+
+fn expired() -> Error {
+    Error::OAuth(401, "Expired timestamp: check the client's clock")
+}
+
+/// `oauth_timestamp` must be within ±300 s of now and, after a crash, not before this process
+/// started (the nonces seen before it are lost).
 pub fn check_timestamp(app: &App, p: &Params) -> Result<()> {
     let now = now_secs();
     let ts: i64 = p
         .get("oauth_timestamp")
         .and_then(|t| t.parse().ok())
         .ok_or(Error::OAuth(400, "Invalid timestamp"))?;
-    if (ts - now).abs() > WINDOW || ts < app.started - 1 {
-        return Err(Error::OAuth(
-            401,
-            "Expired timestamp: check the client's clock",
-        ));
+    if (ts - now).abs() > WINDOW || ts < app.nonces.borrow().since() {
+        return Err(expired());
     }
     Ok(())
 }
 
 /// Refuses a nonce already used with the same consumer, token and timestamp.
 pub fn record_nonce(app: &App, p: &Params) -> Result<()> {
-    let key = format!(
-        "{}\n{}\n{}\n{}",
+    let who = format!(
+        "{}\n{}",
         p.get("oauth_consumer_key").unwrap_or(""),
-        p.get("oauth_token").unwrap_or(""),
-        p.get("oauth_timestamp").unwrap_or(""),
-        p.get("oauth_nonce").unwrap_or("")
+        p.get("oauth_token").unwrap_or("")
     );
+    let nonce = p.get("oauth_nonce").unwrap_or("");
     let ts = p
         .get("oauth_timestamp")
         .and_then(|t| t.parse().ok())
         .unwrap_or(i64::MIN);
-    match app.nonces.borrow_mut().record(key, ts, now_secs()) {
+    match app.nonces.borrow_mut().record(&who, nonce, ts, now_secs()) {
         Ok(()) => Ok(()),
         Err(Refused::Used) => Err(Error::OAuth(401, "Invalid / used nonce")),
-        Err(Refused::Stale) => Err(Error::OAuth(
-            401,
-            "Expired timestamp: check the client's clock",
+        Err(Refused::Stale) => Err(expired()),
+        Err(Refused::Full) => Err(Error::Busy(
+            "Too many OAuth clients at once; try again later".into(),
         )),
     }
 }

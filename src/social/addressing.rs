@@ -94,6 +94,52 @@ pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Resul
     }
 }
 
+/// The one gate for showing an object's content to a reader, wherever it is embedded (an
+/// activity's object or target, a reply's parent, a feed, a page, a live update, an export):
+/// persons, tombstones and references nobody authored are shown; anything else only to whom
+/// `object_visible` allows. Everyone else gets `{id, objectType}` (see `render`).
+pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
+    if type_of(obj) == "person" || objects::is_deleted(obj) {
+        return Ok(true);
+    }
+    if obj.get("author").is_none() && obj.get("_created_by").is_none() {
+        return Ok(true);
+    }
+    object_visible(r, obj, viewer)
+}
+
+/// Is `obj` public: posted to the public collection, or a reference nobody authored? Only
+/// those may be shared: a share would show the object to the sharer's followers.
+pub fn is_public(r: &impl Read, obj: &Value) -> Result<bool> {
+    may_show(r, obj, None)
+}
+
+/// An activity may only reference objects its actor may see: the object, the target, the
+/// object's parent and the embedded context objects. 403 otherwise, before anything changes.
+pub fn check_references(r: &impl Read, act: &Map<String, Value>, actor: &str) -> Result<()> {
+    let object = act.get("object");
+    let refs = [
+        object,
+        act.get("target"),
+        object.and_then(|o| o.get("inReplyTo")),
+        act.get("location"),
+        act.get("context"),
+        act.get("provider"),
+        act.get("source"),
+        act.get("generator"),
+    ];
+    for id in refs.into_iter().flatten().filter_map(id_of) {
+        if let Some(stored) = objects::get(r, id)? {
+            if !may_show(r, &stored, Some(actor))? {
+                return Err(Error::Forbidden(format!(
+                    "You may not see {id}, so no activity of yours can refer to it."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The 403 of an object read, with the spec's two messages.
 pub fn check_object(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<()> {
     if object_visible(r, obj, viewer)? {
@@ -166,6 +212,12 @@ pub fn default_recipients(
             if has_addresses(act) {
                 return Ok(());
             }
+        }
+    }
+    // Lists are a private tool: changes to one's members go to nobody but the owner.
+    if let (true, Some(t)) = (verb == "add" || verb == "remove", target) {
+        if objects::is_list(t) {
+            return Ok(());
         }
     }
     // 2. likes follow the liked object's audience.

@@ -135,6 +135,7 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     }
     let actor = objects::ensure(w, cfg, &Value::Object(sent))?;
     let (verb, given) = activity::verb_and_object(&act)?;
+    addressing::check_references(w, &act, id_of(&actor).unwrap_or_default())?;
     if type_of(&given).is_empty() {
         return Err(Error::bad("object has no objectType"));
     }

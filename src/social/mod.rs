@@ -13,6 +13,7 @@ pub mod person;
 pub mod relations;
 pub mod render;
 pub mod sanitize;
+pub mod sessions;
 pub mod urls;
 pub mod users;
 pub mod validate;

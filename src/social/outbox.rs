@@ -84,6 +84,7 @@ pub fn post(
         }
     }
     let (verb, given) = activity::verb_and_object(&act)?;
+    addressing::check_references(w, &act, &me_id)?;
     if type_of(&given).is_empty() && id_of(&given).is_none() {
         return Err(Error::bad("object has no objectType"));
     }

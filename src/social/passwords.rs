@@ -1,7 +1,11 @@
 //! Nickname and password rules of registration (api.md §9.2), and hashing.
 use crate::error::{Error, Result};
 
-const RESERVED: &[&str] = &[
+/// Nicknames that are never given out: the spec's list (api.md §9.2) and every first path
+/// segment this server routes or will route (`/main/…`, `/uploads/…`, OAuth 2, ActivityPub's
+/// shared inbox…), so that no profile page can shadow one of them.
+pub const RESERVED: &[&str] = &[
+    // the spec's
     "api",
     "oauth",
     "oauth2",
@@ -12,6 +16,23 @@ const RESERVED: &[&str] = &[
     "sitemap.xml",
     "favicon.ico",
     "contribute.json",
+    // routed here
+    "main",
+    "uploads",
+    "assets",
+    "images",
+    "shared",
+    "static",
+    "javascript",
+    "stylesheets",
+    "inbox",
+    "outbox",
+    "nodeinfo",
+    "users",
+    "user",
+    "activity",
+    "admin",
+    "health",
 ];
 
 /// Longest password accepted; bounds the hashing work a request can ask for.

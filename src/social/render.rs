@@ -48,14 +48,16 @@ fn set_total(m: &mut Map<String, Value>, k: &str, n: u64) {
     }
 }
 
-/// The stored object for a reference (or the reference itself when unknown), counted.
-pub fn expand(r: &impl Read, v: &Value) -> Result<Value> {
+/// The stored object for a reference (or the reference itself when unknown), counted; only
+/// `{id, objectType}` when the reader may not see it.
+pub fn expand(r: &impl Read, viewer: Viewer, v: &Value) -> Result<Value> {
     let stored = match id_of(v) {
         Some(id) => objects::get(r, id)?,
         None => None,
     };
     match stored {
-        Some(s) => counted(r, s),
+        Some(s) if addressing::may_show(r, &s, viewer.id)? => counted(r, s),
+        Some(s) => Ok(objects::reference(&s)),
         None => {
             let mut c = v.clone();
             objects::strip_private(&mut c);
@@ -134,6 +136,9 @@ fn followable(obj: &Value) -> bool {
 /// An object for `viewer`: author and parent expanded, counts, and per `detail` the previews
 /// and the reader's decorations.
 pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
+    if !addressing::may_show(r, obj, viewer.id)? {
+        return Ok(objects::reference(obj));
+    }
     let id = id_of(obj).unwrap_or_default().to_string();
     let mut out = counted(r, obj.clone())?;
     if objects::is_deleted(&out) {
@@ -145,7 +150,7 @@ pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Res
     };
     for k in ["author", "inReplyTo"] {
         if let Some(v) = m.get(k).cloned() {
-            m.insert(k.into(), expand(r, &v)?);
+            m.insert(k.into(), expand(r, viewer, &v)?);
         }
     }
     if detail.items && !is_user {
@@ -153,7 +158,7 @@ pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Res
         if !likers.is_empty() {
             let people = likers
                 .iter()
-                .map(|p| expand(r, &json!({"id": p})))
+                .map(|p| expand(r, viewer, &json!({"id": p})))
                 .collect::<Result<Vec<_>>>()?;
             if let Some(Value::Object(s)) = m.get_mut("likes") {
                 s.insert("items".into(), Value::Array(people));
@@ -163,7 +168,7 @@ pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Res
         if !sharers.is_empty() {
             let people = sharers
                 .iter()
-                .map(|p| expand(r, &json!({"id": p})))
+                .map(|p| expand(r, viewer, &json!({"id": p})))
                 .collect::<Result<Vec<_>>>()?;
             if let Some(Value::Object(s)) = m.get_mut("shares") {
                 s.insert("items".into(), Value::Array(people));
@@ -175,10 +180,10 @@ pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Res
                 break;
             }
             if let Some(reply) = objects::get(r, &rid)? {
-                if addressing::object_visible(r, &reply, viewer.id)? {
+                if addressing::may_show(r, &reply, viewer.id)? {
                     let mut shown = counted(r, reply)?;
                     if let Some(a) = shown.get("author").cloned() {
-                        shown["author"] = expand(r, &a)?;
+                        shown["author"] = expand(r, viewer, &a)?;
                     }
                     replies.push(shown);
                 }
@@ -238,7 +243,7 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> R
         };
         let shown = match stored {
             Some(s) => object(r, viewer, &s, detail)?,
-            None => expand(r, &o)?,
+            None => expand(r, viewer, &o)?,
         };
         m.insert("object".into(), shown);
     }
@@ -257,7 +262,7 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> R
                     ..detail
                 },
             )?,
-            None => expand(r, &t)?,
+            None => expand(r, viewer, &t)?,
         };
         m.insert("target".into(), shown);
     }
@@ -270,12 +275,15 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> R
         "source",
     ] {
         if let Some(v) = m.get(k).cloned() {
-            m.insert(k.into(), expand(r, &v)?);
+            m.insert(k.into(), expand(r, viewer, &v)?);
         }
     }
     for k in addressing::FIELDS {
         if let Some(Value::Array(a)) = m.get(k).cloned() {
-            let shown = a.iter().map(|x| expand(r, x)).collect::<Result<Vec<_>>>()?;
+            let shown = a
+                .iter()
+                .map(|x| expand(r, viewer, x))
+                .collect::<Result<Vec<_>>>()?;
             m.insert(k.into(), Value::Array(shown));
         }
     }

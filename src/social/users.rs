@@ -1,6 +1,6 @@
 //! Accounts: creating a user with everything registration makes (activities.md §9), changing
 //! and deleting it, checking passwords, and the user object on the wire (api.md §9).
-use super::{activity, objects, passwords, person, urls};
+use super::{activity, objects, passwords, person, sessions, urls};
 use crate::app::App;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -52,6 +52,13 @@ pub async fn create(app: &App, nu: NewUser) -> Result<(Map<String, Value>, Optio
             if w.exists(Table::NickUser, &nu.nick)? {
                 return Err(Error::Conflict(format!(
                     "Already have a(n) 'user' with id '{}'",
+                    nu.nick
+                )));
+            }
+            // The config file's users are the operator's to bring back.
+            if nu.activities && w.exists(Table::DeletedNick, &nu.nick)? {
+                return Err(Error::Conflict(format!(
+                    "The nickname '{}' belonged to a deleted account and stays reserved",
                     nu.nick
                 )));
             }
@@ -232,8 +239,23 @@ pub async fn check_password(app: &App, nick: &str, password: &str) -> Result<boo
     Ok(passwords::verify(password.to_string(), hash).await)
 }
 
+/// Which web sessions a password change ends.
+pub enum Ends {
+    /// Every session: a reset, or a change by the operator.
+    All,
+    /// Every session but the one that asked for the change.
+    OthersThan(String),
+    /// None: the config file's users get their password again at each start.
+    None,
+}
+
 /// Sets a new password (already checked and hashed by the caller).
-pub async fn set_password_hash(app: &App, nick: &str, hash: String) -> Result<Map<String, Value>> {
+pub async fn set_password_hash(
+    app: &App,
+    nick: &str,
+    hash: String,
+    ends: Ends,
+) -> Result<Map<String, Value>> {
     let nick = nick.to_string();
     app.store
         .write(move |w| {
@@ -241,6 +263,11 @@ pub async fn set_password_hash(app: &App, nick: &str, hash: String) -> Result<Ma
             u.insert("_passwordHash".into(), json!(hash));
             u.insert("updated".into(), json!(now_iso()));
             w.put(Table::NickUser, &nick, &u)?;
+            match &ends {
+                Ends::All => sessions::close_all(w, &nick, None)?,
+                Ends::OthersThan(sid) => sessions::close_all(w, &nick, Some(sid))?,
+                Ends::None => {}
+            }
             Ok(u)
         })
         .await
@@ -254,6 +281,10 @@ pub async fn delete(app: &App, nick: &str) -> Result<()> {
             if !w.delete(Table::NickUser, &nick)? {
                 return Err(no_such_user(&nick));
             }
+            // The nickname stays reserved: a newcomer under it would get the same person id,
+            // and with it whatever was addressed to the old account.
+            w.put(Table::DeletedNick, &nick, &now_iso())?;
+            sessions::close_all(w, &nick, None)?;
             w.stream_remove(urls::USERS_STREAM, &nick)?;
             for (k, token) in w.scan(Table::ClientUserToken, "", usize::MAX)? {
                 if k.rsplit_once('\n').is_some_and(|(_, n)| n == nick) {

@@ -355,6 +355,13 @@ fn unfavorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value
 fn share(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     let oid = required_id(given, "object")?;
     let obj = objects::ensure(w, cfg, given)?;
+    // A share shows the object to the sharer's followers: only public objects may be shared
+    // (as Mastodon refuses to boost followers-only posts). A remote server decides for its own.
+    if actor.nick.is_some() && !addressing::is_public(w, &obj)? {
+        return Err(bad(format!(
+            "Can't share {oid}: only public objects can be shared."
+        )));
+    }
     w.stream_push(&shares_stream(&oid), actor.id())?;
     relations::add(w, SHARE, actor.id(), &oid)?;
     Ok(obj)
@@ -401,6 +408,7 @@ fn add_to(w: &W, cfg: &Config, actor: &Actor, object: &Value, target: &Value) ->
             if objects::list_type(&target) != Some(type_of(object)) {
                 return Err(bad(format!("Can't add to {tid}: incorrect type.")));
             }
+            existing_person(w, cfg, object)?;
             w.stream_push(&members_stream(&tid), oid)?;
         }
         "group" => {
@@ -420,6 +428,19 @@ fn add_to(w: &W, cfg: &Config, actor: &Actor, object: &Value, target: &Value) ->
         }
     }
     Ok(target)
+}
+
+/// A list member that names a local account must name one that exists: a "ghost" member
+/// would let whoever registers that nickname later read what was sent to the list.
+fn existing_person(w: &W, cfg: &Config, object: &Value) -> Result<()> {
+    let id = id_of(object).unwrap_or_default();
+    if type_of(object) == "person"
+        && objects::is_local_id(cfg, id)
+        && objects::local_nick(w, cfg, id)?.is_none()
+    {
+        return Err(bad(format!("Can't add {id}: no such person.")));
+    }
+    Ok(())
 }
 
 fn remove(

@@ -32,6 +32,10 @@ pub enum Table {
     UploadPath,
     /// mailed code (e-mail confirmation, password recovery) → its record.
     MailCode,
+    /// nickname of a deleted account → when it was deleted; such nicknames stay reserved.
+    DeletedNick,
+    /// `<nick>\n<session id>` → expiry (seconds): the web sessions that are still open.
+    Session,
 }
 
 const ALL: &[Table] = &[
@@ -49,11 +53,13 @@ const ALL: &[Table] = &[
     Table::Relation,
     Table::UploadPath,
     Table::MailCode,
+    Table::DeletedNick,
+    Table::Session,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 14;
+    pub const COUNT: usize = 16;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -75,6 +81,8 @@ impl Table {
             Table::Relation => "relation",
             Table::UploadPath => "upload_path",
             Table::MailCode => "mail_code",
+            Table::DeletedNick => "deleted_nick",
+            Table::Session => "session",
         })
     }
 }

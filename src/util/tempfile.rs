@@ -50,3 +50,22 @@ impl Drop for TempFile {
 pub fn incoming_dir(uploads: &Path) -> PathBuf {
     uploads.join(".incoming")
 }
+
+/// Removes what a crash left in the incoming directory: nothing there is complete, since a
+/// file leaves it (renamed into place) only once fully written. Returns how many were removed.
+pub fn sweep_incoming(uploads: &Path) -> std::io::Result<usize> {
+    let rd = match std::fs::read_dir(incoming_dir(uploads)) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in rd {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

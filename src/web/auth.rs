@@ -85,7 +85,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
         ));
     }
     let to = super::local_path(field(&form, "continue"));
-    Ok(session::log_in(ctx.app, ctx.see_other(&to), &nick))
+    session::log_in(ctx.app, ctx.see_other(&to), &nick).await
 }
 
 pub fn register_page(ctx: &Ctx, status: u16, error: Option<&str>, nick: &str) -> Resp {
@@ -184,7 +184,7 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
                 );
                 Ok(ctx.page(200, "Check your e-mail", &body, false))
             }
-            _ => Ok(session::log_in(ctx.app, ctx.see_other("/"), &nick)),
+            _ => session::log_in(ctx.app, ctx.see_other("/"), &nick).await,
         },
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
             Ok(register_page(ctx, e.status(), Some(e.message()), &nick))
@@ -210,12 +210,12 @@ pub fn logout_page(ctx: &Ctx) -> Resp {
     ctx.page(200, "Log out", &body, false)
 }
 
-pub fn logout(ctx: &Ctx) -> Resp {
+pub async fn logout(ctx: &Ctx<'_>) -> Result<Resp> {
     let form = ctx.req.form_pairs();
     if !super::csrf::valid(ctx.app, ctx.req, field(&form, super::csrf::FIELD)) {
-        return logout_page(ctx);
+        return Ok(logout_page(ctx));
     }
-    session::log_out(ctx.app, ctx.see_other("/"))
+    session::log_out(ctx.app, ctx.req, ctx.see_other("/")).await
 }
 
 /// `/main/remote` (web-ui.md §2): the form is there; the login itself needs federation.

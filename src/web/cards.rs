@@ -2,7 +2,7 @@
 //! reader, so a page never shows what the API would refuse. Every text is escaped and every
 //! HTML field is sanitised again here, whatever its origin.
 use super::layout::{avatar_url, Ctx};
-use crate::social::sanitize;
+use crate::social::{addressing, objects, sanitize};
 use crate::util::enc::html;
 use serde_json::Value;
 
@@ -98,9 +98,33 @@ pub fn comment_form(ctx: &Ctx, obj: &Value) -> String {
     )
 }
 
+/// Only public objects may be shared (the server refuses the rest), so only they get a button.
+fn shareable(ctx: &Ctx, obj: &Value) -> bool {
+    let Some(id) = s(obj, "id") else { return false };
+    ctx.app
+        .store
+        .read(|r| match objects::get(r, id)? {
+            Some(stored) => addressing::is_public(r, &stored),
+            None => Ok(false),
+        })
+        .unwrap_or(false)
+}
+
 /// The object itself: heading, picture, content, summaries, actions and first replies.
 pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> String {
     let mut b = String::new();
+    // What the reader may not see comes as a bare reference (render::object): say so, no more.
+    let bare = |m: &serde_json::Map<String, Value>| {
+        m.keys()
+            .all(|k| ["id", "objectType", "author"].contains(&k.as_str()))
+    };
+    if obj.as_object().is_some_and(bare) {
+        let kind = s(obj, "objectType").unwrap_or("object");
+        return format!(
+            "<p class=\"muted hidden-object\">This {} is not shown: it was not addressed to you.</p>\n",
+            html(kind)
+        );
+    }
     if let Some(t) = s(obj, "displayName") {
         b.push_str(&format!("<h3>{}</h3>\n", html(t)));
     }
@@ -156,7 +180,7 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
         if !mine {
             if obj.pointer("/pump_io/shared") == Some(&Value::Bool(true)) {
                 b.push_str(&verb_button(ctx, "unshare", obj, "Unshare", "link unshare"));
-            } else {
+            } else if shareable(ctx, obj) {
                 b.push_str(&verb_button(ctx, "share", obj, "Share", "link share"));
             }
         } else {

@@ -53,11 +53,18 @@ pub fn api_home(app: &App) -> Resp {
     Resp::html(200, page(app, "API", body))
 }
 
+/// A path on this site and nothing else: one leading `/` not followed by another, and no
+/// backslash or control character anywhere (browsers drop tabs and newlines from URLs, so
+/// `/\t/evil.example` would become `//evil.example`, another site).
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p[1..].starts_with('/')
+        && !p.chars().any(|c| c == '\\' || c.is_control())
+}
+
 /// `p` when it is a path on this site (where a form may send the browser next), else `/`.
 pub fn local_path(p: Option<&str>) -> String {
-    p.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or("/")
-        .to_string()
+    p.filter(|p| is_local_path(p)).unwrap_or("/").to_string()
 }
 
 /// The error line above a form, or nothing.
@@ -75,17 +82,8 @@ pub fn error_page(app: &App, msg: &str) -> String {
     )
 }
 
-/// Paths that are not nicknames.
-const RESERVED: &[&str] = &[
-    "api",
-    "main",
-    "oauth",
-    "uploads",
-    "assets",
-    "images",
-    ".well-known",
-    "favicon.ico",
-];
+/// Paths that are not nicknames: the same list registration refuses.
+use crate::social::passwords::RESERVED;
 
 /// The web UI's answer to this request, or None when it is not a page of the web UI.
 pub async fn route(app: &App, req: &Req) -> Option<Resp> {
@@ -123,7 +121,7 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         (["main", "register"], None) if get => Ok(auth::register_page(&ctx, 200, None, "")),
         (["main", "register"], _) if post && is_form(req) => auth::register(&ctx).await,
         (["main", "logout"], _) if get => Ok(auth::logout_page(&ctx)),
-        (["main", "logout"], _) if post && is_form(req) => Ok(auth::logout(&ctx)),
+        (["main", "logout"], _) if post && is_form(req) => auth::logout(&ctx).await,
         (["main", "recover"], _) if get && mail => Ok(recover::recover_page(&ctx, 200, None, false)),
         (["main", "recover"], _) if post && mail => recover::recover(&ctx).await,
         (["main", "recover-sent"], _) if get && mail => Ok(recover::sent(&ctx)),
@@ -145,9 +143,10 @@ pub async fn route(app: &App, req: &Req) -> Option<Resp> {
         (["main", "settings"], Some(me)) if post => settings::save_settings(&ctx, me).await,
         (["main", "account"], Some(me)) if get => Ok(settings::account_page(&ctx, me, 200, None)),
         (["main", "account"], Some(me)) if post => settings::save_account(&ctx, me).await,
+        (["main", "revoke"], Some(me)) if post => settings::revoke(&ctx, me).await,
         (["main", "messages"], Some(me)) if get => settings::messages(&ctx, me),
         (["main", "events"], Some(me)) if get => live::open(&ctx, me),
-        (["main", "act" | "post-picture" | "settings" | "account"], None) if post => Err(Error::Unauthorized("Not logged in.".into())),
+        (["main", "act" | "post-picture" | "settings" | "account" | "revoke"], None) if post => Err(Error::Unauthorized("Not logged in.".into())),
         (["main", "act"], Some(me)) if post => act::handle(&ctx, me).await,
         (["main", "post-picture"], Some(me)) if post => settings::post_picture(&ctx, me).await,
         ([nick, tab], _) if get && !RESERVED.contains(nick) => {

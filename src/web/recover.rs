@@ -134,10 +134,10 @@ pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
         return new_password_page(ctx, code, 400, Some(e.message()));
     }
     let hash = passwords::hash(pw).await?;
-    users::set_password_hash(ctx.app, &nick, hash).await?;
+    users::set_password_hash(ctx.app, &nick, hash, users::Ends::All).await?;
     let c = code.to_string();
     ctx.app.store.write(move |w| codes::use_up(w, &c)).await?;
-    Ok(session::log_in(ctx.app, ctx.see_other("/"), &nick))
+    session::log_in(ctx.app, ctx.see_other("/"), &nick).await
 }
 
 /// `GET /main/confirm/<code>`.
@@ -183,5 +183,5 @@ pub async fn confirm(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
         "Email address confirmed",
         "Thank you: your account is ready.",
     );
-    Ok(session::log_in(ctx.app, resp, &nick))
+    session::log_in(ctx.app, resp, &nick).await
 }

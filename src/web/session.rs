@@ -1,7 +1,10 @@
-//! Browser sessions as signed cookies: `<nick>.<expiry>.<mac>`, HMAC-SHA1 keyed with `secret`.
-//! Stateless, so they cannot be revoked one by one; they are short-lived for that reason.
+//! Browser sessions: a signed cookie `<nick>.<session id>.<expiry>.<mac>` (HMAC-SHA1 keyed with
+//! `secret`) naming a session row kept on the server (social/sessions.rs). The signature keeps
+//! forged cookies from costing a store read; the row lets logout and password changes end it.
 use crate::app::App;
+use crate::error::Result;
 use crate::http::{Req, Resp};
+use crate::social::sessions;
 use crate::util::time::now_secs;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -22,28 +25,37 @@ fn mac(app: &App, payload: &str) -> String {
     URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
 }
 
-/// Adds a `Set-Cookie` logging the browser in as `nick`.
-pub fn log_in(app: &App, resp: Resp, nick: &str) -> Resp {
-    let payload = format!("{nick}.{}", now_secs() + LIFETIME);
+fn cookie(app: &App, value: &str, max_age: i64) -> String {
+    let secure = if app.cfg.tls() { "; Secure" } else { "" };
+    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// Opens a session for `nick` and adds the `Set-Cookie` that carries it.
+pub async fn log_in(app: &App, resp: Resp, nick: &str) -> Result<Resp> {
+    let expiry = now_secs() + LIFETIME;
+    let (who, max) = (nick.to_string(), app.cfg.max_sessions_per_user);
+    let sid = app
+        .store
+        .write(move |w| sessions::open(w, &who, expiry, max))
+        .await?;
+    let payload = format!("{nick}.{sid}.{expiry}");
     let value = format!("{payload}.{}", mac(app, &payload));
-    let secure = if app.cfg.tls() { "; Secure" } else { "" };
-    resp.with(
-        "set-cookie",
-        format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={LIFETIME}{secure}"),
-    )
+    Ok(resp.with("set-cookie", cookie(app, &value, LIFETIME)))
 }
 
-/// Adds a `Set-Cookie` that ends the session.
-pub fn log_out(app: &App, resp: Resp) -> Resp {
-    let secure = if app.cfg.tls() { "; Secure" } else { "" };
-    resp.with(
-        "set-cookie",
-        format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    )
+/// Ends this browser's session on the server and clears its cookie.
+pub async fn log_out(app: &App, req: &Req, resp: Resp) -> Result<Resp> {
+    if let Some((nick, sid)) = current(app, req) {
+        app.store
+            .write(move |w| sessions::close(w, &nick, &sid))
+            .await?;
+    }
+    Ok(resp.with("set-cookie", cookie(app, "", 0)))
 }
 
-/// The nickname of a valid, unexpired session cookie on the request.
-pub fn user(app: &App, req: &Req) -> Option<String> {
+/// The nickname and session id of a validly signed, unexpired cookie (not yet checked against
+/// the store).
+pub fn current(app: &App, req: &Req) -> Option<(String, String)> {
     let cookies = req.header("cookie")?;
     let value = cookies
         .split(';')
@@ -54,6 +66,14 @@ pub fn user(app: &App, req: &Req) -> Option<String> {
     if !crate::oauth::signature::same(&mac(app, payload), sig) {
         return None;
     }
-    let (nick, expiry) = payload.rsplit_once('.')?;
-    (expiry.parse::<i64>().ok()? > now_secs()).then(|| nick.to_string())
+    let (rest, expiry) = payload.rsplit_once('.')?;
+    let (nick, sid) = rest.rsplit_once('.')?;
+    (expiry.parse::<i64>().ok()? > now_secs()).then(|| (nick.to_string(), sid.to_string()))
+}
+
+/// The nickname of the request's session, if it is still open on the server.
+pub fn user(app: &App, req: &Req) -> Option<String> {
+    let (nick, sid) = current(app, req)?;
+    let open = app.store.read(|r| sessions::is_open(r, &nick, &sid));
+    open.ok()?.then_some(nick)
 }

@@ -7,9 +7,10 @@ use crate::api::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::media::prepare::Purpose;
+use crate::oauth::clients;
 use crate::social::outbox::Feed;
 use crate::social::render::Viewer;
-use crate::social::{passwords, person, urls};
+use crate::social::{passwords, person, urls, users};
 use crate::util::enc::html;
 use serde_json::{json, Value};
 
@@ -113,17 +114,75 @@ pub fn account_page(ctx: &Ctx, me: &str, status: u16, note: Option<&str>) -> Res
     let body = format!(
         "<h1>Account</h1>{note}<form id=\"account\" method=\"post\" action=\"/main/account\">{}\
          <label for=\"nickname\">Nickname</label><input type=\"text\" id=\"nickname\" value=\"{}\" readonly>\
+         <label for=\"current\">Current password</label><input type=\"password\" id=\"current\" name=\"current\" autocomplete=\"current-password\" required>\
          <label for=\"password\">New password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"8\" required>\
          <label for=\"repeat\">Repeat new password</label><input type=\"password\" id=\"repeat\" name=\"repeat\" autocomplete=\"new-password\" minlength=\"8\" required>\
-         <p><button type=\"submit\">Save changes</button></p></form>",
+         <p><button type=\"submit\">Save changes</button></p></form>{}",
         ctx.hidden(),
-        html(me)
+        html(me),
+        applications(ctx, me)
     );
     ctx.page(status, "Account", &body, false)
 }
 
+/// The OAuth applications holding a token for the account, each with a button taking it back.
+fn applications(ctx: &Ctx, me: &str) -> String {
+    let keys = ctx
+        .app
+        .store
+        .read(|r| clients::authorized(r, me))
+        .unwrap_or_default();
+    let mut rows = String::new();
+    for key in keys {
+        let title = clients::find(ctx.app, &key)
+            .ok()
+            .flatten()
+            .and_then(|c| c.title)
+            .unwrap_or_else(|| key.clone());
+        rows.push_str(&format!(
+            "<li><span class=\"app\">{}</span> <form class=\"inline\" method=\"post\" action=\"/main/revoke\">{}\
+             <input type=\"hidden\" name=\"client\" value=\"{}\"><button type=\"submit\" class=\"link revoke\">Revoke</button></form></li>",
+            html(&title),
+            ctx.hidden(),
+            html(&key)
+        ));
+    }
+    if rows.is_empty() {
+        return "<h2>Applications</h2><p class=\"muted\">No application can act for you.</p>"
+            .into();
+    }
+    format!("<h2>Applications</h2><p>These applications can act for you:</p><ul id=\"applications\">{rows}</ul>")
+}
+
+/// `POST /main/revoke`: the application's token stops working at once.
+pub async fn revoke(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    checked(ctx)?;
+    let client = field(ctx, "client").unwrap_or_default();
+    let nick = me.to_string();
+    let gone = ctx
+        .app
+        .store
+        .write(move |w| clients::revoke(w, &client, &nick))
+        .await?;
+    let note = if gone {
+        "The application can no longer act for you."
+    } else {
+        "That application held no access."
+    };
+    Ok(account_page(ctx, me, 200, Some(note)))
+}
+
 pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     checked(ctx)?;
+    let current = field(ctx, "current").unwrap_or_default();
+    if !users::check_password(ctx.app, me, &current).await? {
+        return Ok(account_page(
+            ctx,
+            me,
+            403,
+            Some("The current password is not right."),
+        ));
+    }
     let pw = field(ctx, "password").unwrap_or_default();
     if field(ctx, "repeat").as_deref() != Some(pw.as_str()) {
         return Ok(account_page(
@@ -137,7 +196,12 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         return Ok(account_page(ctx, me, 400, Some(e.message())));
     }
     let hash = passwords::hash(pw).await?;
-    crate::social::users::set_password_hash(ctx.app, me, hash).await?;
+    // Every other browser logged in as this account is logged out; this one stays.
+    let ends = match super::session::current(ctx.app, ctx.req) {
+        Some((_, sid)) => users::Ends::OthersThan(sid),
+        None => users::Ends::All,
+    };
+    users::set_password_hash(ctx.app, me, hash, ends).await?;
     Ok(account_page(
         ctx,
         me,

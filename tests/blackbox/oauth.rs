@@ -360,9 +360,10 @@ fn request_token_errors() {
         (400, "Invalid Signature Method")
     );
     assert_eq!(request_token(&s, &c, "not a url").status, 400);
+    // PLAINTEXT only over HTTPS (tests/blackbox/nonce.rs).
     let mut plain = c.clone();
     plain.method = "PLAINTEXT".into();
-    assert_eq!(request_token(&s, &plain, "oob").status, 200);
+    assert_eq!(request_token(&s, &plain, "oob").status, 400);
 }
 
 #[test]
@@ -436,10 +437,10 @@ fn protected_resource_checks() {
         (again.status, again.text().as_str()),
         (401, "Invalid / used nonce")
     );
-    // PLAINTEXT signatures work too.
+    // PLAINTEXT signatures only over HTTPS (tests/blackbox/nonce.rs).
     let mut plain = alice.clone();
     plain.method = "PLAINTEXT".into();
-    assert_eq!(s.signed(&plain, "GET", path, None).status, 200);
+    assert_eq!(s.signed(&plain, "GET", path, None).status, 400);
 }
 
 #[test]

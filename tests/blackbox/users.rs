@@ -394,9 +394,16 @@ fn delete_user() {
         s.signed(&bob, "GET", "/api/users", None).json()["totalItems"],
         1
     );
-    // The deleted user's token no longer works, and the nickname is free again.
+    // The deleted user's token no longer works, and the nickname stays reserved (unlike the
+    // original, where a newcomer got the old person id and what was addressed to it).
     assert!(s.signed(&alice, "GET", "/api/whoami", None).status >= 400);
-    s.register("alice", "correct7horse");
+    let again = s.signed(
+        &s.client(),
+        "POST",
+        "/api/users",
+        Some(&json!({"nickname": "alice", "password": "correct7horse"})),
+    );
+    assert_eq!(again.status, 409, "{}", again.text());
 }
 
 #[test]

@@ -372,9 +372,13 @@ fn lists_create_add_remove_delete() {
         "bob",
         &json!({"verb": "add", "object": person(&s, "alice"), "target": target}),
     );
+    // bob may not even see alice's list (it went to her followers): 403, nothing changes.
     assert_eq!(
         (r.status, r.json()["error"].as_str().unwrap()),
-        (400, format!("Can't add to {lid}: not author.").as_str())
+        (
+            403,
+            format!("You may not see {lid}, so no activity of yours can refer to it.").as_str()
+        )
     );
     // POST members is an add; answers with the object.
     let carol = json!({"objectType": "person", "id": "acct:carol@elsewhere.example"});

@@ -153,6 +153,34 @@ fn addressing_by_reader_by_endpoint() {
                 );
             }
         }
+        // A public reply by alice shows its parent only to whom may see the parent.
+        let reply = s.act(&alice, "alice", json!({"to": [{"objectType": "collection", "id": PUBLIC}],
+            "object": {"objectType": "comment", "content": "re", "inReplyTo": {"id": oid, "objectType": "note"}}}));
+        let rpath = s.path_of(reply["object"]["id"].as_str().unwrap());
+        for (i, (reader, client, _)) in readers.iter().enumerate() {
+            let parent = &s.read(client, &rpath, 200)["inReplyTo"];
+            assert_eq!(
+                parent.get("content").is_some(),
+                may[i],
+                "{name} × {reader}: reply's parent {parent}"
+            );
+        }
+        // Only public posts can be shared; bob may not even name what he may not see.
+        let share = s.post(
+            &bob,
+            "bob",
+            &json!({"verb": "share", "object": {"id": oid, "objectType": "note"}}),
+        );
+        let want = match (*name, may[1]) {
+            ("public", _) => 200,
+            (_, true) => 400,
+            (_, false) => 403,
+        };
+        assert_eq!(share.status, want, "{name}: bob shares: {}", share.text());
+        if want == 200 {
+            let shared = s.read(&bob, "/api/user/bob/feed", 200);
+            assert!(shared.to_string().contains(&oid), "{shared}");
+        }
         // The group's inbox holds group posts only; its members may read it.
         let gin = feed_ids(
             &s,
@@ -161,6 +189,17 @@ fn addressing_by_reader_by_endpoint() {
             false,
         );
         assert_eq!(gin.contains(&aid), *name == "group", "{name}: group inbox");
+    }
+    // A list's members are for whom may see the list (alice's followers: bob).
+    let members = format!("{}/members", s.path_of(list["id"].as_str().unwrap()));
+    for ((reader, client, _), may) in readers.iter().zip([true, true, false, false, false]) {
+        let status = if may { 200 } else { 403 };
+        let m = s.read(client, &members, status);
+        assert_eq!(
+            m.to_string().contains("/api/user/bob/profile"),
+            may,
+            "list members × {reader}: {m}"
+        );
     }
     // totalItems counts hidden items too (api.md §3.2).
     let for_anon = s.read(&anon, "/api/user/alice/feed", 200);

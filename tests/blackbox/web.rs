@@ -524,6 +524,7 @@ fn favorites_paging_and_password_change_without_javascript() {
     b.wait_text("#favorites", "Note number 22", 5);
     // The account page changes the password.
     b.goto(&s.url("/main/account"));
+    b.fill("#current", "correct7horse");
     b.fill("#password", "battery9staple");
     b.fill("#repeat", "battery9staple");
     b.click("form#account button[type=submit]");

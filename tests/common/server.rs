@@ -294,6 +294,18 @@ impl Server {
 
     /// Logs a browser in through the authorize page: the session cookie (`name=value`).
     pub fn log_in(&self, nick: &str, password: &str) -> Option<String> {
+        let r = self.authorize_login(nick, password);
+        (r.status == 200)
+            .then(|| {
+                r.cookies()
+                    .into_iter()
+                    .find(|c| c.starts_with("pump.session="))
+            })
+            .flatten()
+    }
+
+    /// The answer to a login on the authorize page, for a fresh client's request token.
+    pub fn authorize_login(&self, nick: &str, password: &str) -> Response {
         let c = self.new_client();
         let auth = c.header(
             "POST",
@@ -315,19 +327,12 @@ impl Server {
                 ("password", password),
             ])
             .finish();
-        let r = self.req(
+        self.req(
             "POST",
             "/oauth/authorize",
             &[("Content-Type", "application/x-www-form-urlencoded")],
             body.as_bytes(),
-        );
-        (r.status == 200)
-            .then(|| {
-                r.cookies()
-                    .into_iter()
-                    .find(|c| c.starts_with("pump.session="))
-            })
-            .flatten()
+        )
     }
 
     /// POSTs an activity to `nick`'s outbox as `user`.
