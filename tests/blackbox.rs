@@ -21,6 +21,7 @@ mod blackbox {
     pub mod pictures;
     pub mod privacy;
     pub mod slow;
+    pub mod upgrade;
     pub mod uploads;
     pub mod users;
     pub mod verbs;

@@ -135,6 +135,8 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
         .read(|r| users::user_record(r, nick))?
         .ok_or_else(|| no_such_user(nick))?;
     users::merge_update(&mut probe, &body)?;
+    // Clients send the password with every update; only a new one logs the browsers out.
+    let changed = !users::check_password(app, nick, &password).await?;
     let hash = passwords::hash(password).await?;
     let nick_owned = nick.to_string();
     let user = app
@@ -145,7 +147,9 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
             users::merge_update(&mut u, &body)?;
             u.insert("_passwordHash".into(), json!(hash));
             w.put(crate::store::Table::NickUser, &nick_owned, &u)?;
-            crate::social::sessions::close_all(w, &nick_owned, None)?;
+            if changed {
+                crate::social::sessions::close_all(w, &nick_owned, None)?;
+            }
             Ok(u)
         })
         .await?;

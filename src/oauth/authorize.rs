@@ -121,7 +121,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
     // The same counters as the web UI's login: guessing here is guessing there.
     let address = req.peer.map(|a| a.to_string()).unwrap_or_default();
     let now = crate::util::time::now_secs();
-    if app.throttle.borrow().blocked(&nick, &address, now) {
+    if !app.throttle.borrow_mut().attempt(&nick, &address, now) {
         return Ok(login_page(
             app,
             429,
@@ -130,7 +130,6 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
         ));
     }
     if !users::check_password(app, &nick, &password).await? {
-        app.throttle.borrow_mut().failed(&nick, &address, now);
         return Ok(login_page(
             app,
             400,
@@ -138,7 +137,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
             Some("Incorrect username or password"),
         ));
     }
-    app.throttle.borrow_mut().succeeded(&nick);
+    app.throttle.borrow_mut().succeeded(&nick, &address);
     if rt.nick.as_deref().is_some_and(|n| n != nick) {
         return Ok(login_page(
             app,

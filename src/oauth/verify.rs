@@ -74,7 +74,8 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
 pub fn check_method(app: &App, method: &str) -> Result<()> {
     match method {
         "HMAC-SHA1" => Ok(()),
-        "PLAINTEXT" if app.cfg.tls() => Ok(()),
+        // Served over TLS here, or behind a proxy that serves the public https URLs.
+        "PLAINTEXT" if app.cfg.tls() || app.cfg.base().starts_with("https://") => Ok(()),
         "PLAINTEXT" => Err(Error::bad(
             "PLAINTEXT signatures are only accepted over HTTPS",
         )),
@@ -94,7 +95,8 @@ pub fn check_timestamp(app: &App, p: &Params) -> Result<()> {
         .get("oauth_timestamp")
         .and_then(|t| t.parse().ok())
         .ok_or(Error::OAuth(400, "Invalid timestamp"))?;
-    if (ts - now).abs() > WINDOW || ts < app.nonces.borrow().since() {
+    // abs_diff: a timestamp near i64::MIN must not overflow.
+    if ts.abs_diff(now) > WINDOW.unsigned_abs() || ts < app.nonces.borrow().since() {
         return Err(expired());
     }
     Ok(())

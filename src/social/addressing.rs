@@ -50,10 +50,11 @@ pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool>
     }
     let actor = objects::get(r, actor_id)?;
     let actor_followers = actor.as_ref().and_then(followers_id);
+    let names: Vec<String> = std::iter::once(p.to_string()).chain(aliases(p)).collect();
     for a in addrs {
         let Some(id) = id_of(a) else { continue };
         let t = type_of(a);
-        if id == p && (t == "person" || t.is_empty()) {
+        if names.iter().any(|n| n == id) && (t == "person" || t.is_empty()) {
             return Ok(true);
         }
         if Some(id) == actor_followers.as_deref()
@@ -61,14 +62,49 @@ pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool>
         {
             return Ok(true);
         }
-        if t == "collection" && r.stream_seq(&format!("collection:{id}"), p)?.is_some() {
-            return Ok(true);
+        if t == "collection" {
+            for n in &names {
+                if r.stream_seq(&format!("collection:{id}"), n)?.is_some() {
+                    return Ok(true);
+                }
+            }
         }
-        if t == "group" && relations::exists(r, relations::MEMBER, p, id)? {
+        // Membership of a remote group is only a claim here: it grants nothing.
+        if t == "group"
+            && relations::exists(r, relations::MEMBER, p, id)?
+            && objects::get(r, id)?.is_some_and(|g| objects::is_local_group(&g))
+        {
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// The other name of a person id: `acct:nick@host` and `http://host/api/user/nick/profile`
+/// name the same account (which one a server uses depends on its port), and clients address
+/// and add to lists by either.
+fn aliases(p: &str) -> Vec<String> {
+    if let Some((nick, host)) = p.strip_prefix("acct:").and_then(|r| r.rsplit_once('@')) {
+        return ["http", "https"]
+            .iter()
+            .map(|s| format!("{s}://{host}/api/user/{nick}/profile"))
+            .collect();
+    }
+    let rest = p
+        .strip_prefix("http://")
+        .or_else(|| p.strip_prefix("https://"));
+    let Some((host, path)) = rest.and_then(|r| r.split_once('/')) else {
+        return Vec::new();
+    };
+    match path
+        .strip_prefix("api/user/")
+        .and_then(|n| n.strip_suffix("/profile"))
+    {
+        Some(nick) if !nick.contains('/') && !host.contains(':') => {
+            vec![format!("acct:{nick}@{host}")]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The creating activity of an object: the `post` (else `create`) by its author.
@@ -94,18 +130,55 @@ pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Resul
     }
 }
 
+/// For an object nobody posted here (a remote note that came inside a share, a foreign object
+/// a client liked): the first activity that brought it, whose readers may see it.
+fn carrying_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
+    match obj.get("_carried_by").and_then(Value::as_str) {
+        Some(aid) => r.get_value(Table::IdActivity, aid),
+        None => Ok(None),
+    }
+}
+
+/// Notes `aid` as the activity that brought `obj`, when nothing else says who may see it.
+pub fn mark_carried(w: &W, obj: &Value, aid: &str) -> Result<()> {
+    let Some(id) = id_of(obj) else { return Ok(()) };
+    let Some(mut stored) = objects::get(w, id)? else {
+        return Ok(());
+    };
+    let unclaimed = stored.get("_created_by").is_none() && stored.get("_carried_by").is_none();
+    if let (true, Some(m)) = (
+        unclaimed && type_of(&stored) != "person",
+        stored.as_object_mut(),
+    ) {
+        m.insert("_carried_by".into(), json!(aid));
+        objects::put(w, &stored)?;
+    }
+    Ok(())
+}
+
 /// The one gate for showing an object's content to a reader, wherever it is embedded (an
 /// activity's object or target, a reply's parent, a feed, a page, a live update, an export):
-/// persons, tombstones and references nobody authored are shown; anything else only to whom
-/// `object_visible` allows. Everyone else gets `{id, objectType}` (see `render`).
+/// persons, tombstones, the server's own collections (followers, following) and references
+/// nobody authored are shown; anything else only to whom `object_visible` allows (an upload
+/// nobody posted yet: its author). Everyone else gets `{id, objectType}` (see `render`).
 pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
-    if type_of(obj) == "person" || objects::is_deleted(obj) {
+    let system_collection =
+        type_of(obj) == "collection" && !objects::is_list(obj) && obj.get("_created_by").is_none();
+    if type_of(obj) == "person" || objects::is_deleted(obj) || system_collection {
         return Ok(true);
     }
     if obj.get("author").is_none() && obj.get("_created_by").is_none() {
         return Ok(true);
     }
-    object_visible(r, obj, viewer)
+    if object_visible(r, obj, viewer)? {
+        return Ok(true);
+    }
+    // Nobody posted it here (a direct read says 403, §6.3), but it came inside an activity
+    // the reader may see, which showed it whole.
+    match (obj.get("_created_by"), carrying_activity(r, obj)?) {
+        (None, Some(act)) => may_see(r, &act, viewer),
+        _ => Ok(false),
+    }
 }
 
 /// Is `obj` public: posted to the public collection, or a reference nobody authored? Only
@@ -134,6 +207,24 @@ pub fn check_references(r: &impl Read, act: &Map<String, Value>, actor: &str) ->
                 return Err(Error::Forbidden(format!(
                     "You may not see {id}, so no activity of yours can refer to it."
                 )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A client's addresses may not name a local account that does not exist: whoever registered
+/// that nickname later would read what was sent to it. (Deleted accounts keep their nickname.)
+pub fn check_recipients(r: &impl Read, cfg: &Config, act: &Map<String, Value>) -> Result<()> {
+    for k in FIELDS {
+        for a in act.get(k).and_then(Value::as_array).into_iter().flatten() {
+            let (Some(id), "person" | "") = (id_of(a), type_of(a)) else {
+                continue;
+            };
+            if let Some(nick) = urls::nick_of_person_id(cfg, id) {
+                if !r.exists(Table::NickUser, &nick)? && !r.exists(Table::DeletedNick, &nick)? {
+                    return Err(Error::bad(format!("No such person: {id}")));
+                }
             }
         }
     }

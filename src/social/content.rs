@@ -52,7 +52,7 @@ fn name(obj: &Value) -> String {
         },
     };
     match obj.get("url").and_then(Value::as_str) {
-        Some(u) => format!("<a href='{u}'>{label}</a>"),
+        Some(u) => format!("<a href='{}'>{label}</a>", html(u)),
         None => label,
     }
 }

@@ -185,5 +185,8 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     }
     let act = Value::Object(act);
     activity::put(w, &act)?;
+    for o in std::iter::once(&applied.object).chain(applied.target.as_ref()) {
+        addressing::mark_carried(w, o, aid)?;
+    }
     Ok(act)
 }

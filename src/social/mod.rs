@@ -6,6 +6,7 @@ pub mod codes;
 pub mod content;
 pub mod deliver;
 pub mod inbox;
+pub mod migrate;
 pub mod objects;
 pub mod outbox;
 pub mod passwords;

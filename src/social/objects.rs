@@ -225,14 +225,20 @@ pub fn is_local_id(cfg: &Config, id: &str) -> bool {
 /// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
 /// as a new local object. A richer copy of a remote object updates a bare stored reference.
 pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
-    let Value::Object(m) = given else {
+    let Value::Object(given_map) = given else {
         return Err(Error::bad("Expected an object"));
     };
     if type_of(given).is_empty() {
         return Err(Error::bad("Object has no objectType"));
     }
+    // Only a delete makes a tombstone: a client's `deleted` would pass every visibility check.
+    let fresh = || {
+        let mut m = given_map.clone();
+        m.remove("deleted");
+        m
+    };
     let Some(id) = id_of(given) else {
-        let obj = new_local(cfg, type_of(given), None, m.clone());
+        let obj = new_local(cfg, type_of(given), None, fresh());
         put(w, &obj)?;
         return Ok(obj);
     };
@@ -240,10 +246,18 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
         if !is_local_id(cfg, id) && richer(&stored, given) {
             if let (Some(s), Some(g)) = (stored.as_object_mut(), given.as_object()) {
                 for (k, v) in g {
-                    if !k.starts_with('_')
-                        && !["id", "objectType", "links", "likes", "replies", "shares"]
-                            .contains(&k.as_str())
-                    {
+                    // Who wrote it and whether it is gone are not a client's to say.
+                    let kept = [
+                        "id",
+                        "objectType",
+                        "links",
+                        "likes",
+                        "replies",
+                        "shares",
+                        "author",
+                        "deleted",
+                    ];
+                    if !k.starts_with('_') && !kept.contains(&k.as_str()) {
                         s.insert(k.clone(), v.clone());
                     }
                 }
@@ -252,7 +266,7 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
         }
         return Ok(stored);
     }
-    let obj = new_foreign(cfg, m.clone(), false);
+    let obj = new_foreign(cfg, fresh(), false);
     put(w, &obj)?;
     Ok(obj)
 }

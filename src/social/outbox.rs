@@ -85,6 +85,7 @@ pub fn post(
     }
     let (verb, given) = activity::verb_and_object(&act)?;
     addressing::check_references(w, &act, &me_id)?;
+    addressing::check_recipients(w, cfg, &act)?;
     if type_of(&given).is_empty() && id_of(&given).is_none() {
         return Err(Error::bad("object has no objectType"));
     }
@@ -139,6 +140,9 @@ pub fn post(
     act.remove("updated");
     let stored = activity::build(cfg, &uuid, &me, &verb, &applied.object, act);
     activity::put(w, &stored)?;
+    for o in std::iter::once(&applied.object).chain(applied.target.as_ref()) {
+        addressing::mark_carried(w, o, &aid)?;
+    }
     activity::to_outbox(w, nick, &aid, major)?;
     activity::to_inbox(w, nick, &aid, major, is_direct(&stored, &me_id))?;
     deliver::local(w, cfg, &stored, &me, major)?;

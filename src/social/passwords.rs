@@ -1,26 +1,28 @@
 //! Nickname and password rules of registration (api.md §9.2), and hashing.
 use crate::error::{Error, Result};
 
-/// Nicknames that are never given out: the spec's list (api.md §9.2) and every first path
-/// segment this server routes or will route (`/main/…`, `/uploads/…`, OAuth 2, ActivityPub's
-/// shared inbox…), so that no profile page can shadow one of them.
-pub const RESERVED: &[&str] = &[
-    // the spec's
+/// First path segments the web UI and the API route: no profile page may shadow them.
+pub const ROUTED: &[&str] = &[
     "api",
+    "main",
     "oauth",
     "oauth2",
-    "public",
-    "robots.txt",
-    "humans.txt",
-    ".well-known",
-    "sitemap.xml",
-    "favicon.ico",
-    "contribute.json",
-    // routed here
-    "main",
     "uploads",
     "assets",
     "images",
+    ".well-known",
+    "favicon.ico",
+];
+
+/// Further nicknames that are never given out: the spec's list (api.md §9.2) and segments that
+/// are or will be routed (`/shared/…`, ActivityPub's `/inbox`, NodeInfo…). Accounts that
+/// already have one of these keep working; they are refused only at registration.
+const RESERVED: &[&str] = &[
+    "public",
+    "robots.txt",
+    "humans.txt",
+    "sitemap.xml",
+    "contribute.json",
     "shared",
     "static",
     "javascript",
@@ -44,8 +46,12 @@ pub fn check_nickname(nick: &str) -> Result<()> {
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if nick.is_empty()
         || nick.len() > 64
+        || nick.chars().all(|c| c == '.')
         || !ok_chars
-        || RESERVED.contains(&nick.to_ascii_lowercase().as_str())
+        || ROUTED
+            .iter()
+            .chain(RESERVED)
+            .any(|r| r.eq_ignore_ascii_case(nick))
     {
         return Err(Error::bad(format!("Bad nickname: '{nick}'")));
     }

@@ -1,11 +1,11 @@
 //! Objects and activities as a given reader sees them (activities.md §3.3, §3.7): references
 //! expanded to the current stored objects, live counts, the reader's decorations, private
 //! properties and other people's bto/bcc removed.
-use super::addressing;
 use super::objects::{self, id_of, type_of};
 use super::relations::{self, FAVORITE, FOLLOW, SHARE};
 use super::urls;
 use super::verbs::{group_stream, likes_stream, members_stream, replies_stream, shares_stream};
+use super::{addressing, content};
 use crate::error::Result;
 use crate::store::Read;
 use serde_json::{json, Map, Value};
@@ -136,9 +136,18 @@ fn followable(obj: &Value) -> bool {
 /// An object for `viewer`: author and parent expanded, counts, and per `detail` the previews
 /// and the reader's decorations.
 pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
+    Ok(shown(r, viewer, obj, detail)?.unwrap_or_else(|| objects::reference(obj)))
+}
+
+/// The object as `object` shows it, or None when the reader may not see it (the gate).
+fn shown(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Option<Value>> {
     if !addressing::may_show(r, obj, viewer.id)? {
-        return Ok(objects::reference(obj));
+        return Ok(None);
     }
+    Ok(Some(full(r, viewer, obj, detail)?))
+}
+
+fn full(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
     let id = id_of(obj).unwrap_or_default().to_string();
     let mut out = counted(r, obj.clone())?;
     if objects::is_deleted(&out) {
@@ -236,35 +245,29 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> R
     if m.contains_key("deleted") {
         return Ok(out);
     }
-    if let Some(o) = m.get("object").cloned() {
-        let stored = match id_of(&o) {
+    // Whether the object or the target is hidden from this reader: then the generated text,
+    // which names them, is made again from what the reader is shown.
+    let mut hidden = false;
+    let target_detail = Detail {
+        items: false,
+        ..detail
+    };
+    for (k, d) in [("object", detail), ("target", target_detail)] {
+        let Some(given) = m.get(k).cloned() else {
+            continue;
+        };
+        let stored = match id_of(&given) {
             Some(id) => objects::get(r, id)?,
             None => None,
         };
-        let shown = match stored {
-            Some(s) => object(r, viewer, &s, detail)?,
-            None => expand(r, viewer, &o)?,
+        let out = match stored {
+            Some(s) => shown(r, viewer, &s, d)?.unwrap_or_else(|| {
+                hidden = true;
+                objects::reference(&s)
+            }),
+            None => expand(r, viewer, &given)?,
         };
-        m.insert("object".into(), shown);
-    }
-    if let Some(t) = m.get("target").cloned() {
-        let shown = match id_of(&t)
-            .map(|id| objects::get(r, id))
-            .transpose()?
-            .flatten()
-        {
-            Some(s) => object(
-                r,
-                viewer,
-                &s,
-                Detail {
-                    items: false,
-                    ..detail
-                },
-            )?,
-            None => expand(r, viewer, &t)?,
-        };
-        m.insert("target".into(), shown);
+        m.insert(k.into(), out);
     }
     for k in [
         "actor",
@@ -286,6 +289,16 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> R
                 .collect::<Result<Vec<_>>>()?;
             m.insert(k.into(), Value::Array(shown));
         }
+    }
+    if hidden {
+        let verb = m.get("verb").and_then(Value::as_str).unwrap_or("post");
+        let text = content::generate(
+            m.get("actor").unwrap_or(&Value::Null),
+            verb,
+            m.get("object").unwrap_or(&Value::Null),
+            m.get("target"),
+        );
+        m.insert("content".into(), json!(text));
     }
     if m.get("verb").and_then(Value::as_str) == Some("post") {
         if let Some(Value::Object(o)) = m.get_mut("object") {

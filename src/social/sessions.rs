@@ -1,7 +1,7 @@
 //! Web sessions kept on the server, so that logging out, changing the password or deleting the
 //! account ends them for good (a copied cookie stops working). Rows are `<nick>\n<id>` →
 //! expiry; each account keeps at most `maxSessionsPerUser`, and expired rows go at each login.
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{Read, Table, W};
 use crate::util::{rand, time::now_secs};
 
@@ -22,6 +22,10 @@ fn of(w: &W, nick: &str) -> Result<Vec<(i64, String)>> {
 
 /// Opens a session for `nick` until `expiry`; returns its id.
 pub fn open(w: &W, nick: &str, expiry: i64, max: usize) -> Result<String> {
+    // In the same transaction as the check: a login racing the account's deletion gets nothing.
+    if !w.exists(Table::NickUser, nick)? {
+        return Err(Error::Unauthorized("No such account".into()));
+    }
     let now = now_secs();
     let rows = of(w, nick)?;
     let over = rows.len().saturating_sub(max.saturating_sub(1));

@@ -130,16 +130,23 @@ fn post(
         }
         None => create(w, cfg, actor, given)?,
     };
+    let oid = id_of(&obj).unwrap_or_default().to_string();
     let Some(m) = obj.as_object_mut() else {
         return Err(Error::internal("stored object is not an object"));
     };
-    if !m.contains_key("author") {
-        m.insert("author".into(), objects::reference(actor.person));
-    }
-    if !m.contains_key("_created_by") && m.get("author").and_then(id_of) == Some(actor.id()) {
+    // Posting an object that is already stored (an upload, another's note) never makes the
+    // actor its author, nor changes what it replies to, unless it is the actor's own.
+    let own = m.get("author").and_then(id_of) == Some(actor.id());
+    if !m.contains_key("_created_by") && own {
         m.insert("_created_by".into(), json!(aid));
     }
-    if let Some(parent) = given.get("inReplyTo").filter(|p| p.is_object()) {
+    let parent = given.get("inReplyTo").filter(|p| p.is_object());
+    if let (Some(_), false) = (parent, own) {
+        return Err(bad(format!(
+            "Can't post {oid} in reply to something: it is not yours"
+        )));
+    }
+    if let Some(parent) = parent {
         let pid = required_id(parent, "inReplyTo")?;
         let parent = objects::ensure(w, cfg, parent)?;
         m.insert("inReplyTo".into(), objects::reference(&parent));
@@ -165,6 +172,8 @@ fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     }
     m.insert("author".into(), objects::reference(actor.person));
     m.remove("inReplyTo");
+    // Only a delete makes a tombstone.
+    m.remove("deleted");
     let list_kind = match (
         kind.as_str(),
         actor.nick,

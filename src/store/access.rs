@@ -12,6 +12,8 @@ pub trait Read {
     fn get_raw(&self, t: Table, key: &str) -> Result<Option<Vec<u8>>>;
     /// Entries whose key starts with `prefix`, in key order, at most `limit`.
     fn scan(&self, t: Table, prefix: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>>;
+    /// Entries whose key sorts after `after`, in key order, at most `limit` (a walk in batches).
+    fn scan_after(&self, t: Table, after: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>>;
     fn stream_count(&self, stream: &str) -> Result<u64>;
     /// Sequence number of `item` in `stream`.
     fn stream_seq(&self, stream: &str, item: &str) -> Result<Option<u64>>;
@@ -106,6 +108,21 @@ fn scan_in(
         None => t.range::<&str>(prefix..)?,
     };
     for entry in iter.take(limit) {
+        let (k, v) = entry?;
+        out.push((k.value().to_string(), v.value().to_vec()));
+    }
+    Ok(out)
+}
+
+fn after_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    after: &str,
+    limit: usize,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    use std::ops::Bound;
+    let mut out = Vec::new();
+    let range: (Bound<&str>, Bound<&str>) = (Bound::Excluded(after), Bound::Unbounded);
+    for entry in t.range::<&str>(range)?.take(limit) {
         let (k, v) = entry?;
         out.push((k.value().to_string(), v.value().to_vec()));
     }
@@ -219,6 +236,9 @@ impl Read for R {
     fn scan(&self, t: Table, prefix: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>> {
         scan_in(self.kv(t)?, prefix, limit)
     }
+    fn scan_after(&self, t: Table, after: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>> {
+        after_in(self.kv(t)?, after, limit)
+    }
     fn stream_count(&self, stream: &str) -> Result<u64> {
         count_in(
             cached(&self.counts, || Ok(self.tx.open_table(STREAM_COUNTS)?))?,
@@ -324,6 +344,9 @@ impl Read for W<'_> {
     }
     fn scan(&self, t: Table, prefix: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>> {
         self.kv(t, |tb| scan_in(tb, prefix, limit))
+    }
+    fn scan_after(&self, t: Table, after: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>> {
+        self.kv(t, |tb| after_in(tb, after, limit))
     }
     fn stream_count(&self, stream: &str) -> Result<u64> {
         self.counts(|tb| count_in(tb, stream))

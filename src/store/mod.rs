@@ -111,8 +111,7 @@ impl Store {
         self.writer.submit(f).await
     }
 
-    /// The same, blocking the calling thread (tests).
-    #[cfg(test)]
+    /// The same, blocking the calling thread (tests, and migrations before the server runs).
     pub fn write_blocking<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,

@@ -54,7 +54,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
     let password = field(&form, "password").unwrap_or("");
     let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
     let now = now_secs();
-    if ctx.app.throttle.borrow().blocked(&nick, &address, now) {
+    if !ctx.app.throttle.borrow_mut().attempt(&nick, &address, now) {
         return Ok(login_page(
             ctx,
             429,
@@ -67,7 +67,6 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
             .await
             .unwrap_or(false);
     if !ok {
-        ctx.app.throttle.borrow_mut().failed(&nick, &address, now);
         return Ok(login_page(
             ctx,
             401,
@@ -75,7 +74,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
             &nick,
         ));
     }
-    ctx.app.throttle.borrow_mut().succeeded(&nick);
+    ctx.app.throttle.borrow_mut().succeeded(&nick, &address);
     if users::unconfirmed(ctx.app, &nick)? {
         return Ok(login_page(
             ctx,

@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::render::{self, Viewer, FULL};
-use crate::social::{objects, urls};
+use crate::social::{objects, sessions, urls};
 use crate::store::{Read, Table};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -66,6 +66,8 @@ struct State {
     app: Rc<App>,
     ticket: Ticket,
     me: String,
+    /// The session the stream belongs to: it ends with it (logout, password change, deletion).
+    sid: String,
     csrf: String,
     generation: u64,
     /// Newest inbox entries already known, per stream.
@@ -83,6 +85,14 @@ fn event(name: &str, data: &Value) -> String {
 impl State {
     fn ctx<'a>(&'a self, req: &'a Req) -> Ctx<'a> {
         Ctx::with(&self.app, req, Some(self.me.clone()), self.csrf.clone())
+    }
+
+    /// Whether the session that opened the stream is still open.
+    fn alive(&self) -> bool {
+        self.app
+            .store
+            .read(|r| sessions::is_open(r, &self.me, &self.sid))
+            .unwrap_or(false)
     }
 
     /// Everything new since the last look, as events.
@@ -163,7 +173,12 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
         .upgrade()
         .ok_or_else(|| Error::internal("app is gone"))?;
     let reg = app.live.clone();
-    let key = ctx.req.header("cookie").unwrap_or("").to_string();
+    // One stream per session, keyed by the session (not by the Cookie header, which a client
+    // can vary at will to take every place).
+    let Some((_, sid)) = super::session::current(ctx.app, ctx.req) else {
+        return Err(Error::Unauthorized("Not logged in.".into()));
+    };
+    let key = sid.clone();
     let id = {
         let mut r = reg.borrow_mut();
         if r.closing || r.open >= app.cfg.max_live_streams {
@@ -180,6 +195,7 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
         app: app.clone(),
         ticket,
         me: me.to_string(),
+        sid,
         csrf: ctx.csrf.clone(),
         generation: app.store.generation(),
         seen: [None, None],
@@ -203,6 +219,9 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
             let g = s.app.store.generation();
             if g != s.generation {
                 s.generation = g;
+                if !s.alive() {
+                    return None;
+                }
                 match s.news() {
                     Ok(mut events) => {
                         events.reverse();

@@ -82,8 +82,8 @@ pub fn error_page(app: &App, msg: &str) -> String {
     )
 }
 
-/// Paths that are not nicknames: the same list registration refuses.
-use crate::social::passwords::RESERVED;
+/// Paths that are not nicknames (registration refuses them, and more).
+use crate::social::passwords::ROUTED as RESERVED;
 
 /// The web UI's answer to this request, or None when it is not a page of the web UI.
 pub async fn route(app: &App, req: &Req) -> Option<Resp> {

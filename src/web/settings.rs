@@ -175,6 +175,17 @@ pub async fn revoke(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
 pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     checked(ctx)?;
     let current = field(ctx, "current").unwrap_or_default();
+    // Counted with the logins: a stolen session is no way to guess the password.
+    let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
+    let now = crate::util::time::now_secs();
+    if !ctx.app.throttle.borrow_mut().attempt(me, &address, now) {
+        return Ok(account_page(
+            ctx,
+            me,
+            429,
+            Some("Too many wrong passwords; wait a quarter of an hour and try again."),
+        ));
+    }
     if !users::check_password(ctx.app, me, &current).await? {
         return Ok(account_page(
             ctx,
@@ -183,6 +194,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             Some("The current password is not right."),
         ));
     }
+    ctx.app.throttle.borrow_mut().succeeded(me, &address);
     let pw = field(ctx, "password").unwrap_or_default();
     if field(ctx, "repeat").as_deref() != Some(pw.as_str()) {
         return Ok(account_page(

@@ -22,13 +22,31 @@ impl Throttle {
         }
     }
 
-    /// Seconds to wait before this account may try again from this address, if any.
+    /// Whether this account, or this address, has failed too often within the window.
     pub fn blocked(&self, account: &str, address: &str, now: i64) -> bool {
         self.count(&format!("u:{account}"), now) >= PER_ACCOUNT
             || self.count(&format!("a:{address}"), now) >= PER_ADDRESS
     }
 
-    pub fn failed(&mut self, account: &str, address: &str, now: i64) {
+    /// Counts a login attempt before its password is checked (so that parallel guesses are
+    /// counted too); false, counting nothing, when the account or address is blocked.
+    pub fn attempt(&mut self, account: &str, address: &str, now: i64) -> bool {
+        if self.blocked(account, address, now) {
+            return false;
+        }
+        self.failed(account, address, now);
+        true
+    }
+
+    /// The attempt was right: the account starts afresh and the address gets its try back.
+    pub fn succeeded(&mut self, account: &str, address: &str) {
+        self.seen.remove(&format!("u:{account}"));
+        if let Some(e) = self.seen.get_mut(&format!("a:{address}")) {
+            e.0 = e.0.saturating_sub(1);
+        }
+    }
+
+    fn failed(&mut self, account: &str, address: &str, now: i64) {
         if self.seen.len() >= MAX_KEYS {
             self.seen.retain(|_, (_, start)| now - *start < WINDOW_SECS);
             if self.seen.len() >= MAX_KEYS {
@@ -43,10 +61,6 @@ impl Throttle {
             e.0 += 1;
         }
     }
-
-    pub fn succeeded(&mut self, account: &str) {
-        self.seen.remove(&format!("u:{account}"));
-    }
 }
 
 #[cfg(test)]
@@ -55,9 +69,9 @@ mod tests {
     fn ten_failures_block_the_account_for_the_window() {
         let mut t = super::Throttle::default();
         for _ in 0..10 {
-            assert!(!t.blocked("alice", "1.2.3.4", 100));
-            t.failed("alice", "1.2.3.4", 100);
+            assert!(t.attempt("alice", "1.2.3.4", 100));
         }
+        assert!(!t.attempt("alice", "1.2.3.4", 100));
         assert!(t.blocked("alice", "5.6.7.8", 200));
         assert!(!t.blocked("bob", "5.6.7.8", 200));
         assert!(!t.blocked("alice", "5.6.7.8", 100 + 15 * 60));

@@ -102,6 +102,25 @@ impl Live {
         live
     }
 
+    /// Whether the server ends the stream (its last chunk, or the connection) within `secs`.
+    fn ends(&mut self, secs: u64) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut buf = [0u8; 8192];
+        while Instant::now() < deadline {
+            match self.0.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(n) => {
+                    self.1.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    if self.1.ends_with("\r\n0\r\n\r\n") {
+                        return true;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        false
+    }
+
     /// Reads until `needle` arrived; everything read so far.
     fn until(&mut self, needle: &str, secs: u64) -> String {
         let deadline = Instant::now() + Duration::from_secs(secs);
@@ -478,6 +497,8 @@ fn sessions_end_on_logout_and_password_change_and_tokens_can_be_revoked() {
     assert_eq!(a.post("/main/logout", &[]).status, 303);
     assert!(!a.logged_in(), "a copied cookie outlives its logout");
     assert!(b.logged_in());
+    // A live stream of a session ends with it.
+    let mut live = Live::open(&s, &c);
     // The password form wants the current password; a change logs out every other browser.
     let change = |current: &str| {
         b.post(
@@ -497,6 +518,11 @@ fn sessions_end_on_logout_and_password_change_and_tokens_can_be_revoked() {
     assert!(
         !c.logged_in(),
         "another browser stays in after a password change"
+    );
+    assert!(
+        live.ends(10),
+        "the live stream outlived its session: {}",
+        live.1
     );
     // The account page lists the applications holding a token; revoking one takes effect at once.
     let page = b.get("/main/account").text();
@@ -618,4 +644,100 @@ fn routed_paths_are_not_nicknames() {
         assert_eq!(r.status, 400, "{nick}: {}", r.text());
         assert_eq!(r.json()["error"], format!("Bad nickname: '{nick}'"));
     }
+}
+
+#[test]
+fn posting_a_stored_object_claims_nothing() {
+    let s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let (_, bob) = s.register("bob", "correct7horse");
+    // The site's service object has no author; posting it does not make bob its author.
+    let inbox = s.read(&bob, "/api/user/bob/inbox", 200);
+    let service = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"]["objectType"] == "service")
+        .expect("welcome note")["actor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bare = json!({"id": service, "objectType": "service"});
+    s.act(&bob, "bob", json!({"verb": "post", "object": bare}));
+    let r = s.post(&bob, "bob", &json!({"verb": "update", "object": {"id": service, "objectType": "service", "displayName": "Phish"}}));
+    assert_eq!(r.status, 400, "bob took the service over: {}", r.text());
+    // Nor does it make alice's note a reply to something else.
+    let note = s.act(
+        &alice,
+        "alice",
+        json!({"object": {"objectType": "note", "content": "mine"}, "to": public()}),
+    );
+    let nid = note["object"]["id"].as_str().unwrap();
+    let other = s.act(
+        &bob,
+        "bob",
+        json!({"object": {"objectType": "note", "content": "bait"}, "to": public()}),
+    );
+    let r = s.post(&bob, "bob", &json!({"verb": "post", "object": {"id": nid, "objectType": "note", "inReplyTo": {"id": other["object"]["id"], "objectType": "note"}}}));
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(s
+        .read(&alice, &s.path_of(nid), 200)
+        .get("inReplyTo")
+        .is_none());
+}
+
+#[test]
+fn generated_text_names_only_what_the_reader_may_see() {
+    let s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let (_, mallory) = s.register("mallory", "correct7horse");
+    let (_, dave) = s.register("dave", "correct7horse");
+    s.act(
+        &dave,
+        "dave",
+        json!({"verb": "follow", "object": person(&s, "mallory")}),
+    );
+    let group = s.act(&alice, "alice", json!({"verb": "create", "object": {"objectType": "group", "displayName": "Secret Group"}, "to": [person(&s, "mallory")]}))["object"].clone();
+    let joined = s.act(&mallory, "mallory", json!({"verb": "join", "object": {"id": group["id"], "objectType": "group"}, "to": public()}));
+    assert!(joined["content"].as_str().unwrap().contains("Secret Group"));
+    let seen = s.read(&dave, &s.path_of(joined["id"].as_str().unwrap()), 200);
+    assert!(!seen.to_string().contains("Secret Group"), "{seen}");
+    assert!(
+        seen["content"].as_str().unwrap().contains("a group"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn objects_from_remote_activities_show_to_their_readers_and_ghosts_get_nothing() {
+    let s = Server::with(json!({"clients": [
+        {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
+        {"client_id": "WFCLIENT", "client_secret": "WFSECRET", "webfinger": "zed@social.localhost"}
+    ]}));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let zed = Client::new("WFCLIENT", "WFSECRET");
+    // A remote share of a remote note, with its author: alice, to whom it came, sees the note.
+    let share = json!({"id": "http://social.localhost/api/activity/s1", "verb": "share",
+        "actor": {"objectType": "person", "id": "acct:zed@social.localhost"},
+        "object": {"objectType": "note", "id": "http://social.localhost/api/note/n9", "content": "worth reading",
+            "author": {"objectType": "person", "id": "acct:yan@social.localhost"}},
+        "to": [{"objectType": "collection", "id": PUBLIC}]});
+    let r = s.signed(&zed, "POST", "/api/user/alice/inbox", Some(&share));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let inbox = s.read(&alice, "/api/user/alice/inbox", 200);
+    assert!(inbox.to_string().contains("worth reading"), "{inbox}");
+    // alice likes a foreign object with its author: her favorites still show it.
+    s.act(&alice, "alice", json!({"verb": "favorite", "object": {"objectType": "note", "id": "http://elsewhere.example/n/1",
+        "content": "liked far away", "author": {"objectType": "person", "id": "acct:x@elsewhere.example"}}}));
+    assert!(s
+        .read(&alice, "/api/user/alice/favorites", 200)
+        .to_string()
+        .contains("liked far away"));
+    // An address naming a local account that does not exist is refused.
+    let r = s.post(
+        &alice,
+        "alice",
+        &json!({"object": {"objectType": "note", "content": "hi"}, "to": [person(&s, "nobody")]}),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
 }

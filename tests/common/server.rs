@@ -56,6 +56,11 @@ impl Server {
 
     /// The default config with `extra` keys merged over it.
     pub fn with(extra: Value) -> Server {
+        Server::prepared(extra, |_| {})
+    }
+
+    /// As `with`, with `prepare` filling the fresh server dir before the binary starts.
+    pub fn prepared(extra: Value, prepare: impl FnOnce(&Path)) -> Server {
         let dir = temp_dir("srv");
         let port = free_port();
         let mut cfg = json!({
@@ -77,6 +82,7 @@ impl Server {
         let port = cfg["port"].as_u64().unwrap_or(port as u64) as u16;
         // Requests go to the configured host name, as a client would address the server.
         let host = cfg["hostname"].as_str().unwrap_or("127.0.0.1").to_string();
+        prepare(&dir);
         let mut s = Server {
             addr: format!("{host}:{port}"),
             base: format!("http://{host}:{port}"),

@@ -1,0 +1,53 @@
+//! Data migrations that run at start, each once, recorded in the meta table. Each walks the
+//! store in bounded batches, one write transaction a batch, so a large store needs no more
+//! memory than a small one and a crash mid-way resumes from the start (each step is idempotent).
+use super::addressing::mark_carried;
+use crate::error::Result;
+use crate::store::{Read, Store, Table};
+use crate::util::time::now_iso;
+use serde_json::Value;
+
+/// Activities looked at per transaction.
+const BATCH: usize = 500;
+
+/// Objects that arrived inside an activity before the store noted it (`_carried_by`) would be
+/// hidden from everyone but their author by the visibility gate: note their first activity.
+const CARRIED: &str = "migration:carried_by";
+
+pub fn run(store: &Store) -> Result<()> {
+    if store.read(|r| r.exists(Table::Meta, CARRIED))? {
+        return Ok(());
+    }
+    let mut after = String::new();
+    let mut seen = 0usize;
+    loop {
+        let from = after.clone();
+        let last = store.write_blocking(move |w| {
+            let batch = w.scan_after(Table::IdActivity, &from, BATCH)?;
+            for (aid, raw) in &batch {
+                let act: Value = serde_json::from_slice(raw)?;
+                for k in ["object", "target"] {
+                    if let Some(o) = act.get(k) {
+                        mark_carried(w, o, aid)?;
+                    }
+                }
+            }
+            if batch.len() < BATCH {
+                w.put(Table::Meta, CARRIED, &now_iso())?;
+            }
+            Ok(batch
+                .last()
+                .map(|(k, _)| k.clone())
+                .filter(|_| batch.len() == BATCH))
+        })?;
+        seen += BATCH;
+        match last {
+            Some(k) => after = k,
+            None => break,
+        }
+    }
+    if seen > BATCH {
+        log::info!("migration: looked at about {seen} activities for carried objects");
+    }
+    Ok(())
+}
