@@ -652,7 +652,7 @@ fn check(
         body_rate_grace_ms: get_num(&m, "bodyRateGrace", 10_000, 0, 3_600_000)?,
         max_connections_per_address: get_num(&m, "maxConnectionsPerAddress", 32, 1, 1 << 20)?
             as usize,
-        max_requests_per_address: get_num(&m, "maxRequestsPerAddress", 16, 1, 1 << 20)? as usize,
+        max_requests_per_address: get_num(&m, "maxRequestsPerAddress", 64, 1, 1 << 20)? as usize,
         raw: m,
     })
 }

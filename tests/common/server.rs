@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
+/// What `try_launch` says when the port it was given had been taken meanwhile.
+const IN_USE: &str = "port in use";
+
 /// The client every test server knows from its config.
 pub const CLIENT_KEY: &str = "TESTCLIENTID";
 pub const CLIENT_SECRET: &str = "TESTCLIENTSECRET";
@@ -91,8 +94,28 @@ impl Server {
             config,
             child: None,
         };
-        s.launch();
-        s
+        // A port probed free can be taken by another test before the server binds it: then
+        // try another, unless the test chose the port.
+        let mut tries = if extra.get("port").is_some() { 1 } else { 5 };
+        loop {
+            match s.try_launch() {
+                Ok(()) => return s,
+                Err(e) if e == IN_USE && tries > 1 => {
+                    tries -= 1;
+                    s.move_to(&host, free_port(), &mut cfg);
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+
+    /// Points the server and its config at another port.
+    fn move_to(&mut self, host: &str, port: u16, cfg: &mut Value) {
+        cfg["port"] = json!(port);
+        std::fs::write(&self.config, serde_json::to_vec_pretty(&*cfg).unwrap()).unwrap();
+        self.port = port;
+        self.addr = format!("{host}:{port}");
+        self.base = format!("http://{host}:{port}");
     }
 
     /// Another server with this one's address and config, on a new data dir that `prepare`
@@ -120,11 +143,24 @@ impl Server {
     }
 
     fn launch(&mut self) {
+        if let Err(e) = self.try_launch() {
+            panic!("{e}");
+        }
+    }
+
+    /// Starts the binary and waits until it is this server that listens: the log says so (a
+    /// probed free port may have been taken by another test's server in between), or, with
+    /// logging off, the port answers. `Err(None)` when the port was taken.
+    fn try_launch(&mut self) -> Result<(), String> {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.dir.join("server.log"))
             .unwrap();
+        let logs = std::fs::read_to_string(&self.config)
+            .map(|c| !c.contains("\"nologger\": true"))
+            .unwrap_or(true);
+        let before = self.log().matches(" listening on ").count();
         let child = Command::new(bin())
             .args(["serve", "-c"])
             .arg(&self.config)
@@ -137,15 +173,26 @@ impl Server {
             .expect("start pump");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(&self.addr).is_err() {
-            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!("pump exited with {status}; log:\n{}", self.log());
+        loop {
+            let up = if logs {
+                self.log().matches(" listening on ").count() > before
+            } else {
+                TcpStream::connect(&self.addr).is_ok()
+            };
+            if up {
+                return Ok(());
             }
-            assert!(
-                Instant::now() < deadline,
-                "pump did not start; log:\n{}",
-                self.log()
-            );
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                self.child = None;
+                let log = self.log();
+                if log.contains("Address already in use") {
+                    return Err(IN_USE.into());
+                }
+                return Err(format!("pump exited with {status}; log:\n{log}"));
+            }
+            if Instant::now() > deadline {
+                return Err(format!("pump did not start; log:\n{}", self.log()));
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
