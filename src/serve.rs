@@ -66,7 +66,7 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
         Store::open(Some(&cfg.store_dir), cfg.cache_size)
     }
     .map_err(|e| e.to_string())?;
-    crate::social::migrate::run(&store).map_err(|e| format!("migration failed: {e}"))?;
+    crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
     // After the store is open, so no other server of this data dir is writing there.
     sweep_partial_uploads(&cfg);
     // Blocking work (password hashing, later images and outgoing HTTP) gets a small pool.

@@ -130,6 +130,15 @@ pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Resul
     }
 }
 
+/// The activity whose audience an object has: the one that posted it here, else the one
+/// that brought it.
+pub fn audience_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
+    match creating_activity(r, obj)? {
+        Some(act) => Ok(Some(act)),
+        None => carrying_activity(r, obj),
+    }
+}
+
 /// For an object nobody posted here (a remote note that came inside a share, a foreign object
 /// a client liked): the first activity that brought it, whose readers may see it.
 fn carrying_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
@@ -139,21 +148,35 @@ fn carrying_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
     }
 }
 
-/// Notes `aid` as the activity that brought `obj`, when nothing else says who may see it.
-pub fn mark_carried(w: &W, obj: &Value, aid: &str) -> Result<()> {
+/// Notes `aid` as the activity that brought `obj`, when nothing else says who may see it: a
+/// foreign object nobody posted here (local objects are posted, uploaded or the server's own).
+pub fn mark_carried(w: &W, cfg: &Config, obj: &Value, aid: &str) -> Result<()> {
     let Some(id) = id_of(obj) else { return Ok(()) };
+    if objects::is_local_id(cfg, id) {
+        return Ok(());
+    }
     let Some(mut stored) = objects::get(w, id)? else {
         return Ok(());
     };
     let unclaimed = stored.get("_created_by").is_none() && stored.get("_carried_by").is_none();
-    if let (true, Some(m)) = (
-        unclaimed && type_of(&stored) != "person",
-        stored.as_object_mut(),
-    ) {
+    let kind = type_of(&stored);
+    let marked =
+        unclaimed && kind != "person" && !objects::is_list(&stored) && !objects::is_bare(&stored);
+    if let (true, Some(m)) = (marked, stored.as_object_mut()) {
         m.insert("_carried_by".into(), json!(aid));
         objects::put(w, &stored)?;
     }
     Ok(())
+}
+
+/// The followers and following collections of an account: public, as its profile is.
+fn is_system_collection(obj: &Value) -> bool {
+    let id = id_of(obj).unwrap_or_default();
+    type_of(obj) == "collection"
+        && !objects::is_list(obj)
+        && obj.get("_created_by").is_none()
+        && id.contains("/api/user/")
+        && (id.ends_with("/followers") || id.ends_with("/following"))
 }
 
 /// The one gate for showing an object's content to a reader, wherever it is embedded (an
@@ -162,12 +185,13 @@ pub fn mark_carried(w: &W, obj: &Value, aid: &str) -> Result<()> {
 /// nobody authored are shown; anything else only to whom `object_visible` allows (an upload
 /// nobody posted yet: its author). Everyone else gets `{id, objectType}` (see `render`).
 pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
-    let system_collection =
-        type_of(obj) == "collection" && !objects::is_list(obj) && obj.get("_created_by").is_none();
-    if type_of(obj) == "person" || objects::is_deleted(obj) || system_collection {
+    if type_of(obj) == "person" || objects::is_deleted(obj) || is_system_collection(obj) {
         return Ok(true);
     }
-    if obj.get("author").is_none() && obj.get("_created_by").is_none() {
+    let unclaimed = ["author", "_created_by", "_carried_by"]
+        .iter()
+        .all(|k| obj.get(*k).is_none());
+    if unclaimed {
         return Ok(true);
     }
     if object_visible(r, obj, viewer)? {
@@ -221,7 +245,9 @@ pub fn check_recipients(r: &impl Read, cfg: &Config, act: &Map<String, Value>) -
             let (Some(id), "person" | "") = (id_of(a), type_of(a)) else {
                 continue;
             };
-            if let Some(nick) = urls::nick_of_person_id(cfg, id) {
+            // Every form that `may_see` takes for the same account.
+            let names = std::iter::once(id.to_string()).chain(aliases(id));
+            for nick in names.filter_map(|n| urls::nick_of_person_id(cfg, &n)) {
                 if !r.exists(Table::NickUser, &nick)? && !r.exists(Table::DeletedNick, &nick)? {
                     return Err(Error::bad(format!("No such person: {id}")));
                 }
@@ -357,7 +383,7 @@ pub fn default_recipients(
             None => None,
         };
         let creating = match &parent {
-            Some(p) => creating_activity(w, p)?,
+            Some(p) => audience_activity(w, p)?,
             None => None,
         }
         .ok_or_else(|| Error::bad("Can't reply to an object that was never posted"))?;

@@ -124,6 +124,7 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     let Value::Object(mut act) = body else {
         return Err(Error::bad("Activity must be a JSON object"));
     };
+    act.remove("deleted");
     // The actor as sent, under its canonical id, a person unless it says otherwise.
     let mut sent = actor.as_object().cloned().unwrap_or_default();
     sent.insert(
@@ -186,7 +187,7 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     let act = Value::Object(act);
     activity::put(w, &act)?;
     for o in std::iter::once(&applied.object).chain(applied.target.as_ref()) {
-        addressing::mark_carried(w, o, aid)?;
+        addressing::mark_carried(w, cfg, o, aid)?;
     }
     Ok(act)
 }

@@ -2,6 +2,7 @@
 //! store in bounded batches, one write transaction a batch, so a large store needs no more
 //! memory than a small one and a crash mid-way resumes from the start (each step is idempotent).
 use super::addressing::mark_carried;
+use crate::config::Config;
 use crate::error::Result;
 use crate::store::{Read, Store, Table};
 use crate::util::time::now_iso;
@@ -14,7 +15,7 @@ const BATCH: usize = 500;
 /// hidden from everyone but their author by the visibility gate: note their first activity.
 const CARRIED: &str = "migration:carried_by";
 
-pub fn run(store: &Store) -> Result<()> {
+pub fn run(store: &Store, cfg: &Config) -> Result<()> {
     if store.read(|r| r.exists(Table::Meta, CARRIED))? {
         return Ok(());
     }
@@ -22,13 +23,14 @@ pub fn run(store: &Store) -> Result<()> {
     let mut seen = 0usize;
     loop {
         let from = after.clone();
+        let cfg = cfg.clone();
         let last = store.write_blocking(move |w| {
             let batch = w.scan_after(Table::IdActivity, &from, BATCH)?;
             for (aid, raw) in &batch {
                 let act: Value = serde_json::from_slice(raw)?;
                 for k in ["object", "target"] {
                     if let Some(o) = act.get(k) {
-                        mark_carried(w, o, aid)?;
+                        mark_carried(w, &cfg, o, aid)?;
                     }
                 }
             }

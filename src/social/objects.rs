@@ -245,22 +245,25 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
     if let Some(mut stored) = get(w, id)? {
         if !is_local_id(cfg, id) && richer(&stored, given) {
             if let (Some(s), Some(g)) = (stored.as_object_mut(), given.as_object()) {
+                // Whether it is gone is not a client's to say, nor who wrote it once known.
+                let kept = [
+                    "id",
+                    "objectType",
+                    "links",
+                    "likes",
+                    "replies",
+                    "shares",
+                    "deleted",
+                ];
+                let authored = s.contains_key("author");
                 for (k, v) in g {
-                    // Who wrote it and whether it is gone are not a client's to say.
-                    let kept = [
-                        "id",
-                        "objectType",
-                        "links",
-                        "likes",
-                        "replies",
-                        "shares",
-                        "author",
-                        "deleted",
-                    ];
-                    if !k.starts_with('_') && !kept.contains(&k.as_str()) {
+                    let fixed = kept.contains(&k.as_str()) || (k == "author" && authored);
+                    if !k.starts_with('_') && !fixed {
                         s.insert(k.clone(), v.clone());
                     }
                 }
+                // The content is now this activity's: its audience decides (mark_carried).
+                s.remove("_carried_by");
             }
             put(w, &stored)?;
         }
@@ -271,26 +274,29 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
     Ok(obj)
 }
 
+/// A reference and nothing more: no content of anybody's.
+pub fn is_bare(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.keys().all(|k| {
+            k.starts_with('_')
+                || [
+                    "id",
+                    "objectType",
+                    "updated",
+                    "published",
+                    "links",
+                    "likes",
+                    "replies",
+                    "shares",
+                ]
+                .contains(&k.as_str())
+        })
+    })
+}
+
 /// The incoming copy carries more than a reference, and the stored one is bare or older.
 fn richer(stored: &Value, given: &Value) -> bool {
-    let bare = |v: &Value| {
-        v.as_object().is_some_and(|m| {
-            m.keys().all(|k| {
-                k.starts_with('_')
-                    || [
-                        "id",
-                        "objectType",
-                        "updated",
-                        "published",
-                        "links",
-                        "likes",
-                        "replies",
-                        "shares",
-                    ]
-                    .contains(&k.as_str())
-            })
-        })
-    };
+    let bare = is_bare;
     if bare(given) {
         return false;
     }
@@ -330,27 +336,47 @@ pub fn is_deleted(obj: &Value) -> bool {
     obj.get("deleted").is_some()
 }
 
-/// What remains of a deleted object (§3.8).
-pub fn tombstone(obj: &Value) -> Value {
-    let now = now_iso();
+/// What a tombstone keeps of the object.
+const TOMBSTONE: &[&str] = &[
+    "id",
+    "objectType",
+    "author",
+    "published",
+    "inReplyTo",
+    "_uuid",
+    "_created_by",
+];
+
+fn keep(obj: &Value, keys: &[&str]) -> Map<String, Value> {
     let mut t = Map::new();
     if let Some(m) = obj.as_object() {
-        for k in [
-            "id",
-            "objectType",
-            "author",
-            "published",
-            "inReplyTo",
-            "_uuid",
-            "_created_by",
-        ] {
-            if let Some(v) = m.get(k) {
-                t.insert(k.into(), v.clone());
+        for k in keys {
+            if let Some(v) = m.get(*k) {
+                t.insert((*k).into(), v.clone());
             }
         }
     }
+    t
+}
+
+/// What remains of a deleted object (§3.8).
+pub fn tombstone(obj: &Value) -> Value {
+    let now = now_iso();
+    let mut t = keep(obj, TOMBSTONE);
     t.insert("updated".into(), json!(now));
     t.insert("deleted".into(), json!(now));
+    Value::Object(t)
+}
+
+/// A stored tombstone as readers see it: only what a tombstone keeps (a store written before
+/// client-sent `deleted` keys were dropped may hold more).
+pub fn tombstone_view(obj: &Value) -> Value {
+    let mut t = keep(obj, &TOMBSTONE[..5]);
+    for k in ["updated", "deleted"] {
+        if let Some(v) = obj.get(k) {
+            t.insert(k.into(), v.clone());
+        }
+    }
     Value::Object(t)
 }
 

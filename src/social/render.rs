@@ -77,7 +77,8 @@ fn counted(r: &impl Read, mut obj: Value) -> Result<Value> {
         return Ok(obj);
     };
     if m.contains_key("deleted") {
-        return Ok(obj);
+        // A tombstone shows what a tombstone holds, whatever else was stored with it.
+        return Ok(objects::tombstone_view(&obj));
     }
     if let Some(nick) = &user {
         m.remove("likes");

@@ -126,7 +126,15 @@ fn post(
                     )));
                 }
             }
-            o
+            // A remote server's post carries the object itself: a bare copy stored earlier
+            // takes its content (ensure merges richer copies of remote objects only).
+            match (
+                actor.nick,
+                same_host(actor.id(), id_of(&o).unwrap_or_default()),
+            ) {
+                (None, true) => objects::ensure(w, cfg, given)?,
+                _ => o,
+            }
         }
         None => create(w, cfg, actor, given)?,
     };
@@ -136,7 +144,13 @@ fn post(
     };
     // Posting an object that is already stored (an upload, another's note) never makes the
     // actor its author, nor changes what it replies to, unless it is the actor's own.
-    let own = m.get("author").and_then(id_of) == Some(actor.id());
+    let mut own = m.get("author").and_then(id_of) == Some(actor.id());
+    // A remote author's post of an object first known here as a bare reference makes it theirs
+    // when it lives on their own server.
+    if !m.contains_key("author") && actor.nick.is_none() && same_host(actor.id(), &oid) {
+        m.insert("author".into(), objects::reference(actor.person));
+        own = true;
+    }
     if !m.contains_key("_created_by") && own {
         m.insert("_created_by".into(), json!(aid));
     }
@@ -161,6 +175,19 @@ fn post(
         object: obj,
         target,
     })
+}
+
+/// Whether two ids (`acct:` or URLs) name the same host.
+fn same_host(a: &str, b: &str) -> bool {
+    let host = |id: &str| -> Option<String> {
+        if let Some(rest) = id.strip_prefix("acct:") {
+            return rest.rsplit_once('@').map(|(_, h)| h.to_ascii_lowercase());
+        }
+        let rest = id.split_once("://")?.1;
+        let authority = rest.split(['/', '?', '#']).next()?;
+        Some(authority.split(':').next()?.to_ascii_lowercase())
+    };
+    matches!((host(a), host(b)), (Some(x), Some(y)) if !x.is_empty() && x == y)
 }
 
 /// A new object by the actor: a local id, or the client's foreign id.

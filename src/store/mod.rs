@@ -91,7 +91,22 @@ impl Store {
                 "the store is not empty: restore only into a new data dir",
             ));
         }
+        self.forget_migrations()?;
         dump::load(&self.db, input, progress)
+    }
+
+    /// Data migrations done on this (empty) store do not apply to what a restore brings in:
+    /// the backup's own markers say which ran on its data.
+    fn forget_migrations(&self) -> Result<()> {
+        let tx = self.db.begin_write()?;
+        {
+            let w = W::new(&tx);
+            for (k, _) in w.scan(Table::Meta, "migration:", usize::MAX)? {
+                w.delete(Table::Meta, &k)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Runs `f` on a read snapshot.

@@ -175,10 +175,20 @@ pub async fn revoke(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
 pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     checked(ctx)?;
     let current = field(ctx, "current").unwrap_or_default();
-    // Counted with the logins: a stolen session is no way to guess the password.
+    // Throttled per session (and address): a stolen session is no way to guess the password,
+    // and someone guessing at the login page does not lock the owner out of this form.
     let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
     let now = crate::util::time::now_secs();
-    if !ctx.app.throttle.borrow_mut().attempt(me, &address, now) {
+    let sid = super::session::current(ctx.app, ctx.req)
+        .map(|(_, sid)| sid)
+        .unwrap_or_default();
+    let account = format!("{me}\nsession {sid}");
+    if !ctx
+        .app
+        .throttle
+        .borrow_mut()
+        .attempt(&account, &address, now)
+    {
         return Ok(account_page(
             ctx,
             me,
@@ -194,7 +204,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             Some("The current password is not right."),
         ));
     }
-    ctx.app.throttle.borrow_mut().succeeded(me, &address);
+    ctx.app.throttle.borrow_mut().succeeded(&account, &address);
     let pw = field(ctx, "password").unwrap_or_default();
     if field(ctx, "repeat").as_deref() != Some(pw.as_str()) {
         return Ok(account_page(

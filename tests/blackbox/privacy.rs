@@ -740,4 +740,46 @@ fn objects_from_remote_activities_show_to_their_readers_and_ghosts_get_nothing()
         &json!({"object": {"objectType": "note", "content": "hi"}, "to": [person(&s, "nobody")]}),
     );
     assert_eq!(r.status, 400, "{}", r.text());
+    // alice may reply to the note that came in the share.
+    let reply = json!({"verb": "post", "object": {"objectType": "comment", "content": "indeed",
+        "inReplyTo": {"id": "http://social.localhost/api/note/n9", "objectType": "note"}}});
+    assert_eq!(s.post(&alice, "alice", &reply).status, 200);
+    // A note first known as a bare reference, then posted privately by its author: its
+    // content is for the post's readers only, not for whoever saw the bare reference.
+    let (_, bob) = s.register("bob", "correct7horse");
+    let n5 = json!({"objectType": "note", "id": "http://social.localhost/api/note/n5"});
+    let like = json!({"id": "http://social.localhost/api/activity/l5", "verb": "favorite",
+        "actor": {"objectType": "person", "id": "acct:zed@social.localhost"}, "object": n5,
+        "to": [{"objectType": "collection", "id": PUBLIC}]});
+    assert_eq!(
+        s.signed(&zed, "POST", "/api/user/alice/inbox", Some(&like))
+            .status,
+        200
+    );
+    let mut full = n5.clone();
+    full["content"] = json!("for alice alone");
+    let post = json!({"id": "http://social.localhost/api/activity/p5", "verb": "post",
+        "actor": {"objectType": "person", "id": "acct:zed@social.localhost"}, "object": full,
+        "to": [person(&s, "alice")]});
+    assert_eq!(
+        s.signed(&zed, "POST", "/api/user/alice/inbox", Some(&post))
+            .status,
+        200
+    );
+    assert_eq!(
+        s.read(
+            &alice,
+            "/api/note?id=http%3A%2F%2Fsocial.localhost%2Fapi%2Fnote%2Fn5",
+            200
+        )["content"],
+        "for alice alone"
+    );
+    let r = s.post(&bob, "bob", &json!({"verb": "favorite", "object": n5}));
+    assert_eq!(r.status, 403, "{}", r.text());
+    let liked = s.read(
+        &bob,
+        &s.path_of(s.url("/api/user/alice/feed").as_str()),
+        200,
+    );
+    assert!(!liked.to_string().contains("for alice alone"));
 }

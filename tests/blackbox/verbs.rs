@@ -200,8 +200,15 @@ fn liking_remote_objects_merges_richer_copies_but_not_local_ones() {
         json!({"verb": "favorite", "object": {"id": remote, "objectType": "note"}}),
     );
     s.act(&bob, "bob", json!({"verb": "favorite", "object": {"id": remote, "objectType": "note", "content": "Hello, world!"}}));
-    let stored = s.read(&alice, "/api/user/alice/favorites", 200);
+    let stored = s.read(&bob, "/api/user/bob/favorites", 200);
     assert_eq!(stored["items"][0]["content"], "Hello, world!");
+    // The content came with bob's like, to bob's followers: alice, who liked the bare
+    // reference first, is shown the reference (the original showed her bob's copy).
+    let hers = s.read(&alice, "/api/user/alice/favorites", 200);
+    assert_eq!(
+        hers["items"][0],
+        json!({"id": remote, "objectType": "note"})
+    );
     // A remote stub has no creating activity: others may not read it.
     assert_eq!(
         s.read(
