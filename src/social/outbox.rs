@@ -75,8 +75,6 @@ pub fn post(
     let Value::Object(mut act) = body else {
         return Err(Error::bad("Activity must be a JSON object"));
     };
-    // Only a delete of the activity makes it a tombstone.
-    act.remove("deleted");
     let me_id = urls::person_id(cfg, nick);
     let me = objects::get(w, &me_id)?
         .ok_or_else(|| Error::internal(format!("person of {nick} is missing")))?;
@@ -142,9 +140,7 @@ pub fn post(
     act.remove("updated");
     let stored = activity::build(cfg, &uuid, &me, &verb, &applied.object, act);
     activity::put(w, &stored)?;
-    for o in std::iter::once(&applied.object).chain(applied.target.as_ref()) {
-        addressing::mark_carried(w, cfg, o, &aid)?;
-    }
+    applied.mark_carried(w, cfg, &aid)?;
     activity::to_outbox(w, nick, &aid, major)?;
     activity::to_inbox(w, nick, &aid, major, is_direct(&stored, &me_id))?;
     deliver::local(w, cfg, &stored, &me, major)?;

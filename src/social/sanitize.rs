@@ -26,8 +26,10 @@ fn scrub_field(m: &mut Map<String, Value>, k: &str) {
     }
 }
 
+/// What a client may never set: private properties, and `deleted` (only a delete makes a
+/// tombstone, and a tombstone passes every visibility check).
 fn drop_private(m: &mut Map<String, Value>) {
-    m.retain(|k, _| !k.starts_with('_'));
+    m.retain(|k, _| !k.starts_with('_') && k != "deleted");
 }
 
 /// Scrubs an object: `content`, `summary`, private properties, and the objects inside it.

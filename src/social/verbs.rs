@@ -17,6 +17,16 @@ pub struct Applied {
     pub target: Option<Value>,
 }
 
+impl Applied {
+    /// Notes activity `aid` as what brought the object and target (addressing::mark_carried).
+    pub fn mark_carried(&self, w: &W, cfg: &Config, aid: &str) -> Result<()> {
+        for o in std::iter::once(&self.object).chain(self.target.as_ref()) {
+            addressing::mark_carried(w, cfg, o, aid)?;
+        }
+        Ok(())
+    }
+}
+
 /// The parties of an activity being applied.
 pub struct Actor<'a> {
     pub person: &'a Value,
@@ -199,8 +209,6 @@ fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     }
     m.insert("author".into(), objects::reference(actor.person));
     m.remove("inReplyTo");
-    // Only a delete makes a tombstone.
-    m.remove("deleted");
     let list_kind = match (
         kind.as_str(),
         actor.nick,
