@@ -38,6 +38,9 @@ struct Args {
     /// base URL of another pump.io server to measure in the same run (registration must be open)
     #[argh(option)]
     against: Option<String>,
+    /// process id of the other server, to read its CPU time (Linux /proc) as ours is read
+    #[argh(option)]
+    against_pid: Option<u32>,
     /// name of the other server's column (default "other")
     #[argh(option, default = "String::from(\"other\")")]
     against_name: String,
@@ -68,6 +71,8 @@ struct Stat {
     secs: f64,
     lat_us: Vec<u32>,
     peak_rss_kib: u64,
+    /// CPU time the server's threads used during the workload (0 when unknown).
+    cpu_ns: u64,
 }
 
 impl Stat {
@@ -82,7 +87,12 @@ impl Stat {
         v.sort_unstable();
         v[((v.len() - 1) as f64 * p) as usize] as f64 / 1000.0
     }
+    /// Server CPU time per answered request, in µs: steadier than req/s on a shared machine.
+    fn cpu_us(&self) -> f64 {
+        self.cpu_ns as f64 / 1000.0 / self.requests.max(1) as f64
+    }
     fn merge(&mut self, o: Stat) {
+        self.cpu_ns += o.cpu_ns;
         self.requests += o.requests;
         self.errors += o.errors;
         self.secs += o.secs;
@@ -101,6 +111,19 @@ pub fn status_field(pid: u32, field: &str) -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// CPU time all threads of `pid` have used so far, in ns (from /proc/PID/task/*/schedstat).
+fn cpu_ns(pid: Option<u32>) -> u64 {
+    let Some(pid) = pid else { return 0 };
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }
 
 /// Samples VmRSS every 20 ms until stopped; returns the peak in KiB.
@@ -140,6 +163,7 @@ const WORKS: [(Work, &str); 5] = [
 fn run(t: &Target, work: Work, conns: usize, secs: f64) -> Stat {
     let stop = Arc::new(AtomicBool::new(false));
     let sampler = sample_rss(t.own.as_ref().map(Own::pid), stop.clone());
+    let cpu_before = cpu_ns(t.pid());
     let counter = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     let start = Instant::now();
@@ -200,6 +224,7 @@ fn run(t: &Target, work: Work, conns: usize, secs: f64) -> Stat {
     stop.store(true, Ordering::Relaxed);
     let mut total = Stat {
         secs,
+        cpu_ns: cpu_ns(t.pid()).saturating_sub(cpu_before),
         ..Stat::default()
     };
     for s in stats.drain(..) {
@@ -248,7 +273,10 @@ fn main() {
     let mut others: Vec<Target> = args
         .against
         .iter()
-        .map(|u| Target::connect(&args.against_name, u, None))
+        .map(|u| Target {
+            other_pid: args.against_pid,
+            ..Target::connect(&args.against_name, u, None)
+        })
         .collect();
 
     eprintln!("seeding {n} activities on each server…");
@@ -313,22 +341,14 @@ fn main() {
     println!("| workload | {} |", header.join(" | "));
     println!("|---|{}", "---|".repeat(header.len()));
     for (label, mine, theirs) in &rows {
-        let mut cells = vec![format!(
-            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms{}",
-            mine.rate(),
-            mine.pct(0.5),
-            mine.pct(0.99),
-            errs(mine)
-        )];
+        let mut cells = vec![cell(mine)];
         for st in theirs {
-            cells.push(format!(
-                "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms{}",
-                st.rate(),
-                st.pct(0.5),
-                st.pct(0.99),
-                errs(st)
-            ));
-            cells.push(format!("{:.1}× req/s", mine.rate() / st.rate().max(1e-9)));
+            cells.push(cell(st));
+            let mut ratio = format!("{:.2}× req/s", mine.rate() / st.rate().max(1e-9));
+            if mine.cpu_ns > 0 && st.cpu_ns > 0 {
+                ratio += &format!(", {:.2}× CPU/req", mine.cpu_us() / st.cpu_us().max(1e-9));
+            }
+            cells.push(ratio);
         }
         println!("| {label} | {} |", cells.join(" | "));
     }
@@ -369,6 +389,22 @@ fn main() {
     } else {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// One server's figures for one workload.
+fn cell(s: &Stat) -> String {
+    let cpu = if s.cpu_ns > 0 {
+        format!(", {:.0} µs CPU/req", s.cpu_us())
+    } else {
+        String::new()
+    };
+    format!(
+        "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms{cpu}{}",
+        s.rate(),
+        s.pct(0.5),
+        s.pct(0.99),
+        errs(s)
+    )
 }
 
 fn errs(s: &Stat) -> String {

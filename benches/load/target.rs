@@ -18,6 +18,8 @@ pub struct Target {
     /// A note with a like and a reply, as a path.
     pub object_path: String,
     pub own: Option<Own>,
+    /// The process of a server not started here, when known.
+    pub other_pid: Option<u32>,
 }
 
 /// Our own server process and its data dir.
@@ -26,6 +28,13 @@ pub struct Own {
     pub dir: PathBuf,
     pub port: u16,
     pub child: Child,
+}
+
+impl Target {
+    /// The server's process, when known.
+    pub fn pid(&self) -> Option<u32> {
+        self.own.as_ref().map(Own::pid).or(self.other_pid)
+    }
 }
 
 impl Own {
@@ -177,6 +186,7 @@ impl Target {
             bob: (String::new(), client.clone()),
             object_path: String::new(),
             own,
+            other_pid: None,
         };
         let tag = format!(
             "{:x}",
