@@ -44,9 +44,9 @@ struct Args {
     /// name of the other server's column (default "other")
     #[argh(option, default = "String::from(\"other\")")]
     against_name: String,
-    /// rounds per workload and server, interleaved A B A B (default 2)
-    #[argh(option, default = "2")]
-    rounds: usize,
+    /// rounds per workload and server, interleaved A B A B (default 2; 1 with --quick)
+    #[argh(option)]
+    rounds: Option<usize>,
     /// run only the workloads whose label contains this text
     #[argh(option)]
     only: Option<String>,
@@ -248,7 +248,7 @@ fn main() {
     let args: Args = argh::from_env();
     let n = args.n.unwrap_or(if args.quick { 1000 } else { 100_000 });
     let secs = args.secs.unwrap_or(if args.quick { 2.0 } else { 10.0 });
-    let rounds = if args.quick { 1 } else { args.rounds.max(1) };
+    let rounds = args.rounds.unwrap_or(if args.quick { 1 } else { 2 }).max(1);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
