@@ -1,11 +1,12 @@
-//! The nonce cache across a clean restart: written to `nonces.json` in the data dir at a clean
-//! stop, read (and removed) at the next start. Without the file, the start time becomes the
-//! floor for every client.
+//! The nonce cache across a clean restart: written to `nonce-cache.json` in the data dir at a
+//! clean stop, read (and removed) at the next start. Without the file, the start time becomes
+//! the floor for every client.
 use super::NonceCache;
 use crate::app::App;
 use crate::util::tempfile::TempFile;
 use crate::util::time::now_secs;
 use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
 use std::path::{Path, PathBuf};
 
 /// The keyed hash the entries were made with: a file made with another one is not used.
@@ -36,7 +37,7 @@ impl NonceCache {
             entries: self
                 .parts
                 .iter()
-                .flat_map(|(p, x)| x.queue.iter().map(move |(t, e)| (*p, *t, *e)))
+                .flat_map(|(p, x)| x.queue.iter().map(move |Reverse((t, e))| (*p, *t, *e)))
                 .filter(|(_, _, e)| seen.contains(e))
                 .collect(),
         };
@@ -99,8 +100,14 @@ fn sync_dir(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Where a clean stop leaves the nonces for the next start.
+/// Where a clean stop leaves the nonces for the next start. (Earlier builds wrote
+/// `nonces.json` with another hash, and would misread this file: hence a new name.)
 fn file(data_dir: &Path) -> PathBuf {
+    data_dir.join("nonce-cache.json")
+}
+
+/// The file of earlier builds: its entries cannot be checked here, so it is only removed.
+fn legacy_file(data_dir: &Path) -> PathBuf {
     data_dir.join("nonces.json")
 }
 
@@ -108,6 +115,12 @@ fn file(data_dir: &Path) -> PathBuf {
 /// floor on a new data dir (`fresh`: no server ran on it); None after a crash.
 pub fn restore(data_dir: &Path, cap: usize, fresh: bool) -> Result<Option<NonceCache>, String> {
     let path = file(data_dir);
+    let legacy = legacy_file(data_dir);
+    if legacy.exists() {
+        std::fs::remove_file(&legacy)
+            .map_err(|e| format!("cannot remove {}: {e}", legacy.display()))?;
+        log::info!("oauth: removed {} of an earlier build", legacy.display());
+    }
     let c = NonceCache::load(&path, cap, now_secs())?;
     if c.is_some() {
         log::info!(
@@ -167,11 +180,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pump-nonce-old-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = file(&dir);
-        // The format of an earlier build, entries made with HMAC-SHA1.
-        let old = r#"{"key":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],"since":5,"floors":[],"entries":[[1,1000,2]]}"#;
-        std::fs::write(&path, old).unwrap();
-        assert!(NonceCache::load(&path, 3, 1000).unwrap().is_none());
-        assert!(!path.exists(), "removed all the same");
+        // The format of an earlier build, entries made with HMAC-SHA1, and one of another hash.
+        let key = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]";
+        let old = format!(r#"{{"key":{key},"since":5,"floors":[],"entries":[[1,1000,2]]}}"#);
+        let other = format!(
+            r#"{{"hash":"other","key":{key},"since":5,"floors":[],"entries":[[1,1000,2]]}}"#
+        );
+        for text in [old, other] {
+            std::fs::write(&path, text).unwrap();
+            assert!(NonceCache::load(&path, 3, 1000).unwrap().is_none());
+            assert!(!path.exists(), "removed all the same");
+        }
+        // At start, the earlier builds' file goes, and the start counts as after a crash.
+        std::fs::write(legacy_file(&dir), "{}").unwrap();
+        assert!(restore(&dir, 3, false).unwrap().is_none());
+        assert!(!legacy_file(&dir).exists());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

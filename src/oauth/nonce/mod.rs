@@ -6,15 +6,17 @@
 //! start (`file`); after a crash requests signed before the start are refused instead.
 //!
 //! Every request passes here, so the common path is a few hash look-ups: an entry is a set
-//! member, one slot in its second's list and one in its client's queue. The lists and queues
-//! drop forgotten entries lazily and are compacted before they grow past twice the live ones.
+//! member, one slot in its second's list and one in its client's heap. The lists and heaps
+//! drop forgotten entries lazily and are compacted (and shrunk) before they grow past twice the
+//! live ones.
 mod file;
 
 pub use file::{keep, restore};
 
 use crate::util::time::now_secs;
 use siphasher::sip::SipHasher13;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::hash::Hasher;
 
 /// Timestamps further than this from now are refused (seconds).
@@ -24,10 +26,12 @@ pub const WINDOW: i64 = 300;
 struct Part {
     /// Its entries in the cache.
     live: usize,
-    /// Requests signed at or before this are refused: their nonces were forgotten.
+    /// Requests signed at or before this are refused: their nonces were forgotten. It stays
+    /// at or below the timestamps of the part's entries, so it may go with the last of them.
     floor: i64,
-    /// `(timestamp, entry)` in the order recorded, forgotten ones included until compacted.
-    queue: VecDeque<(i64, u64)>,
+    /// `(timestamp, entry)`, oldest timestamp first (not the first recorded: a client's
+    /// requests may arrive out of order); forgotten ones included until compacted.
+    queue: BinaryHeap<Reverse<(i64, u64)>>,
 }
 
 /// Clients and entries are 64-bit keyed hashes (SipHash-1-3; the key survives a clean restart
@@ -125,9 +129,9 @@ impl NonceCache {
         let part = self.parts.entry(p).or_insert(Part {
             live: 0,
             floor: i64::MIN,
-            queue: VecDeque::new(),
+            queue: BinaryHeap::new(),
         });
-        part.queue.push_back((ts, e));
+        part.queue.push(Reverse((ts, e)));
         self.by_size.remove(&(part.live, p));
         part.live += 1;
         self.by_size.insert((part.live, p));
@@ -145,9 +149,14 @@ impl NonceCache {
             return;
         }
         self.by_size.insert((part.live, p));
-        if part.queue.len() > 2 * part.live + SLACK {
+        let q = &mut part.queue;
+        if q.len() > 2 * part.live + SLACK {
             let seen = &self.seen;
-            part.queue.retain(|(_, e)| seen.contains(e));
+            q.retain(|Reverse((_, e))| seen.contains(e));
+        }
+        // A part that once held many entries must not keep their room.
+        if q.capacity() > 4 * q.len() + SLACK {
+            q.shrink_to(2 * q.len() + SLACK);
         }
     }
 
@@ -156,7 +165,7 @@ impl NonceCache {
         let Some(part) = self.parts.get_mut(&big) else {
             return false;
         };
-        while let Some((t, e)) = part.queue.pop_front() {
+        while let Some(Reverse((t, e))) = part.queue.pop() {
             if self.seen.remove(&e) {
                 part.floor = part.floor.max(t);
                 self.forget(big);
@@ -166,7 +175,8 @@ impl NonceCache {
         false
     }
 
-    /// Takes back the entry just inserted (it is the last of its second and of its part).
+    /// Takes back the entry just inserted: the last of its second, and the only one of its
+    /// part (a cache is only full for a new part), which goes with it.
     fn undo(&mut self, p: u64, ts: i64, e: u64) {
         self.seen.remove(&e);
         if let Some(list) = self.by_time.get_mut(&ts) {
@@ -175,9 +185,6 @@ impl NonceCache {
             if list.is_empty() {
                 self.by_time.remove(&ts);
             }
-        }
-        if let Some(part) = self.parts.get_mut(&p) {
-            part.queue.pop_back();
         }
         self.forget(p);
     }
@@ -202,6 +209,7 @@ impl NonceCache {
             let seen = &self.seen;
             self.by_time.retain(|_, list| {
                 list.retain(|(_, e)| seen.contains(e));
+                list.shrink_to_fit();
                 !list.is_empty()
             });
             self.listed = self.by_time.values().map(Vec::len).sum();
@@ -258,17 +266,30 @@ mod tests {
     fn when_full_the_largest_client_forgets_its_oldest() {
         let mut c = cache(3);
         // "a" signs far ahead, then fills the cache.
-        assert_eq!(c.record("a", "1", 1000, 1000), Ok(()));
-        assert_eq!(c.record("a", "2", 1290, 1000), Ok(()));
+        assert_eq!(c.record("a", "1", 1290, 1000), Ok(()));
+        assert_eq!(c.record("a", "2", 1000, 1000), Ok(()));
         assert_eq!(c.record("a", "3", 1001, 1000), Ok(()));
         // "b" still gets in; "a" forgot its oldest (1000) and refuses from there.
         assert_eq!(c.record("b", "1", 1000, 1000), Ok(()));
-        assert_eq!(c.record("a", "1", 1000, 1000), Err(Refused::Stale));
-        assert_eq!(c.record("a", "2", 1290, 1000), Err(Refused::Used));
+        assert_eq!(c.record("a", "2", 1000, 1000), Err(Refused::Stale));
+        assert_eq!(c.record("a", "1", 1290, 1000), Err(Refused::Used));
         assert_eq!(c.record("b", "2", 1000, 1000), Ok(()));
         // A tie between "a" and "b": either one's oldest went, a replay is refused either way.
         assert!(c.record("b", "2", 1000, 1000).is_err());
         assert_eq!(c.seen.len(), 3);
+    }
+
+    #[test]
+    fn a_forgotten_nonce_stays_refused_after_the_older_ones_expire() {
+        let mut c = cache(3);
+        // Recorded first but signed last: forgetting it first would put the floor above the
+        // entries still held, and the floor would go with them while it is still accepted.
+        assert_eq!(c.record("a", "1", 1290, 1000), Ok(()));
+        assert_eq!(c.record("a", "2", 1000, 1000), Ok(()));
+        assert_eq!(c.record("a", "3", 1001, 1000), Ok(()));
+        assert_eq!(c.record("b", "1", 1000, 1000), Ok(()));
+        assert_eq!(c.record("a", "1", 1290, 1302), Err(Refused::Used));
+        assert_eq!(c.record("a", "2", 1000, 1302), Err(Refused::Stale));
     }
 
     #[test]
@@ -295,8 +316,8 @@ mod tests {
             assert_eq!(c.record(who, &i.to_string(), now, now), Ok(()));
             assert!(c.seen.len() <= cap);
             assert!(c.listed <= 2 * cap + SLACK + 1, "listed {}", c.listed);
-            let queued: usize = c.parts.values().map(|p| p.queue.len()).sum();
-            assert!(queued <= 2 * cap + 2 * SLACK + 2, "queued {queued}");
+            let room: usize = c.parts.values().map(|p| p.queue.capacity()).sum();
+            assert!(room <= 4 * cap + 8 * SLACK, "room {room}");
         }
         // "b" was never the largest: none of its requests was refused, and its last is kept.
         let b = c.part_of("b");
