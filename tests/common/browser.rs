@@ -224,6 +224,24 @@ impl Browser {
         }
     }
 
+    /// Waits until exactly `n` elements match `css` (a page that is still being replaced
+    /// shows none, or the old ones).
+    pub fn wait_count(&self, css: &str, n: usize, secs: u64) {
+        let start = Instant::now();
+        loop {
+            let found = self.all(css).len();
+            if found == n {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(secs),
+                "{found} of {css} on {} after {secs} s, not {n}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Saves a PNG of the window under `target/screenshots/`.
     pub fn screenshot(&self, name: &str) {
         use base64::Engine;
