@@ -6,7 +6,6 @@ use crate::app::App;
 use crate::util::tempfile::TempFile;
 use crate::util::time::now_secs;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
 use std::path::{Path, PathBuf};
 
 /// The keyed hash the entries were made with: a file made with another one is not used.
@@ -20,7 +19,7 @@ struct Saved {
     since: i64,
     /// `(part, floor)`.
     floors: Vec<(u64, i64)>,
-    /// `(part, timestamp, entry)`, each part's in the order recorded.
+    /// `(part, timestamp, entry)`.
     entries: Vec<(u64, i64, u64)>,
 }
 
@@ -28,18 +27,12 @@ impl NonceCache {
     /// Writes the entries still inside the window to `path` (a temp file renamed into place).
     fn save(&mut self, path: &Path, now: i64) -> std::io::Result<()> {
         self.expire(now);
-        let seen = &self.seen;
         let saved = Saved {
             hash: HASH.into(),
             key: self.key.to_vec(),
             since: self.since,
             floors: self.parts.iter().map(|(p, x)| (*p, x.floor)).collect(),
-            entries: self
-                .parts
-                .iter()
-                .flat_map(|(p, x)| x.queue.iter().map(move |Reverse((t, e))| (*p, *t, *e)))
-                .filter(|(_, _, e)| seen.contains(e))
-                .collect(),
+            entries: self.entries().collect(),
         };
         let json = serde_json::to_vec(&saved)?;
         let tmp = path.with_extension("json.tmp");

@@ -3,20 +3,19 @@
 //! most nonces forgets its oldest one and from then on refuses its own requests signed at or
 //! before it (its floor): a forgotten nonce can never be replayed, and one client's requests
 //! never get another's refused. A clean stop writes the cache to the data dir for the next
-//! start (`file`); after a crash requests signed before the start are refused instead.
+//! start (`file`); after a crash requests signed before the start are refused instead. (Time
+//! is the wall clock: if it steps back, nonces already expired can be accepted again.)
 //!
-//! Every request passes here, so the common path is a few hash look-ups: an entry is a set
-//! member, one slot in its second's list and one in its client's heap. The lists and heaps
-//! drop forgotten entries lazily and are compacted (and shrunk) before they grow past twice the
-//! live ones.
+//! Every request passes here, so the common path is a few hash look-ups and a push: an entry is
+//! a set member and one slot in its client's list for its second. Nothing is left behind to
+//! clean up later: the ordered index holds one slot per client and second, not per entry.
 mod file;
 
 pub use file::{keep, restore};
 
 use crate::util::time::now_secs;
 use siphasher::sip::SipHasher13;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
 
 /// Timestamps further than this from now are refused (seconds).
@@ -27,11 +26,11 @@ struct Part {
     /// Its entries in the cache.
     live: usize,
     /// Requests signed at or before this are refused: their nonces were forgotten. It stays
-    /// at or below the timestamps of the part's entries, so it may go with the last of them.
+    /// at or below the part's oldest entry, so it may go with the last of them.
     floor: i64,
-    /// `(timestamp, entry)`, oldest timestamp first (not the first recorded: a client's
-    /// requests may arrive out of order); forgotten ones included until compacted.
-    queue: BinaryHeap<Reverse<(i64, u64)>>,
+    /// Its entries by timestamp (not in the order recorded: a client's requests may arrive
+    /// out of order). No list is empty.
+    seconds: BTreeMap<i64, Vec<u64>>,
 }
 
 /// Clients and entries are 64-bit keyed hashes (SipHash-1-3; the key survives a clean restart
@@ -40,10 +39,8 @@ struct Part {
 pub struct NonceCache {
     seen: HashSet<u64>,
     parts: HashMap<u64, Part>,
-    /// `(part, entry)` by timestamp, for expiry; forgotten entries included until compacted.
-    by_time: BTreeMap<i64, Vec<(u64, u64)>>,
-    /// How many entries `by_time` lists.
-    listed: usize,
+    /// `(timestamp, part)` for each list of `Part::seconds`, oldest first, for expiry.
+    by_time: BTreeSet<(i64, u64)>,
     /// `(entries, part)`: the largest part gives up entries first.
     by_size: BTreeSet<(usize, u64)>,
     key: [u8; 16],
@@ -60,7 +57,7 @@ pub enum Refused {
     Full,
 }
 
-/// Lists and queues are compacted when they hold more than twice their live entries plus this.
+/// A list keeps room for at most four times its entries plus this.
 const SLACK: usize = 64;
 
 impl NonceCache {
@@ -70,8 +67,7 @@ impl NonceCache {
         NonceCache {
             seen: HashSet::new(),
             parts: HashMap::new(),
-            by_time: BTreeMap::new(),
-            listed: 0,
+            by_time: BTreeSet::new(),
             by_size: BTreeSet::new(),
             key,
             cap: cap.max(1),
@@ -85,6 +81,7 @@ impl NonceCache {
     }
 
     /// Records `nonce` of client `who` (consumer key and token) signed at `ts`, unless seen.
+    /// Timestamps too far ahead are the caller's to refuse (`check_timestamp`).
     pub fn record(&mut self, who: &str, nonce: &str, ts: i64, now: i64) -> Result<(), Refused> {
         self.expire(now);
         if ts < now - WINDOW || ts < self.since {
@@ -121,75 +118,95 @@ impl NonceCache {
     }
 
     fn insert(&mut self, p: u64, ts: i64, e: u64) {
+        // Only a file being loaded can hold an entry twice.
         if !self.seen.insert(e) {
             return;
         }
-        self.by_time.entry(ts).or_default().push((p, e));
-        self.listed += 1;
         let part = self.parts.entry(p).or_insert(Part {
             live: 0,
             floor: i64::MIN,
-            queue: BinaryHeap::new(),
+            seconds: BTreeMap::new(),
         });
-        part.queue.push(Reverse((ts, e)));
-        self.by_size.remove(&(part.live, p));
-        part.live += 1;
-        self.by_size.insert((part.live, p));
+        let list = part.seconds.entry(ts).or_default();
+        if list.is_empty() {
+            self.by_time.insert((ts, p));
+        }
+        list.push(e);
+        self.resize(p, 1, 0);
     }
 
-    /// Counts one entry of part `p` gone from `seen`; the part goes with its last one.
-    fn forget(&mut self, p: u64) {
+    /// Part `p` gained `added` entries and lost `gone`; it goes when it has none left.
+    fn resize(&mut self, p: u64, added: usize, gone: usize) {
         let Some(part) = self.parts.get_mut(&p) else {
             return;
         };
         self.by_size.remove(&(part.live, p));
-        part.live -= 1;
+        part.live = part.live + added - gone;
         if part.live == 0 {
             self.parts.remove(&p);
-            return;
-        }
-        self.by_size.insert((part.live, p));
-        let q = &mut part.queue;
-        if q.len() > 2 * part.live + SLACK {
-            let seen = &self.seen;
-            q.retain(|Reverse((_, e))| seen.contains(e));
-        }
-        // A part that once held many entries must not keep their room.
-        if q.capacity() > 4 * q.len() + SLACK {
-            q.shrink_to(2 * q.len() + SLACK);
+        } else {
+            self.by_size.insert((part.live, p));
         }
     }
 
-    /// Part `big` forgets its oldest entry, which becomes its floor; false if it has none.
+    /// Part `big` forgets its oldest second, which becomes its floor: all of it when the part
+    /// has later ones (the floor refuses that second anyway: its entries only take room), else
+    /// one entry, possibly the one just recorded (a part keeps one). False if it has none.
     fn evict_oldest(&mut self, big: u64) -> bool {
         let Some(part) = self.parts.get_mut(&big) else {
             return false;
         };
-        while let Some(Reverse((t, e))) = part.queue.pop() {
-            if self.seen.remove(&e) {
-                part.floor = part.floor.max(t);
-                self.forget(big);
-                return true;
+        let later = part.seconds.len() > 1;
+        let Some(mut oldest) = part.seconds.first_entry() else {
+            return false;
+        };
+        let t = *oldest.key();
+        let gone = if later {
+            let list = oldest.remove();
+            for e in &list {
+                self.seen.remove(e);
             }
+            list.len()
+        } else {
+            let list = oldest.get_mut();
+            let Some(e) = list.pop() else {
+                return false;
+            };
+            self.seen.remove(&e);
+            if list.is_empty() {
+                oldest.remove();
+            } else if list.capacity() > 4 * list.len() + SLACK {
+                // A second that once held many entries must not keep their room.
+                list.shrink_to(2 * list.len() + SLACK);
+            }
+            1
+        };
+        if !part.seconds.contains_key(&t) {
+            self.by_time.remove(&(t, big));
         }
-        false
+        part.floor = part.floor.max(t);
+        self.resize(big, 0, gone);
+        true
     }
 
-    /// Takes back the entry just inserted: the last of its second, and the only one of its
-    /// part (a cache is only full for a new part), which goes with it.
+    /// Takes back the entry just inserted: the last of its part's second, and the only one of
+    /// its part (a cache is only full for a new part), which goes with it.
     fn undo(&mut self, p: u64, ts: i64, e: u64) {
         self.seen.remove(&e);
-        if let Some(list) = self.by_time.get_mut(&ts) {
+        let Some(part) = self.parts.get_mut(&p) else {
+            return;
+        };
+        if let Some(list) = part.seconds.get_mut(&ts) {
             list.pop();
-            self.listed -= 1;
             if list.is_empty() {
-                self.by_time.remove(&ts);
+                part.seconds.remove(&ts);
+                self.by_time.remove(&(ts, p));
             }
         }
-        self.forget(p);
+        self.resize(p, 0, 1);
     }
 
-    /// Over the bound, the largest part forgets its oldest entry. A part keeps at least one
+    /// Over the bound, the largest part forgets an entry of its oldest second. A part keeps at least one
     /// entry (dropping it would lose the floor), so when every part is down to one, the new
     /// entry `(p, ts, e)` is refused instead.
     fn make_room(&mut self, p: u64, ts: i64, e: u64) -> Result<(), Refused> {
@@ -205,33 +222,34 @@ impl NonceCache {
                 break;
             }
         }
-        if self.listed > 2 * self.seen.len() + SLACK {
-            let seen = &self.seen;
-            self.by_time.retain(|_, list| {
-                list.retain(|(_, e)| seen.contains(e));
-                list.shrink_to_fit();
-                !list.is_empty()
-            });
-            self.listed = self.by_time.values().map(Vec::len).sum();
-        }
         Ok(())
     }
 
     /// Entries whose timestamp is no longer accepted cannot be replayed: forget them. A part's
-    /// floor is below its entries, so it goes with the last of them.
+    /// floor is at or below its oldest entry, so it goes with the last of them.
     fn expire(&mut self, now: i64) {
-        while let Some(oldest) = self.by_time.first_entry() {
-            if *oldest.key() >= now - WINDOW {
+        while let Some(&(t, p)) = self.by_time.first() {
+            if t >= now - WINDOW {
                 break;
             }
-            let list = oldest.remove();
-            self.listed -= list.len();
-            for (p, e) in list {
-                if self.seen.remove(&e) {
-                    self.forget(p);
-                }
+            self.by_time.pop_first();
+            let Some(list) = self.parts.get_mut(&p).and_then(|x| x.seconds.remove(&t)) else {
+                continue;
+            };
+            for e in &list {
+                self.seen.remove(e);
             }
+            self.resize(p, 0, list.len());
         }
+    }
+
+    /// Every entry as `(part, timestamp, entry)`.
+    fn entries(&self) -> impl Iterator<Item = (u64, i64, u64)> + '_ {
+        self.parts.iter().flat_map(|(p, x)| {
+            x.seconds
+                .iter()
+                .flat_map(move |(t, list)| list.iter().map(move |e| (*p, *t, *e)))
+        })
     }
 }
 
@@ -259,7 +277,7 @@ mod tests {
             Err(Refused::Stale)
         );
         assert!(c.parts.is_empty() && c.by_size.is_empty() && c.seen.is_empty());
-        assert!(c.by_time.is_empty() && c.listed == 0);
+        assert!(c.by_time.is_empty());
     }
 
     #[test]
@@ -276,6 +294,32 @@ mod tests {
         assert_eq!(c.record("b", "2", 1000, 1000), Ok(()));
         // A tie between "a" and "b": either one's oldest went, a replay is refused either way.
         assert!(c.record("b", "2", 1000, 1000).is_err());
+        assert_eq!(c.seen.len(), 3);
+    }
+
+    #[test]
+    fn a_full_client_gives_up_its_whole_oldest_second() {
+        let mut c = cache(4);
+        for (n, ts) in [("1", 1000), ("2", 1000), ("3", 1000), ("4", 1001)] {
+            assert_eq!(c.record("a", n, ts, 1000), Ok(()));
+        }
+        // Second 1000 becomes the floor: its three entries go at once, room for three more.
+        assert_eq!(c.record("b", "1", 1000, 1000), Ok(()));
+        assert_eq!(c.seen.len(), 2);
+        assert_eq!(c.record("a", "5", 1000, 1000), Err(Refused::Stale));
+        assert_eq!(c.record("a", "4", 1001, 1000), Err(Refused::Used));
+        assert_eq!(c.by_time.len(), 2);
+        // With only one second left, a full client forgets a single entry of it.
+        for n in ["6", "7", "8"] {
+            assert_eq!(c.record("a", n, 1001, 1000), Ok(()));
+        }
+        assert_eq!(c.seen.len(), 4);
+        assert_eq!(c.record("a", "9", 1001, 1000), Err(Refused::Stale));
+        // A later second: the whole of 1001 goes again.
+        assert_eq!(c.record("a", "9", 1002, 1000), Ok(()));
+        assert_eq!(c.seen.len(), 2);
+        assert_eq!(c.record("a", "9", 1002, 1000), Err(Refused::Used));
+        assert_eq!(c.record("b", "2", 1000, 1000), Ok(()));
         assert_eq!(c.seen.len(), 3);
     }
 
@@ -299,7 +343,7 @@ mod tests {
         assert_eq!(c.record("b", "1", 1000, 1000), Ok(()));
         assert_eq!(c.record("c", "1", 1000, 1000), Err(Refused::Full));
         // The refused entry left nothing behind.
-        assert!(!c.parts.contains_key(&c.part_of("c")) && c.listed == 2);
+        assert!(!c.parts.contains_key(&c.part_of("c")) && c.by_time.len() == 2);
         assert_eq!(c.record("a", "2", 1001, 1001), Ok(()));
         assert_eq!(c.record("a", "1", 1000, 1001), Err(Refused::Stale));
         assert_eq!(c.record("b", "1", 1000, 1001), Err(Refused::Used));
@@ -315,9 +359,17 @@ mod tests {
             let who = if i % 97 == 0 { "b" } else { "a" };
             assert_eq!(c.record(who, &i.to_string(), now, now), Ok(()));
             assert!(c.seen.len() <= cap);
-            assert!(c.listed <= 2 * cap + SLACK + 1, "listed {}", c.listed);
-            let room: usize = c.parts.values().map(|p| p.queue.capacity()).sum();
-            assert!(room <= 4 * cap + 8 * SLACK, "room {room}");
+            // One slot per part and second, and lists of no more than their live room.
+            let lists: usize = c.parts.values().map(|p| p.seconds.len()).sum();
+            assert!(c.by_time.len() == lists && lists <= cap);
+            let room: usize = c
+                .parts
+                .values()
+                .flat_map(|p| p.seconds.values())
+                .map(Vec::capacity)
+                .sum();
+            assert!(room <= 4 * cap + lists * SLACK, "room {room}");
+            assert_eq!(c.entries().count(), c.seen.len());
         }
         // "b" was never the largest: none of its requests was refused, and its last is kept.
         let b = c.part_of("b");
