@@ -1,5 +1,7 @@
 //! Black-box tests: each starts the real `pump` binary on a free loopback port with a fresh
 //! data dir and talks HTTP to it (see tests/common).
+// A test or a benchmark that meets the unexpected should stop loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #[path = "common/mod.rs"]
 mod common;
 

@@ -3,6 +3,8 @@
 //! connections for a fixed time, samples memory, and prints a Markdown table. With
 //! `--against URL` the same seed and workloads run against another pump.io-compatible server,
 //! interleaved A B A B, and the table gains its column and the ratio.
+// A test or a benchmark that meets the unexpected should stop loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod conn;
 #[path = "../../tests/common/oauth.rs"]
 #[allow(dead_code)]
