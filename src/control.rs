@@ -17,7 +17,8 @@ const MAX_LINE: usize = 4096;
 
 pub async fn user_add(app: &App, nick: &str, password: &str) -> Result<()> {
     users::create(
-        app,
+        &app.store,
+        &app.cfg,
         NewUser {
             nick: nick.to_string(),
             password: password.to_string(),
@@ -37,7 +38,7 @@ pub async fn user_set_password(app: &App, nick: &str, password: &str) -> Result<
         return Err(users::no_such_user(nick));
     }
     let hash = passwords::hash(password.to_string()).await?;
-    users::set_password_hash(app, nick, hash, users::Ends::All)
+    users::set_password_hash(&app.store, nick, hash, users::Ends::All)
         .await
         .map(|_| ())
 }
@@ -95,7 +96,7 @@ pub async fn answer(app: &App, line: &str) -> String {
             };
             r.map(|_| "ACK".to_string()).unwrap_or_else(nack)
         }
-        "USERDEL" => users::delete(app, rest.trim())
+        "USERDEL" => users::delete(&app.store, rest.trim())
             .await
             .map(|_| "ACK".to_string())
             .unwrap_or_else(nack),

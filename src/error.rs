@@ -1,5 +1,5 @@
 //! One error type for the crate. Each variant maps to a status code of the spec; the message is
-//! meant for the client. The `http` layer picks the body format (JSON, text or page).
+//! meant for the client. `routes/errors.rs` picks the body format (JSON, text or page).
 
 use std::fmt;
 
@@ -89,23 +89,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `From` for error types that can only mean something went wrong inside the server (the
+/// store's are declared in `store/`).
 macro_rules! internal_from {
     ($($t:ty),*) => {$(
-        impl From<$t> for Error {
-            fn from(e: $t) -> Self { Error::Internal(e.to_string()) }
+        impl From<$t> for $crate::error::Error {
+            fn from(e: $t) -> Self { $crate::error::Error::Internal(e.to_string()) }
         }
     )*};
 }
+pub(crate) use internal_from;
 
-internal_from!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    std::io::Error
-);
+internal_from!(std::io::Error);
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::config::{Config, Sources};
 use crate::error::Result;
-use crate::oauth::clients::{put_access_token, AccessToken, BearerToken};
+use crate::social::clients::{put_access_token, AccessToken, BearerToken};
 use crate::social::users::{self, NewUser};
 use crate::store::{Read, Store, Table};
 use crate::{control, http};
@@ -55,14 +55,14 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
     let fresh = !cfg.data_dir.exists();
     make_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", cfg.data_dir.display()))?;
-    let nonces = crate::oauth::nonce::restore(&cfg.data_dir, cfg.nonce_cache_size, fresh)?;
+    let nonces = crate::app::nonces::restore(&cfg.data_dir, cfg.nonce_cache_size, fresh)?;
     let store = if cfg.memory {
         log::info!("store: in memory (driver \"memory\"): nothing survives a restart");
         Store::open(None, cfg.cache_size)
     } else {
         make_private_dir(&cfg.store_dir)
             .map_err(|e| format!("cannot create {}: {e}", cfg.store_dir.display()))?;
-        log::info!("store: {}", cfg.store_dir.join("pump.redb").display());
+        log::info!("store: {}", crate::store::file_in(&cfg.store_dir).display());
         Store::open(Some(&cfg.store_dir), cfg.cache_size)
     }
     .map_err(|e| e.to_string())?;
@@ -83,7 +83,7 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
     // A clean stop after serving (not a failed start, maybe beside a running server): nothing
     // runs any more, so the cache is complete for the next start.
     if result.is_ok() {
-        crate::oauth::nonce::keep(&app);
+        crate::app::nonces::keep(&app);
     }
     let _ = std::fs::remove_file(&app.cfg.control_socket);
     // Drop every task (and with them their handles on the app) before closing the store.
@@ -191,7 +191,7 @@ async fn main_task(
     crate::notify::notify("STOPPING=1");
     app.live.borrow_mut().closing = true;
     let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
-    while app.in_flight.get() > 0 && Instant::now() < deadline {
+    while app.load.in_flight.get() > 0 && Instant::now() < deadline {
         smol::Timer::after(Duration::from_millis(20)).await;
     }
     log::info!("stopped");
@@ -229,13 +229,14 @@ async fn provision(app: &App) -> Result<()> {
         let exists = app.store.read(|r| r.exists(Table::NickUser, &nick))?;
         if exists {
             let hash = crate::social::passwords::hash(password).await?;
-            users::set_password_hash(app, &nick, hash, users::Ends::None).await?;
+            users::set_password_hash(&app.store, &nick, hash, users::Ends::None).await?;
         } else {
             let mut extra = u.as_object().cloned().unwrap_or_default();
             extra.remove("tokens");
             extra.remove("password");
             users::create(
-                app,
+                &app.store,
+                &app.cfg,
                 NewUser {
                     nick: nick.clone(),
                     password,

@@ -1,54 +1,17 @@
 //! The outbox and the inbox: `/api/user/<nick>/feed…` and `/inbox…` (api.md §10).
 use super::auth::{self, same_user};
-use super::paging::Page;
-use super::walk::walk;
 use crate::app::App;
+use crate::core::feeds::{self, Activities, FeedQuery};
+use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
-use crate::oauth::clients::Client;
+use crate::social::clients::Client;
 use crate::social::outbox::{self, Feed};
-use crate::social::render::{self, Viewer, DECORATED, FULL};
+use crate::social::render::{self, Viewer, FULL};
 use crate::social::users::no_such_user;
-use crate::social::{addressing, person, urls};
+use crate::social::{person, urls};
 use crate::store::{Read, Table};
-use serde_json::{json, Value};
-
-/// Runs the outbox pipeline for `nick` in one write transaction; returns the activity id.
-pub async fn post_activity(
-    app: &App,
-    nick: &str,
-    body: Value,
-    client: &Client,
-    feed: Feed,
-) -> Result<String> {
-    let cfg = app.cfg.clone();
-    let nick = nick.to_string();
-    let generator = client.generator();
-    let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
-    let id = app
-        .store
-        .write(move |w| outbox::post(w, &cfg, &nick, &body, Some(&generator), feed))
-        .await?;
-    if deletes {
-        remove_deleted_files(app, &id)?;
-    }
-    Ok(id)
-}
-
-/// After a committed delete: removes the files of the deleted object from disk.
-fn remove_deleted_files(app: &App, activity_id: &str) -> Result<()> {
-    let Some(dir) = &app.cfg.uploads else {
-        return Ok(());
-    };
-    let tomb = app.store.read(|r| {
-        let act = r.get_value(Table::IdActivity, activity_id)?;
-        crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))
-    })?;
-    if let Some(t) = tomb {
-        crate::media::files::remove(dir, &t);
-    }
-    Ok(())
-}
+use serde_json::Value;
 
 /// Posts `body` for `nick` and answers with the activity's object as the poster sees it (the
 /// object shortcuts of activities.md §5.4 answer with the object, not the activity).
@@ -58,7 +21,7 @@ pub async fn post_and_show_object(
     body: Value,
     client: &Client,
 ) -> Result<Resp> {
-    let id = post_activity(app, nick, body, client, Feed::All).await?;
+    let id = crate::core::posting::post_activity(app, nick, body, client, Feed::All).await?;
     let me_id = urls::person_id(&app.cfg, nick);
     let out = app.store.read(|r| {
         let act = r
@@ -102,64 +65,6 @@ fn feed_kind(path_tail: &[&str]) -> Option<(&'static str, &'static str, bool)> {
     })
 }
 
-/// An activity feed (api.md §4.1) of `stream`, filtered for the reader when `filter`.
-#[allow(clippy::too_many_arguments)]
-pub fn activity_feed(
-    r: &impl Read,
-    viewer: Viewer,
-    page: &Page,
-    stream: &str,
-    url: &str,
-    title: String,
-    author: Option<Value>,
-    major: bool,
-    filter: bool,
-) -> Result<Value> {
-    let walked = walk(r, stream, page, |id| {
-        if !filter {
-            return Ok(true);
-        }
-        match r.get_value(Table::IdActivity, id)? {
-            Some(a) => addressing::may_see(r, &a, viewer.id),
-            None => Ok(false),
-        }
-    })?;
-    let total = r.stream_count(stream)?;
-    let detail = if major { FULL } else { DECORATED };
-    let mut items = Vec::new();
-    for id in &walked.items {
-        if let Some(a) = r.get_value(Table::IdActivity, id)? {
-            items.push(render::activity(r, viewer, &a, detail)?);
-        }
-    }
-    let last = walked
-        .cut_at
-        .as_deref()
-        .or(walked.items.last().map(String::as_str));
-    let mut links = page.links(
-        url,
-        walked.items.first().map(String::as_str),
-        last,
-        walked.items.len(),
-        total,
-    );
-    if walked.cut_at.is_some() {
-        links.insert("next".into(), json!({"href": format!("{url}?before={}", crate::util::enc::pct(last.unwrap_or_default()))}));
-    }
-    let mut feed = json!({
-        "displayName": title,
-        "objectTypes": ["activity"],
-        "url": url,
-        "links": links,
-        "items": items,
-        "totalItems": total,
-    });
-    if let Some(a) = author {
-        feed["author"] = a;
-    }
-    Ok(feed)
-}
-
 pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
     let (suffix, title, major) =
         feed_kind(tail).ok_or_else(|| Error::NotFound("No such feed".into()))?;
@@ -171,7 +76,7 @@ pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
     } else {
         auth::any_read(app, req)?.nick
     };
-    let page = Page::parse(req)?;
+    let page = Page::parse(&req.query_pairs())?;
     let viewer_id = me.as_ref().map(|n| urls::person_id(&app.cfg, n));
     let viewer = Viewer {
         id: viewer_id.as_deref(),
@@ -185,16 +90,15 @@ pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
             let name = user_name(r, app, nick)?;
             let author = person::show(r, &app.cfg, nick, me.as_deref())?;
             let own = me.as_deref() == Some(nick);
-            activity_feed(
+            feeds::activities(
                 r,
-                viewer,
-                &page,
-                &urls::stream(nick, suffix),
-                &url,
-                format!("{title} {name}"),
-                author,
-                major,
-                !own,
+                FeedQuery::new(&urls::stream(nick, suffix), viewer, &page)
+                    .at(&url, format!("{title} {name}"))
+                    .by(author),
+                Activities {
+                    major,
+                    filter: !own,
+                },
             )
         })
     })
@@ -230,7 +134,7 @@ pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Res
         })
         .await?;
     if deletes {
-        remove_deleted_files(app, &id)?;
+        crate::core::posting::remove_deleted_files(app, &id)?;
     }
     Ok(Resp::json(&out))
 }

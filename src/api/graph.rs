@@ -1,17 +1,17 @@
 //! Followers, following, favorites and lists of a user (api.md §11).
 use super::auth::{self, same_user};
 use super::feeds::user_name;
-use super::paging::{Mode, Page};
-use super::walk::walk;
 use crate::app::App;
+use crate::core::feeds::{self, FeedQuery, Persons};
+use crate::core::paging::Page;
+use crate::core::walk::walk;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
-use crate::social::render::{self, Viewer, FULL, PLAIN};
+use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::users::no_such_user;
 use crate::social::{addressing, objects, person, urls};
 use crate::store::{Read, Table};
-use crate::util::enc::pct;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 fn requester(app: &App, req: &Req) -> Result<(Option<String>, Option<String>)> {
     let nick = auth::any_read(app, req)?.nick;
@@ -27,103 +27,6 @@ fn user_exists(r: &impl Read, nick: &str) -> Result<()> {
     }
 }
 
-/// Links of person feeds (api.md §3.3): `self` with offset and count, `current`, prev/next.
-pub fn person_links(
-    url: &str,
-    page: &Page,
-    offset_given: bool,
-    first: Option<&str>,
-    last: Option<&str>,
-    len: usize,
-    total: u64,
-) -> Map<String, Value> {
-    let mut l = Map::new();
-    let offset = match &page.mode {
-        Mode::Offset(o) => o.to_string(),
-        _ => String::new(),
-    };
-    l.insert(
-        "self".into(),
-        json!({"href": format!("{url}?offset={offset}&count={}", page.count)}),
-    );
-    l.insert("current".into(), json!({"href": url}));
-    if let (Some(f), Some(z)) = (first, last) {
-        l.insert(
-            "prev".into(),
-            json!({"href": format!("{url}?since={}", pct(f))}),
-        );
-        let o = match &page.mode {
-            Mode::Offset(o) => *o as u64,
-            _ => 0,
-        };
-        if total > len as u64 && (!offset_given || total > o + len as u64) {
-            l.insert(
-                "next".into(),
-                json!({"href": format!("{url}?before={}", pct(z))}),
-            );
-        }
-    }
-    l
-}
-
-/// A feed of persons: followers, following, likers, group members (api.md §4.2).
-#[allow(clippy::too_many_arguments)]
-pub fn person_feed(
-    r: &impl Read,
-    req: &Req,
-    viewer: Viewer,
-    stream: &str,
-    url: &str,
-    title: String,
-    author: Option<Value>,
-    with_followed: bool,
-) -> Result<Value> {
-    let page = Page::parse(req)?;
-    let q = req
-        .query_param("q")
-        .map(|s| s.to_lowercase())
-        .filter(|s| !s.is_empty());
-    let walked = walk(r, stream, &page, |id| {
-        let Some(q) = &q else { return Ok(true) };
-        let p = render::expand(r, viewer, &json!({"id": id}))?;
-        Ok(p.get("displayName")
-            .and_then(Value::as_str)
-            .is_some_and(|d| d.to_lowercase().contains(q.as_str())))
-    })?;
-    let total = r.stream_count(stream)?;
-    let mut items = Vec::new();
-    for id in &walked.items {
-        let mut p = render::expand(r, viewer, &json!({"id": id, "objectType": "person"}))?;
-        if let (true, Some(me), Some(m)) = (with_followed, viewer.id, p.as_object_mut()) {
-            let follows =
-                crate::social::relations::exists(r, crate::social::relations::FOLLOW, me, id)?;
-            let mut pio = m
-                .get("pump_io")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default();
-            pio.insert("followed".into(), json!(follows));
-            m.insert("pump_io".into(), Value::Object(pio));
-        }
-        items.push(p);
-    }
-    let offset_given = req.query_param("offset").is_some();
-    let links = person_links(
-        url,
-        &page,
-        offset_given,
-        walked.items.first().map(String::as_str),
-        walked.items.last().map(String::as_str),
-        walked.items.len(),
-        total,
-    );
-    let mut feed = json!({"displayName": title, "url": url, "objectTypes": ["person"], "items": items, "totalItems": total, "links": links});
-    if let Some(a) = author {
-        feed["author"] = a;
-    }
-    Ok(feed)
-}
-
 pub fn followers(app: &App, req: &Req, nick: &str, which: &str) -> Result<Resp> {
     let (me, me_id) = requester(app, req)?;
     let url = urls::user_api(&app.cfg, nick, which);
@@ -137,56 +40,21 @@ pub fn followers(app: &App, req: &Req, nick: &str, which: &str) -> Result<Resp> 
                 format!("Following for {name}")
             };
             let author = person::show(r, &app.cfg, nick, me.as_deref())?;
-            person_feed(
+            feeds::persons(
                 r,
-                req,
-                Viewer {
-                    id: me_id.as_deref(),
-                },
-                &urls::stream(nick, which),
-                &url,
-                title,
-                author,
-                true,
+                FeedQuery::new(
+                    &urls::stream(nick, which),
+                    Viewer {
+                        id: me_id.as_deref(),
+                    },
+                    &Page::parse(&req.query_pairs())?,
+                )
+                .at(&url, title)
+                .by(author),
+                Persons::from_query(&req.query_pairs(), true),
             )
         })
     })
-}
-
-/// A feed of objects (api.md §4.3), hiding from others what they may not see.
-#[allow(clippy::too_many_arguments)]
-pub fn object_feed(
-    r: &impl Read,
-    req: &Req,
-    viewer: Viewer,
-    stream: &str,
-    url: &str,
-    title: String,
-    owner: Option<&str>,
-    full: bool,
-) -> Result<(Value, Vec<String>)> {
-    let page = Page::parse(req)?;
-    let walked = walk(r, stream, &page, |id| {
-        if owner.is_some() && owner == viewer.id {
-            return Ok(true);
-        }
-        match objects::get(r, id)? {
-            Some(o) => addressing::may_show(r, &o, viewer.id),
-            None => Ok(false),
-        }
-    })?;
-    let total = r.stream_count(stream)?;
-    let mut items = Vec::new();
-    for id in &walked.items {
-        let shown = match objects::get(r, id)? {
-            Some(o) => render::object(r, viewer, &o, if full { FULL } else { PLAIN })?,
-            None => render::expand(r, viewer, &json!({"id": id}))?,
-        };
-        items.push(shown);
-    }
-    let feed = json!({"displayName": title, "url": url, "items": items, "totalItems": total,
-        "links": {"first": {"href": url}, "self": {"href": url}}});
-    Ok((feed, walked.items))
 }
 
 pub fn favorites(app: &App, req: &Req, nick: &str) -> Result<Resp> {
@@ -197,15 +65,16 @@ pub fn favorites(app: &App, req: &Req, nick: &str) -> Result<Resp> {
             user_exists(r, nick)?;
             let name = user_name(r, app, nick)?;
             let owner = urls::person_id(&app.cfg, nick);
-            let (mut feed, _) = object_feed(
+            let (mut feed, _) = feeds::objects(
                 r,
-                req,
-                Viewer {
-                    id: me_id.as_deref(),
-                },
-                &urls::stream(nick, "favorites"),
-                &url,
-                format!("Things that {name} has favorited"),
+                FeedQuery::new(
+                    &urls::stream(nick, "favorites"),
+                    Viewer {
+                        id: me_id.as_deref(),
+                    },
+                    &Page::parse(&req.query_pairs())?,
+                )
+                .at(&url, format!("Things that {name} has favorited")),
                 Some(&owner),
                 true,
             )?;
@@ -231,7 +100,7 @@ pub async fn post_shortcut(app: &App, req: &Req, nick: &str, verb: &str) -> Resu
 
 pub fn lists(app: &App, req: &Req, nick: &str, kind: &str) -> Result<Resp> {
     let (me, me_id) = requester(app, req)?;
-    let page = Page::parse(req)?;
+    let page = Page::parse(&req.query_pairs())?;
     let url = urls::user_api(&app.cfg, nick, &format!("lists/{kind}"));
     let viewer = Viewer {
         id: me_id.as_deref(),

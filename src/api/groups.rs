@@ -1,10 +1,9 @@
 //! List members (api.md §13) and group feeds (§14).
 use super::auth;
-use super::feeds::activity_feed;
-use super::graph::{object_feed, person_feed};
 use super::objects::Key;
-use super::paging::Page;
 use crate::app::App;
+use crate::core::feeds::{self, Activities, FeedQuery, Persons};
+use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::render::{self, Viewer};
@@ -64,7 +63,12 @@ pub fn members(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
                     .unwrap_or("someone")
             );
             let stream = members_stream(&id);
-            let (mut feed, ids) = object_feed(r, req, viewer, &stream, &url, title, None, true)?;
+            let (mut feed, ids) = feeds::objects(
+                r,
+                FeedQuery::new(&stream, viewer, &Page::parse(&req.query_pairs())?).at(&url, title),
+                None,
+                true,
+            )?;
             let total = r.stream_count(&stream)?;
             let single = objects::list_type(&list).map(String::from);
             let type_param = |item: &str| -> Result<String> {
@@ -145,39 +149,30 @@ pub fn group_feed(app: &App, req: &Req, key: Key, which: &str) -> Result<Resp> {
         app.store.read(|r| {
             addressing::check_object(r, &group, viewer.id)?;
             match which {
-                "members" => person_feed(
+                "members" => feeds::persons(
                     r,
-                    req,
-                    viewer,
-                    &stream,
-                    &url,
-                    format!("Members of {gname}"),
-                    None,
-                    false,
+                    FeedQuery::new(&stream, viewer, &Page::parse(&req.query_pairs())?)
+                        .at(&url, format!("Members of {gname}")),
+                    Persons::from_query(&req.query_pairs(), false),
                 ),
-                "documents" => Ok(object_feed(
+                "documents" => Ok(feeds::objects(
                     r,
-                    req,
-                    viewer,
-                    &stream,
-                    &url,
-                    format!("Documents of {gname}"),
+                    FeedQuery::new(&stream, viewer, &Page::parse(&req.query_pairs())?)
+                        .at(&url, format!("Documents of {gname}")),
                     None,
                     true,
                 )?
                 .0),
                 _ => {
-                    let page = Page::parse(req)?;
-                    activity_feed(
+                    let page = Page::parse(&req.query_pairs())?;
+                    feeds::activities(
                         r,
-                        viewer,
-                        &page,
-                        &stream,
-                        &url,
-                        format!("Activities for {gname}"),
-                        None,
-                        true,
-                        true,
+                        FeedQuery::new(&stream, viewer, &page)
+                            .at(&url, format!("Activities for {gname}")),
+                        Activities {
+                            major: true,
+                            filter: true,
+                        },
                     )
                 }
             }

@@ -7,8 +7,6 @@ pub mod health;
 pub mod inbox;
 pub mod negotiate;
 pub mod objects;
-pub mod paging;
 pub mod profile;
 pub mod uploads;
 pub mod users;
-pub mod walk;

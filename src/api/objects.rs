@@ -1,9 +1,10 @@
 //! Objects and their feeds: `/api/<type>/<uuid>`, `?id=` look-ups, likes/replies/shares
 //! (api.md §15), and activities `/api/activity/<uuid>` (§12).
 use super::auth;
-use super::feeds::post_activity;
-use super::graph::{object_feed, person_feed};
 use crate::app::App;
+use crate::core::feeds::{self, FeedQuery, Persons};
+use crate::core::paging::Page;
+use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::outbox::{self, Feed};
@@ -143,35 +144,37 @@ pub fn sub_feed(app: &App, req: &Req, kind: &str, key: Key, which: &str) -> Resu
         app.store.read(|r| {
             addressing::check_object(r, &obj, viewer.id)?;
             match which {
-                "likes" => person_feed(
+                "likes" => feeds::persons(
                     r,
-                    req,
-                    viewer,
-                    &likes_stream(&id),
-                    &url,
-                    format!("People who like {}", name(&obj)),
-                    None,
-                    false,
+                    FeedQuery::new(
+                        &likes_stream(&id),
+                        viewer,
+                        &Page::parse(&req.query_pairs())?,
+                    )
+                    .at(&url, format!("People who like {}", name(&obj))),
+                    Persons::from_query(&req.query_pairs(), false),
                 ),
-                "shares" => Ok(object_feed(
+                "shares" => Ok(feeds::objects(
                     r,
-                    req,
-                    viewer,
-                    &shares_stream(&id),
-                    &url,
-                    format!("Shares of {}", name(&obj)),
+                    FeedQuery::new(
+                        &shares_stream(&id),
+                        viewer,
+                        &Page::parse(&req.query_pairs())?,
+                    )
+                    .at(&url, format!("Shares of {}", name(&obj))),
                     None,
                     false,
                 )?
                 .0),
                 _ => {
-                    let (mut feed, _) = object_feed(
+                    let (mut feed, _) = feeds::objects(
                         r,
-                        req,
-                        viewer,
-                        &replies_stream(&id),
-                        &url,
-                        format!("Replies to {}", name(&obj)),
+                        FeedQuery::new(
+                            &replies_stream(&id),
+                            viewer,
+                            &Page::parse(&req.query_pairs())?,
+                        )
+                        .at(&url, format!("Replies to {}", name(&obj))),
                         None,
                         true,
                     )?;

@@ -64,7 +64,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     changes.insert("id".into(), json!(urls::person_id(&app.cfg, nick)));
     changes.insert("objectType".into(), json!("person"));
     let update = json!({"verb": "update", "object": changes});
-    super::feeds::post_activity(app, nick, update, &client, Feed::All).await?;
+    crate::core::posting::post_activity(app, nick, update, &client, Feed::All).await?;
     let p = app
         .store
         .read(|r| person::show(r, &app.cfg, nick, Some(nick)))?

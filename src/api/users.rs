@@ -1,7 +1,7 @@
 //! `/api/users`, `/api/user/<nick>` and `/api/whoami` (api.md §9).
 use super::auth::{self, same_user};
-use super::paging::Page;
 use crate::app::App;
+use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::users::{self, no_such_user, NewUser};
@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 pub fn list(app: &App, req: &Req) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
-    let page = Page::parse(req)?;
+    let page = Page::parse(&req.query_pairs())?;
     let url = app.url("/api/users");
     let body = app.store.read(|r| {
         let nicks = page.items(r, urls::USERS_STREAM)?;
@@ -55,7 +55,7 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
         if email.is_empty() {
             return Err(Error::bad("No email address"));
         }
-        if !valid_email(&email) {
+        if !crate::social::passwords::valid_email(&email) {
             return Err(Error::bad("Invalid email address provided"));
         }
     }
@@ -69,7 +69,8 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
         .and_then(Value::as_str)
         .map(str::to_string);
     let (user, token) = users::create(
-        app,
+        &app.store,
+        &app.cfg,
         NewUser {
             nick: nick.clone(),
             password,
@@ -81,7 +82,7 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
     )
     .await?;
     if let (Some(code), Some(email)) = (confirm, email) {
-        let mail = crate::web::mails::confirmation(app, &nick, &email, &code);
+        let mail = crate::mail::messages::confirmation(&app.cfg, &nick, &email, &code);
         if let Err(e) = crate::mail::send(&app.cfg, mail).await {
             log::warn!("confirmation mail for {nick}: {e}");
         }
@@ -99,15 +100,6 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
         out["secret"] = json!(t.secret);
     }
     Ok(Resp::json(&out))
-}
-
-pub fn valid_email(e: &str) -> bool {
-    match e.split_once('@') {
-        Some((l, d)) => {
-            !l.is_empty() && d.contains('.') && !e.contains(char::is_whitespace) && !d.contains('@')
-        }
-        None => false,
-    }
 }
 
 pub fn get(app: &App, req: &Req, nick: &str) -> Result<Resp> {
@@ -136,7 +128,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
         .ok_or_else(|| no_such_user(nick))?;
     users::merge_update(&mut probe, &body)?;
     // Clients send the password with every update; only a new one logs the browsers out.
-    let changed = !users::check_password(app, nick, &password).await?;
+    let changed = !users::check_password(&app.store, nick, &password).await?;
     let hash = passwords::hash(password).await?;
     let nick_owned = nick.to_string();
     let user = app
@@ -162,7 +154,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
 pub async fn delete(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let (me, _) = auth::user_write(app, req)?;
     same_user(&me, nick)?;
-    users::delete(app, nick).await?;
+    users::delete(&app.store, nick).await?;
     Ok(Resp::json(&json!("Deleted.")))
 }
 
@@ -177,25 +169,4 @@ pub fn whoami(app: &App, req: &Req) -> Result<Resp> {
 /// `GET /<nick>` as JSON: the profile, as `GET /api/user/<nick>/profile` (api.md §20).
 pub fn profile_page_json(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     super::profile::get(app, req, nick)
-}
-
-/// `GET /<nick>`: the profile as JSON when the client asks for JSON (or nothing in
-/// particular), a page when it asks for HTML, else 406 (api.md §20).
-pub fn profile_page(app: &App, req: &Req, nick: &str) -> Result<Resp> {
-    let accept = req.header("accept").unwrap_or("").to_ascii_lowercase();
-    let html_first = {
-        let h = accept.find("text/html");
-        let j = ["json", "*/*"].iter().filter_map(|t| accept.find(t)).min();
-        matches!((h, j), (Some(_), None)) || matches!((h, j), (Some(h), Some(j)) if h < j)
-    };
-    if accept.is_empty() || (!html_first && (accept.contains("json") || accept.contains("*/*"))) {
-        return profile_page_json(app, req, nick);
-    }
-    if !html_first {
-        return Err(Error::NotAcceptable("Not acceptable".into()));
-    }
-    if app.cfg.noweb {
-        return profile_page_json(app, req, nick);
-    }
-    Ok(crate::web::profile_page(app, req, nick))
 }

@@ -16,9 +16,10 @@ pub struct Req {
     pub body: Bytes,
     /// A file body streamed to disk (uploads), instead of `body`.
     pub upload: Option<FileBody>,
-    /// Three-legged OAuth already checked before a file body was read (the signature does not
-    /// cover such a body), so that nobody unauthenticated can make the server write to disk.
-    pub verified: Option<crate::oauth::verify::Signed>,
+    /// What the service found when it admitted a file body before reading it (the OAuth
+    /// signature does not cover such a body), so that nobody unauthenticated can make the
+    /// server write to disk: see `Service::admit_file_body`.
+    pub admitted: Option<Box<dyn std::any::Any>>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
     /// The address the request came from (login throttling).
@@ -44,10 +45,36 @@ impl Req {
             headers: HeaderMap::new(),
             body: Bytes::new(),
             upload: None,
-            verified: None,
+            admitted: None,
             max_json_depth: 8,
             peer: None,
         }
+    }
+
+    /// The file streamed to disk, taken once, with its media type: the multipart part's, else
+    /// `X-Mime-Type`, else the request's. None when the body was not a file.
+    pub fn take_file(&self) -> Option<Result<(String, crate::util::tempfile::TempFile)>> {
+        let u = self.upload.as_ref()?;
+        let mime_type = u
+            .mime
+            .clone()
+            .or_else(|| self.header("x-mime-type").map(str::to_string))
+            .unwrap_or_else(|| self.content_type());
+        Some(match u.file.take() {
+            Some(file) => Ok((mime_type, file)),
+            None => Err(Error::internal("upload taken twice")),
+        })
+    }
+
+    /// A field that describes an upload: in the query, else in the multipart form.
+    pub fn upload_field(&self, name: &str) -> Option<String> {
+        self.query_param(name).or_else(|| {
+            let fields = &self.upload.as_ref()?.fields;
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -4,8 +4,8 @@ use super::multipart::Event;
 use super::request::FileBody;
 use super::request::Req;
 use super::response::{Resp, JSON};
-use super::router;
-use crate::app::App;
+use super::service::Service;
+use crate::config::Config;
 use crate::util::tempfile::TempFile;
 use bytes::{Bytes, BytesMut};
 use futures_rustls::TlsAcceptor;
@@ -33,13 +33,13 @@ pub async fn bind(address: &str, port: u16) -> std::io::Result<TcpListener> {
 pub type Tls = Rc<std::cell::RefCell<Option<Arc<futures_rustls::rustls::ServerConfig>>>>;
 
 /// Accepts connections until the future is dropped; each connection is a task on `ex`.
-pub async fn serve(
-    app: Rc<App>,
+pub async fn serve<S: Service>(
+    app: S,
     ex: Rc<LocalExecutor<'static>>,
     listener: TcpListener,
     tls: Tls,
 ) -> std::io::Result<()> {
-    let slots = Arc::new(smol::lock::Semaphore::new(app.cfg.max_connections));
+    let slots = Arc::new(smol::lock::Semaphore::new(app.cfg().max_connections));
     let (connections, requests) = (PerAddress::default(), PerAddress::default());
     loop {
         let permit = slots.acquire_arc().await;
@@ -53,7 +53,7 @@ pub async fn serve(
             }
         };
         // Over its address's share: closed at once, its slot free again for anyone.
-        let Some(seat) = connections.take(peer.ip(), app.cfg.max_connections_per_address) else {
+        let Some(seat) = connections.take(peer.ip(), app.cfg().max_connections_per_address) else {
             log::debug!("{peer}: too many connections from this address; closed");
             continue;
         };
@@ -69,14 +69,14 @@ pub async fn serve(
     }
 }
 
-async fn connection(
-    app: Rc<App>,
+async fn connection<S: Service>(
+    app: S,
     stream: TcpStream,
     peer: SocketAddr,
     tls: Option<TlsAcceptor>,
     requests: PerAddress,
 ) {
-    let timeout = Duration::from_millis(app.cfg.header_timeout_ms);
+    let timeout = Duration::from_millis(app.cfg().header_timeout_ms);
     let builder = {
         let mut b = http1::Builder::new();
         b.timer(SmolTimer::new())
@@ -116,15 +116,16 @@ async fn connection(
 }
 
 /// Keeps the in-flight count right however the request ends.
-struct InFlight(Rc<App>);
-impl Drop for InFlight {
+struct InFlight<S: Service>(S);
+impl<S: Service> Drop for InFlight<S> {
     fn drop(&mut self) {
-        self.0.in_flight.set(self.0.in_flight.get() - 1);
+        let n = &self.0.load().in_flight;
+        n.set(n.get() - 1);
     }
 }
 
-async fn handle(
-    app: Rc<App>,
+async fn handle<S: Service>(
+    app: S,
     req: hyper::Request<Incoming>,
     peer: SocketAddr,
     requests: PerAddress,
@@ -137,7 +138,7 @@ async fn handle(
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.to_ascii_lowercase().contains("gzip"));
     let line = format!("{peer} {} {}", req.method(), req.uri().path());
-    let resp = match requests.take(peer.ip(), app.cfg.max_requests_per_address) {
+    let resp = match requests.take(peer.ip(), app.cfg().max_requests_per_address) {
         // The body is left unread, so the connection cannot be reused.
         None => busy().with("connection", "close"),
         Some(_seat) => answer(&app, req, peer).await,
@@ -148,48 +149,48 @@ async fn handle(
     } else {
         resp
     };
-    finish(&app, resp, is_head)
+    finish(app.cfg(), resp, is_head)
 }
 
 /// Reads the body, then handles the request if a slot is free. A body still arriving holds no
 /// slot of `maxRequestsInFlight` (its time is bounded instead), so slow senders cannot make
 /// everyone else busy.
-async fn answer(app: &Rc<App>, req: hyper::Request<Incoming>, peer: SocketAddr) -> Resp {
+async fn answer<S: Service>(app: &S, req: hyper::Request<Incoming>, peer: SocketAddr) -> Resp {
     let charge = BodyCharge(app.clone(), Cell::new(0));
     let mut r = match read(app, req, &charge).await {
         Ok(r) => r,
         Err(resp) => return resp,
     };
-    if app.in_flight.get() >= app.cfg.max_requests_in_flight {
+    let in_flight = &app.load().in_flight;
+    if in_flight.get() >= app.cfg().max_requests_in_flight {
         return busy();
     }
-    app.in_flight.set(app.in_flight.get() + 1);
+    in_flight.set(in_flight.get() + 1);
     let _guard = InFlight(app.clone());
     r.peer = Some(peer.ip());
-    router::route(app, r).await
+    app.call(r).await
 }
 
 /// Bytes of request bodies this request holds, counted against `maxBodyMemory` until it ends.
-struct BodyCharge(Rc<App>, Cell<usize>);
+struct BodyCharge<S: Service>(S, Cell<usize>);
 
-impl BodyCharge {
+impl<S: Service> BodyCharge<S> {
     /// Takes `n` more bytes from the shared budget, or refuses.
     fn take(&self, n: usize) -> bool {
-        let used = self.0.body_bytes.get();
-        if used + n > self.0.cfg.max_body_memory {
+        let used = self.0.load().body_bytes.get();
+        if used + n > self.0.cfg().max_body_memory {
             return false;
         }
-        self.0.body_bytes.set(used + n);
+        self.0.load().body_bytes.set(used + n);
         self.1.set(self.1.get() + n);
         true
     }
 }
 
-impl Drop for BodyCharge {
+impl<S: Service> Drop for BodyCharge<S> {
     fn drop(&mut self) {
-        self.0
-            .body_bytes
-            .set(self.0.body_bytes.get() - self.1.get());
+        let held = &self.0.load().body_bytes;
+        held.set(held.get() - self.1.get());
     }
 }
 
@@ -198,9 +199,38 @@ fn busy() -> Resp {
 }
 
 /// Collects the body within `maxBodySize` (413 beyond it) and builds the handler's request.
-async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> Result<Req, Resp> {
-    let (parts, mut body) = req.into_parts();
-    let limit = app.cfg.max_body_size;
+async fn read<S: Service>(
+    app: &S,
+    req: hyper::Request<Incoming>,
+    charge: &BodyCharge<S>,
+) -> Result<Req, Resp> {
+    let (parts, body) = req.into_parts();
+    if let Some(dir) = app.cfg().uploads.clone() {
+        let mut head = request(parts, Bytes::new(), None);
+        // The service admits the head first (authentication): a body is only written to disk
+        // for someone it lets in.
+        if app
+            .admit_file_body(&mut head)
+            .map_err(|r| r.with("connection", "close"))?
+        {
+            let clock = BodyClock::new(app.cfg(), true);
+            head.upload = Some(stream_to_file(app.cfg(), &dir, &head.headers, body, clock).await?);
+            return Ok(head);
+        }
+        return read_into_memory(app, head, body, charge).await;
+    }
+    let head = request(parts, Bytes::new(), None);
+    read_into_memory(app, head, body, charge).await
+}
+
+/// Collects the body of `head` within `maxBodySize` and the shared `maxBodyMemory`.
+async fn read_into_memory<S: Service>(
+    app: &S,
+    mut head: Req,
+    mut body: Incoming,
+    charge: &BodyCharge<S>,
+) -> Result<Req, Resp> {
+    let limit = app.cfg().max_body_size;
     let too_large = || {
         Resp::new(
             413,
@@ -209,32 +239,7 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         )
         .with("connection", "close")
     };
-    if let Some((dir, target)) = file_body_target(app, &parts) {
-        // Authenticate first: the body is only written to disk for a signed-in user.
-        let mut head = request(parts, Bytes::new(), None);
-        match target {
-            Target::Api => match crate::oauth::verify::check(app, &head, true) {
-                Ok(s) => head.verified = Some(s),
-                Err(e) => {
-                    return Err(router::error_response(app, &head, e).with("connection", "close"))
-                }
-            },
-            Target::Web => {
-                if crate::web::session::user(app, &head).is_none() {
-                    return Err(Resp::new(
-                        401,
-                        JSON,
-                        r#"{"success":false,"error":"Not logged in."}"#,
-                    )
-                    .with("connection", "close"));
-                }
-            }
-        }
-        let clock = BodyClock::new(&app.cfg, true);
-        head.upload = Some(stream_to_file(app, &dir, &head.headers, body, clock).await?);
-        return Ok(head);
-    }
-    let declared = parts
+    let declared = head
         .headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
@@ -243,7 +248,7 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         return Err(too_large());
     }
     let mut buf = BytesMut::new();
-    let mut clock = BodyClock::new(&app.cfg, false);
+    let mut clock = BodyClock::new(app.cfg(), false);
     while let Some(data) = clock.next(&mut body).await? {
         if buf.len() + data.len() > limit {
             return Err(too_large());
@@ -254,7 +259,8 @@ async fn read(app: &App, req: hyper::Request<Incoming>, charge: &BodyCharge) -> 
         }
         buf.extend_from_slice(&data);
     }
-    Ok(request(parts, buf.freeze(), None))
+    head.body = buf.freeze();
+    Ok(head)
 }
 
 fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileBody>) -> Req {
@@ -275,52 +281,10 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileB
         headers: parts.headers,
         body,
         upload,
-        verified: None,
+        admitted: None,
         max_json_depth: 64,
         peer: None,
     }
-}
-
-/// Who may have a file body written to disk: an OAuth-signed API client, or a browser session.
-enum Target {
-    Api,
-    Web,
-}
-
-/// The upload directory when this request's body is a file to stream to disk: a POST to
-/// `/api/user/<nick>/uploads` whose body is not JSON (api.md §11.5), or to the web UI's
-/// `/main/upload` and `/main/upload-avatar` (§20).
-fn file_body_target(
-    app: &App,
-    parts: &hyper::http::request::Parts,
-) -> Option<(std::path::PathBuf, Target)> {
-    let dir = app.cfg.uploads.clone()?;
-    if parts.method != hyper::Method::POST {
-        return None;
-    }
-    let segs: Vec<&str> = parts
-        .uri
-        .path()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let ct = parts
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let structured = ["application/json", "application/x-www-form-urlencoded"]
-        .iter()
-        .any(|t| ct.starts_with(t));
-    let target = match segs.as_slice() {
-        ["api", "user", _, "uploads"] if !structured => Target::Api,
-        ["main", "upload" | "upload-avatar" | "post-picture"] => Target::Web,
-        // The profile form carries an avatar file, and is multipart even without one.
-        ["main", "settings"] if ct.starts_with("multipart/form-data") => Target::Web,
-        _ => return None,
-    };
-    Some((dir, target))
 }
 
 pub(super) fn bad_body(what: &str) -> Resp {
@@ -338,14 +302,14 @@ const MAX_FORM_FIELDS: usize = 64 << 10;
 /// Writes the file (the raw body, or a multipart form's first file part) to a new file under
 /// `<uploads>/.incoming`, within `maxUploadSize` and the time `clock` allows.
 async fn stream_to_file(
-    app: &App,
+    cfg: &Config,
     dir: &std::path::Path,
     headers: &hyper::HeaderMap,
     mut body: Incoming,
     mut clock: BodyClock,
 ) -> Result<FileBody, Resp> {
     use smol::io::AsyncWriteExt;
-    let limit = app.cfg.max_upload_size;
+    let limit = cfg.max_upload_size;
     let too_large = || {
         Resp::new(
             413,
@@ -532,8 +496,7 @@ fn file_body(part: crate::http::response::FilePart) -> Body {
 }
 
 /// Adds the headers every response carries (api.md §1.6).
-fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Body> {
-    let cfg = &app.cfg;
+fn finish(cfg: &Config, resp: Resp, is_head: bool) -> hyper::Response<Body> {
     let ws = if cfg.tls() { "wss" } else { "ws" };
     let csp = format!(
         "default-src 'self'; connect-src 'self' {ws}://{}; script-src 'self'; \
@@ -593,7 +556,11 @@ fn finish(app: &App, resp: Resp, is_head: bool) -> hyper::Response<Body> {
 }
 
 /// Port 80 with HTTPS configured (`bounce`): every request gets a 301 to the HTTPS URL.
-pub async fn serve_bounce(app: Rc<App>, ex: Rc<LocalExecutor<'static>>, listener: TcpListener) {
+pub async fn serve_bounce<S: Service>(
+    app: S,
+    ex: Rc<LocalExecutor<'static>>,
+    listener: TcpListener,
+) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             smol::Timer::after(Duration::from_millis(100)).await;
@@ -608,7 +575,7 @@ pub async fn serve_bounce(app: Rc<App>, ex: Rc<LocalExecutor<'static>>, listener
                     .get("host")
                     .and_then(|h| h.to_str().ok())
                     .map(|h| h.split(':').next().unwrap_or(h).to_string())
-                    .unwrap_or_else(|| app.cfg.hostname.clone());
+                    .unwrap_or_else(|| app.cfg().hostname.clone());
                 let path = req
                     .uri()
                     .path_and_query()
@@ -616,7 +583,7 @@ pub async fn serve_bounce(app: Rc<App>, ex: Rc<LocalExecutor<'static>>, listener
                     .unwrap_or("/")
                     .to_string();
                 let resp = Resp::redirect(301, &format!("https://{host}{path}"));
-                let out = finish(&app, resp, req.method() == hyper::Method::HEAD);
+                let out = finish(app.cfg(), resp, req.method() == hyper::Method::HEAD);
                 async move { Ok::<_, Infallible>(out) }
             });
             let _ = http1::Builder::new()

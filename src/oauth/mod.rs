@@ -1,8 +1,5 @@
 //! OAuth 1.0a provider (api.md §2, §7-8): signatures, nonces, clients, token endpoints and the
 //! authorization pages.
-pub mod authorize;
-pub mod clients;
-pub mod nonce;
 pub mod params;
 pub mod register;
 pub mod signature;

@@ -1,8 +1,8 @@
 //! Dynamic client registration: `POST /api/client/register` (api.md §7).
-use super::clients::Client;
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::social::clients::Client;
 use crate::store::{Read, Table};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
@@ -120,7 +120,7 @@ pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
                 .store
                 .read(|r| r.get(Table::ClientKeyClient, &id))?
                 .ok_or_else(|| Error::NotFound(format!("No such client: '{id}'")))?;
-            if !super::signature::same(&old.secret, &secret) {
+            if !crate::util::same(&old.secret, &secret) {
                 return Err(Error::Forbidden("Unauthorized".into()));
             }
             let mut c = validated(&m)?;

@@ -36,12 +36,6 @@ pub fn sign(method: &str, base: &str, consumer_secret: &str, token_secret: &str)
     }
 }
 
-/// Compares in time independent of where the strings differ.
-pub fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +82,5 @@ mod tests {
         );
         assert_eq!(sign("PLAINTEXT", "", "a b", "").unwrap(), "a%20b&");
         assert!(sign("RSA-SHA1", "", "", "").is_none());
-        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
     }
 }

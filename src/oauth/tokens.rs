@@ -1,5 +1,4 @@
 //! `/oauth/request_token` and `/oauth/access_token` (api.md §8.1, §8.3).
-use super::clients::{self, issue_access_token, RequestToken};
 use super::params;
 use super::signature;
 use super::verify::{check_method, check_timestamp, record_nonce};
@@ -7,6 +6,7 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::response::FORM;
 use crate::http::{Req, Resp};
+use crate::social::clients::{self, issue_access_token, RequestToken};
 use crate::store::{Read, Table};
 use crate::util::enc::pct;
 use crate::util::{rand, time::now_secs};
@@ -39,12 +39,16 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
     }
     let method = p.get("oauth_signature_method").unwrap_or("");
     check_method(app, method)?;
-    let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
-        .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
+    let client = clients::find(
+        &app.cfg,
+        &app.store,
+        p.get("oauth_consumer_key").unwrap_or(""),
+    )?
+    .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
     check_timestamp(app, &p)?;
     let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
     let expected = signature::sign(method, &base, &client.secret, "");
-    if !expected.is_some_and(|e| signature::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+    if !expected.is_some_and(|e| crate::util::same(&e, p.get("oauth_signature").unwrap_or(""))) {
         return Err(Error::OAuth(401, "Invalid signature"));
     }
     let callback = p.get("oauth_callback").unwrap_or("").to_string();
@@ -111,8 +115,12 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
     }
     let method = p.get("oauth_signature_method").unwrap_or("");
     check_method(app, method)?;
-    let client = clients::find(app, p.get("oauth_consumer_key").unwrap_or(""))?
-        .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
+    let client = clients::find(
+        &app.cfg,
+        &app.store,
+        p.get("oauth_consumer_key").unwrap_or(""),
+    )?
+    .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
     let token = p.get("oauth_token").unwrap_or("").to_string();
     let rt: RequestToken = app
         .store
@@ -122,7 +130,7 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
     check_timestamp(app, &p)?;
     let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
     let expected = signature::sign(method, &base, &client.secret, &rt.secret);
-    if !expected.is_some_and(|e| signature::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+    if !expected.is_some_and(|e| crate::util::same(&e, p.get("oauth_signature").unwrap_or(""))) {
         return Err(Error::OAuth(401, "Invalid signature"));
     }
     record_nonce(app, &p)?;
@@ -133,7 +141,7 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
         return Err(Error::OAuth(401, "Invalid / expired Token"));
     }
     // Unlike the original, the verifier must match what the user was shown.
-    if !signature::same(&rt.verifier, p.get("oauth_verifier").unwrap_or("")) {
+    if !crate::util::same(&rt.verifier, p.get("oauth_verifier").unwrap_or("")) {
         return Err(Error::OAuth(401, "Invalid verifier"));
     }
     let Some(nick) = rt.nick.clone() else {

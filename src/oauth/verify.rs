@@ -1,12 +1,12 @@
 //! Checking a signed request for a protected resource (api.md §2.2), with the timestamp window
 //! and nonce replay checks the original skipped.
-use super::clients::{self, AccessToken, Client};
-use super::nonce::{Refused, WINDOW};
 use super::params::{self, Params};
 use super::signature;
+use crate::app::nonces::{Refused, WINDOW};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::Req;
+use crate::social::clients::{self, AccessToken, Client};
 use crate::store::{Read, Table};
 use crate::util::time::now_secs;
 
@@ -45,7 +45,7 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
         }
         None => None,
     };
-    let client = clients::find(app, consumer_key)?;
+    let client = clients::find(&app.cfg, &app.store, consumer_key)?;
     let client = match client {
         Some(c)
             if token
@@ -61,7 +61,7 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
     let token_secret = token.as_ref().map(|t| t.secret.as_str()).unwrap_or("");
     let expected = signature::sign(method, &base, &client.secret, token_secret);
     let given = p.get("oauth_signature").unwrap_or("");
-    if !expected.is_some_and(|e| signature::same(&e, given)) {
+    if !expected.is_some_and(|e| crate::util::same(&e, given)) {
         log::debug!("signature mismatch; base string: {base}");
         return Err(Error::OAuth(400, "Invalid signature"));
     }

@@ -1,8 +1,7 @@
 //! Codes mailed to users: e-mail confirmation and password recovery. Each is a random token
 //! kept in the store with its purpose, user and expiry; it can be used once.
-use crate::app::App;
 use crate::error::Result;
-use crate::store::{Read, Table, W};
+use crate::store::{Read, Store, Table, W};
 use crate::util::time::now_secs;
 use serde_json::{json, Value};
 
@@ -60,10 +59,10 @@ pub fn use_up(w: &W, code: &str) -> Result<()> {
 }
 
 /// Issues a recovery code for `nick` in its own write.
-pub async fn issue_recovery(app: &App, nick: &str) -> Result<String> {
+pub async fn issue_recovery(store: &Store, nick: &str) -> Result<String> {
     let code = new_code();
     let (c, n) = (code.clone(), nick.to_string());
-    app.store
+    store
         .write(move |w| put(w, &c, RECOVER, &n, RECOVER_SECS))
         .await?;
     Ok(code)

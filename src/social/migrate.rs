@@ -13,10 +13,10 @@ const BATCH: usize = 500;
 
 /// Objects that arrived inside an activity before the store noted it (`_carried_by`) would be
 /// hidden from everyone but their author by the visibility gate: note their first activity.
-const CARRIED: &str = "migration:carried_by";
+const CARRIED: &str = "carried_by";
 
 pub fn run(store: &Store, cfg: &Config) -> Result<()> {
-    if store.read(|r| r.exists(Table::Meta, CARRIED))? {
+    if store.read(|r| r.exists(Table::Meta, &crate::store::migration_mark(CARRIED)))? {
         return Ok(());
     }
     let mut after = String::new();
@@ -35,7 +35,11 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
                 }
             }
             if batch.len() < BATCH {
-                w.put(Table::Meta, CARRIED, &now_iso())?;
+                w.put(
+                    Table::Meta,
+                    &crate::store::migration_mark(CARRIED),
+                    &now_iso(),
+                )?;
             }
             Ok(batch
                 .last()

@@ -2,6 +2,7 @@
 pub mod activity;
 pub mod addressing;
 pub mod as2;
+pub mod clients;
 pub mod codes;
 pub mod content;
 pub mod deliver;

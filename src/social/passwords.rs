@@ -1,4 +1,4 @@
-//! Nickname and password rules of registration (api.md §9.2), and hashing.
+//! Nickname, password and e-mail address rules of registration (api.md §9.2), and hashing.
 use crate::error::{Error, Result};
 
 /// First path segments the web UI and the API route: no profile page may shadow them.
@@ -94,6 +94,16 @@ pub async fn verify(pw: String, hash: Option<String>) -> bool {
     let hash = hash.unwrap_or_else(|| DUMMY.to_string());
     let ok = smol::unblock(move || bcrypt::verify(pw, &hash).unwrap_or(false)).await;
     ok && known
+}
+
+/// A plausible e-mail address: a local part, an @ and a dotted domain, no white space.
+pub fn valid_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty() && d.contains('.') && !e.contains(char::is_whitespace) && !d.contains('@')
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]

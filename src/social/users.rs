@@ -1,11 +1,10 @@
 //! Accounts: creating a user with everything registration makes (activities.md §9), changing
 //! and deleting it, checking passwords, and the user object on the wire (api.md §9).
+use super::clients::{self, issue_access_token, AccessToken, Client};
 use super::{activity, objects, passwords, person, sessions, urls};
-use crate::app::App;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::oauth::clients::{issue_access_token, AccessToken, Client};
-use crate::store::{Read, Table, W};
+use crate::store::{Read, Store, Table, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -39,15 +38,19 @@ pub struct NewUser {
 }
 
 /// Creates the user in one transaction; 409 if the nickname is taken.
-pub async fn create(app: &App, nu: NewUser) -> Result<(Map<String, Value>, Option<AccessToken>)> {
+pub async fn create(
+    store: &Store,
+    cfg: &Arc<Config>,
+    nu: NewUser,
+) -> Result<(Map<String, Value>, Option<AccessToken>)> {
     passwords::check_nickname(&nu.nick)?;
     // Users from the config file are the operator's own choice; registrations are checked.
     if nu.activities {
         passwords::check_password(&nu.password)?;
     }
     let hash = passwords::hash(nu.password.clone()).await?;
-    let cfg = app.cfg.clone();
-    app.store
+    let cfg = cfg.clone();
+    store
         .write(move |w| {
             if w.exists(Table::NickUser, &nu.nick)? {
                 return Err(Error::Conflict(format!(
@@ -230,8 +233,8 @@ fn welcome_note(cfg: &Config, nick: &str, me: &Value, service: &Value) -> Value 
 }
 
 /// Whether `password` is `nick`'s (false for unknown users, in the same time).
-pub async fn check_password(app: &App, nick: &str, password: &str) -> Result<bool> {
-    let hash = app.store.read(|r| user_record(r, nick))?.and_then(|u| {
+pub async fn check_password(store: &Store, nick: &str, password: &str) -> Result<bool> {
+    let hash = store.read(|r| user_record(r, nick))?.and_then(|u| {
         u.get("_passwordHash")
             .and_then(Value::as_str)
             .map(String::from)
@@ -251,13 +254,13 @@ pub enum Ends {
 
 /// Sets a new password (already checked and hashed by the caller).
 pub async fn set_password_hash(
-    app: &App,
+    store: &Store,
     nick: &str,
     hash: String,
     ends: Ends,
 ) -> Result<Map<String, Value>> {
     let nick = nick.to_string();
-    app.store
+    store
         .write(move |w| {
             let mut u = user_record(w, &nick)?.ok_or_else(|| no_such_user(&nick))?;
             u.insert("_passwordHash".into(), json!(hash));
@@ -274,9 +277,9 @@ pub async fn set_password_hash(
 }
 
 /// Deletes the user record and its access tokens; the person and activities stay (§9.5).
-pub async fn delete(app: &App, nick: &str) -> Result<()> {
+pub async fn delete(store: &Store, nick: &str) -> Result<()> {
     let nick = nick.to_string();
-    app.store
+    store
         .write(move |w| {
             if !w.delete(Table::NickUser, &nick)? {
                 return Err(no_such_user(&nick));
@@ -286,23 +289,14 @@ pub async fn delete(app: &App, nick: &str) -> Result<()> {
             w.put(Table::DeletedNick, &nick, &now_iso())?;
             sessions::close_all(w, &nick, None)?;
             w.stream_remove(urls::USERS_STREAM, &nick)?;
-            for (k, token) in w.scan(Table::ClientUserToken, "", usize::MAX)? {
-                if k.rsplit_once('\n').is_some_and(|(_, n)| n == nick) {
-                    w.delete(Table::ClientUserToken, &k)?;
-                    if let Ok(t) = serde_json::from_slice::<String>(&token) {
-                        w.delete(Table::AccessToken, &t)?;
-                    }
-                }
-            }
-            Ok(())
+            clients::revoke_all_for(w, &nick)
         })
         .await
 }
 
 /// True while the user has not opened the link confirming their e-mail address.
-pub fn unconfirmed(app: &App, nick: &str) -> Result<bool> {
-    app.store
-        .read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.contains_key("_unconfirmed"))))
+pub fn unconfirmed(store: &Store, nick: &str) -> Result<bool> {
+    store.read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.contains_key("_unconfirmed"))))
 }
 
 pub fn no_such_user(nick: &str) -> Error {

@@ -19,8 +19,30 @@ use redb::{Database, ReadableDatabase};
 use std::path::Path;
 use std::sync::Arc;
 
+crate::error::internal_from!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// The meta table's keys that note a data migration done: `migration:<name>`.
+const MIGRATION_MARK: &str = "migration:";
+
+/// The meta key noting that the data migration `name` has run.
+pub fn migration_mark(name: &str) -> String {
+    format!("{MIGRATION_MARK}{name}")
+}
+
 /// The schema this binary writes; a store with a newer one is refused.
 pub const SCHEMA_VERSION: u64 = 1;
+
+/// The store's file in `dir`.
+pub fn file_in(dir: &Path) -> std::path::PathBuf {
+    dir.join("pump.redb")
+}
 
 #[derive(Clone)]
 pub struct Store {
@@ -36,7 +58,7 @@ impl Store {
         let db = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                let path = dir.join("pump.redb");
+                let path = file_in(dir);
                 builder.create(&path).map_err(|e| match e {
                     redb::DatabaseError::DatabaseAlreadyOpen => Error::Internal(format!(
                         "{} is already open in another process (is `pump serve` running?)",
@@ -85,7 +107,7 @@ impl Store {
         input: &mut impl std::io::Read,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        let used = self.read(|r| Ok(r.stream_count(crate::social::urls::USERS_STREAM)? > 0))?;
+        let used = self.read(|r| Ok(!r.scan(Table::NickUser, "", 1)?.is_empty()))?;
         if used {
             return Err(Error::bad(
                 "the store is not empty: restore only into a new data dir",
@@ -101,7 +123,7 @@ impl Store {
         let tx = self.db.begin_write()?;
         {
             let w = W::new(&tx);
-            for (k, _) in w.scan(Table::Meta, "migration:", usize::MAX)? {
+            for (k, _) in w.scan(Table::Meta, MIGRATION_MARK, usize::MAX)? {
                 w.delete(Table::Meta, &k)?;
             }
         }

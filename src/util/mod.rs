@@ -4,3 +4,18 @@ pub mod panics;
 pub mod rand;
 pub mod tempfile;
 pub mod time;
+
+/// Compares in time independent of where the strings differ.
+pub fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn same_is_equality() {
+        use super::same;
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+}

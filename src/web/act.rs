@@ -3,10 +3,10 @@
 //! becomes the activity the original's client would have posted (web-ui.md §4), posted through
 //! the same pipeline as the API, as the session's user.
 use super::layout::Ctx;
-use crate::api::feeds::post_activity;
+use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::Resp;
-use crate::oauth::clients::Client;
+use crate::social::clients::Client;
 use crate::social::outbox::Feed;
 use crate::social::urls;
 use crate::store::Read;

@@ -63,7 +63,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
         ));
     }
     let ok = !nick.is_empty()
-        && users::check_password(ctx.app, &nick, password)
+        && users::check_password(&ctx.app.store, &nick, password)
             .await
             .unwrap_or(false);
     if !ok {
@@ -75,7 +75,7 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
         ));
     }
     ctx.app.throttle.borrow_mut().succeeded(&nick, &address);
-    if users::unconfirmed(ctx.app, &nick)? {
+    if users::unconfirmed(&ctx.app.store, &nick)? {
         return Ok(login_page(
             ctx,
             403,
@@ -141,7 +141,7 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
     let mut extra = serde_json::Map::new();
     if ctx.app.cfg.require_email {
         let email = field(&form, "email").unwrap_or("").trim();
-        if !crate::api::users::valid_email(email) {
+        if !crate::social::passwords::valid_email(email) {
             return Ok(register_page(
                 ctx,
                 400,
@@ -158,7 +158,8 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
         .and_then(serde_json::Value::as_str)
         .map(str::to_string);
     let made = users::create(
-        ctx.app,
+        &ctx.app.store,
+        &ctx.app.cfg,
         NewUser {
             nick: nick.clone(),
             password,
@@ -172,7 +173,7 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
     match made {
         Ok(_) => match (confirm, email) {
             (Some(code), Some(email)) => {
-                let mail = super::mails::confirmation(ctx.app, &nick, &email, &code);
+                let mail = crate::mail::messages::confirmation(&ctx.app.cfg, &nick, &email, &code);
                 let text = match crate::mail::send(&ctx.app.cfg, mail).await {
                     Ok(()) => "We sent you a link: open it to confirm your address and start.",
                     Err(_) => "Your account is made, but the confirmation mail could not be sent; ask the server's owner.",

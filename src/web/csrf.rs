@@ -44,7 +44,7 @@ pub fn token(app: &App, req: &Req) -> (String, Option<String>) {
 /// True when the form's `_csrf` field matches this browser's cookie.
 pub fn valid(app: &App, req: &Req, field: Option<&str>) -> bool {
     match (cookie(req), field) {
-        (Some(c), Some(f)) => crate::oauth::signature::same(&sign(app, &c), f),
+        (Some(c), Some(f)) => crate::util::same(&sign(app, &c), f),
         _ => false,
     }
 }

@@ -2,8 +2,8 @@
 //! forms to post a note or a picture, the major inbox and, beside it, "Meanwhile…".
 use super::cards;
 use super::layout::Ctx;
-use crate::api::feeds::activity_feed;
-use crate::api::paging::Page;
+use crate::core::feeds::{self, Activities, FeedQuery};
+use crate::core::paging::Page;
 use crate::error::Result;
 use crate::http::Resp;
 use crate::social::render::Viewer;
@@ -74,21 +74,18 @@ fn post_forms(ctx: &Ctx) -> String {
 /// The reader's inbox: major activities as cards, minor ones as lines.
 pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
     let app = ctx.app;
-    let page = Page::parse(ctx.req)?;
+    let page = Page::parse(&ctx.req.query_pairs())?;
     let me_id = urls::person_id(&app.cfg, me);
     let viewer = Viewer { id: Some(&me_id) };
     let (major, minor) = app.store.read(|r| {
         let feed = |name: &str, major: bool, page: &Page| {
-            activity_feed(
+            feeds::activities(
                 r,
-                viewer,
-                page,
-                &urls::stream(me, name),
-                "/",
-                String::new(),
-                None,
-                major,
-                false,
+                FeedQuery::new(&urls::stream(me, name), viewer, page).at("/", String::new()),
+                Activities {
+                    major,
+                    filter: false,
+                },
             )
         };
         Ok((

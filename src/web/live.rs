@@ -6,6 +6,7 @@
 //! reconnect by themselves) or when the server shuts down.
 use super::cards;
 use super::layout::Ctx;
+use crate::app::live_streams::{Registry, Ticket};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
@@ -13,54 +14,12 @@ use crate::social::render::{self, Viewer, FULL};
 use crate::social::{objects, sessions, urls};
 use crate::store::{Read, Table};
 use serde_json::{json, Value};
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 const TICK: Duration = Duration::from_millis(500);
 const HEARTBEAT: Duration = Duration::from_secs(20);
 const LIFETIME: Duration = Duration::from_secs(3600);
-
-#[derive(Default)]
-pub struct Registry {
-    /// session key → the ticket of its current stream.
-    current: HashMap<String, u64>,
-    open: usize,
-    next: u64,
-    pub closing: bool,
-}
-
-impl Registry {
-    /// Streams open now.
-    pub fn open(&self) -> usize {
-        self.open
-    }
-}
-
-/// One open stream's place in the registry; dropping it frees the place.
-struct Ticket {
-    reg: Rc<RefCell<Registry>>,
-    key: String,
-    id: u64,
-}
-
-impl Ticket {
-    fn superseded(&self) -> bool {
-        let reg = self.reg.borrow();
-        reg.closing || reg.current.get(&self.key) != Some(&self.id)
-    }
-}
-
-impl Drop for Ticket {
-    fn drop(&mut self) {
-        let mut reg = self.reg.borrow_mut();
-        reg.open -= 1;
-        if reg.current.get(&self.key) == Some(&self.id) {
-            reg.current.remove(&self.key);
-        }
-    }
-}
 
 struct State {
     app: Rc<App>,
@@ -178,19 +137,9 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
     let Some((_, sid)) = super::session::current(ctx.app, ctx.req) else {
         return Err(Error::Unauthorized("Not logged in.".into()));
     };
-    let key = sid.clone();
-    let id = {
-        let mut r = reg.borrow_mut();
-        if r.closing || r.open >= app.cfg.max_live_streams {
-            return Err(Error::Busy("Too many live streams; try again later".into()));
-        }
-        r.open += 1;
-        r.next += 1;
-        let id = r.next;
-        r.current.insert(key.clone(), id);
-        id
+    let Some(ticket) = Registry::admit(&reg, sid.clone(), app.cfg.max_live_streams) else {
+        return Err(Error::Busy("Too many live streams; try again later".into()));
     };
-    let ticket = Ticket { reg, key, id };
     let mut state = State {
         app: app.clone(),
         ticket,

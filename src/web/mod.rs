@@ -4,19 +4,18 @@
 pub mod act;
 pub mod assets;
 pub mod auth;
+pub mod authorize;
 pub mod cards;
 pub mod csrf;
 pub mod home;
 pub mod layout;
 pub mod live;
-pub mod mails;
 pub mod profile;
 pub mod recover;
 pub mod session;
 pub mod settings;
 pub mod single;
 pub mod template;
-pub mod throttle;
 pub mod upload;
 
 use crate::app::App;

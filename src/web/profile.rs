@@ -3,9 +3,8 @@
 //! list's page.
 use super::cards::{self, href};
 use super::layout::{avatar_url, Ctx};
-use crate::api::feeds::activity_feed;
-use crate::api::graph::{object_feed, person_feed};
-use crate::api::paging::Page;
+use crate::core::feeds::{self, Activities, FeedQuery, Persons};
+use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::render::{self, Viewer, PLAIN};
@@ -120,18 +119,15 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
         let mut c = String::new();
         match tab {
             Tab::Activity => {
-                let page = Page::parse(ctx.req)?;
+                let page = Page::parse(&ctx.req.query_pairs())?;
                 let feed = |name: &str, major: bool, page: &Page| {
-                    activity_feed(
+                    feeds::activities(
                         r,
-                        viewer,
-                        page,
-                        &urls::stream(nick, name),
-                        "",
-                        String::new(),
-                        None,
-                        major,
-                        !own,
+                        FeedQuery::new(&urls::stream(nick, name), viewer, page),
+                        Activities {
+                            major,
+                            filter: !own,
+                        },
                     )
                 };
                 let major = items(&feed("outbox:major", true, &page)?);
@@ -147,13 +143,13 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
             }
             Tab::Favorites => {
                 let owner = urls::person_id(&app.cfg, nick);
-                let (feed, _) = object_feed(
+                let (feed, _) = feeds::objects(
                     r,
-                    ctx.req,
-                    viewer,
-                    &urls::stream(nick, "favorites"),
-                    "",
-                    String::new(),
+                    FeedQuery::new(
+                        &urls::stream(nick, "favorites"),
+                        viewer,
+                        &Page::parse(&ctx.req.query_pairs())?,
+                    ),
                     Some(&owner),
                     true,
                 )?;
@@ -173,15 +169,14 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
                 } else {
                     "following"
                 };
-                let feed = person_feed(
+                let feed = feeds::persons(
                     r,
-                    ctx.req,
-                    viewer,
-                    &urls::stream(nick, which),
-                    "",
-                    String::new(),
-                    None,
-                    true,
+                    FeedQuery::new(
+                        &urls::stream(nick, which),
+                        viewer,
+                        &Page::parse(&ctx.req.query_pairs())?,
+                    ),
+                    Persons::from_query(&ctx.req.query_pairs(), true),
                 )?;
                 c.push_str(&format!(
                     "<h2>{}</h2><ul class=\"people\" id=\"{which}\">",
@@ -264,15 +259,14 @@ pub fn list(ctx: &Ctx, nick: &str, uuid: &str) -> Result<Resp> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let feed = person_feed(
+        let feed = feeds::persons(
             r,
-            ctx.req,
-            viewer,
-            &crate::social::verbs::members_stream(&id),
-            "",
-            String::new(),
-            None,
-            false,
+            FeedQuery::new(
+                &crate::social::verbs::members_stream(&id),
+                viewer,
+                &Page::parse(&ctx.req.query_pairs())?,
+            ),
+            Persons::from_query(&ctx.req.query_pairs(), false),
         )?;
         Ok((render::object(r, viewer, &l, PLAIN)?, items(&feed)))
     })?;

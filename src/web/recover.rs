@@ -1,7 +1,7 @@
 //! E-mail flows (web-ui.md §2, api.md §21), when `smtpserver` is set: password recovery by a
 //! mailed link, and confirming the address given at registration (`requireEmail`).
 use super::layout::Ctx;
-use super::{mails, session};
+use super::session;
 use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::codes::{self, CONFIRM, RECOVER};
@@ -80,8 +80,12 @@ pub async fn recover(ctx: &Ctx<'_>) -> Result<Resp> {
             true,
         ));
     }
-    let code = codes::issue_recovery(ctx.app, &nick).await?;
-    crate::mail::send(&ctx.app.cfg, mails::recovery(ctx.app, &nick, &email, &code)).await?;
+    let code = codes::issue_recovery(&ctx.app.store, &nick).await?;
+    crate::mail::send(
+        &ctx.app.cfg,
+        crate::mail::messages::recovery(&ctx.app.cfg, &nick, &email, &code),
+    )
+    .await?;
     Ok(ctx.see_other("/main/recover-sent"))
 }
 
@@ -134,7 +138,7 @@ pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
         return new_password_page(ctx, code, 400, Some(e.message()));
     }
     let hash = passwords::hash(pw).await?;
-    users::set_password_hash(ctx.app, &nick, hash, users::Ends::All).await?;
+    users::set_password_hash(&ctx.app.store, &nick, hash, users::Ends::All).await?;
     let c = code.to_string();
     ctx.app.store.write(move |w| codes::use_up(w, &c)).await?;
     session::log_in(ctx.app, ctx.see_other("/"), &nick).await

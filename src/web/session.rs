@@ -63,7 +63,7 @@ pub fn current(app: &App, req: &Req) -> Option<(String, String)> {
         .find(|(k, _)| *k == COOKIE)?
         .1;
     let (payload, sig) = value.rsplit_once('.')?;
-    if !crate::oauth::signature::same(&mac(app, payload), sig) {
+    if !crate::util::same(&mac(app, payload), sig) {
         return None;
     }
     let (rest, expiry) = payload.rsplit_once('.')?;

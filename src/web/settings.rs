@@ -2,12 +2,13 @@
 //! (password) and messages (the direct inbox), web-ui.md §2 and §4.
 use super::cards;
 use super::layout::Ctx;
-use crate::api::feeds::{activity_feed, post_activity};
-use crate::api::paging::Page;
+use crate::core::feeds::{self, Activities, FeedQuery};
+use crate::core::paging::Page;
+use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::media::prepare::Purpose;
-use crate::oauth::clients;
+use crate::social::clients;
 use crate::social::outbox::Feed;
 use crate::social::render::Viewer;
 use crate::social::{passwords, person, urls, users};
@@ -89,7 +90,7 @@ pub async fn save_settings(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         changes["location"] = json!({"objectType": "place", "displayName": location.trim()});
     }
     if ctx.req.upload.as_ref().is_some_and(|u| u.file.size > 0) {
-        let img = crate::api::uploads::create(ctx.app, ctx.req, me, Purpose::Avatar).await?;
+        let img = super::upload::create(ctx.app, ctx.req, me, Purpose::Avatar).await?;
         let public = json!([{"objectType": "collection", "id": urls::PUBLIC}]);
         let post = json!({"verb": "post", "cc": public, "object": {"id": img["id"], "objectType": "image"}});
         post_activity(ctx.app, me, post, &client, Feed::Major).await?;
@@ -134,7 +135,7 @@ fn applications(ctx: &Ctx, me: &str) -> String {
         .unwrap_or_default();
     let mut rows = String::new();
     for key in keys {
-        let title = clients::find(ctx.app, &key)
+        let title = clients::find(&ctx.app.cfg, &ctx.app.store, &key)
             .ok()
             .flatten()
             .and_then(|c| c.title)
@@ -196,7 +197,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             Some("Too many wrong passwords; wait a quarter of an hour and try again."),
         ));
     }
-    if !users::check_password(ctx.app, me, &current).await? {
+    if !users::check_password(&ctx.app.store, me, &current).await? {
         return Ok(account_page(
             ctx,
             me,
@@ -223,7 +224,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         Some((_, sid)) => users::Ends::OthersThan(sid),
         None => users::Ends::All,
     };
-    users::set_password_hash(ctx.app, me, hash, ends).await?;
+    users::set_password_hash(&ctx.app.store, me, hash, ends).await?;
     Ok(account_page(
         ctx,
         me,
@@ -238,16 +239,13 @@ pub fn messages(ctx: &Ctx, me: &str) -> Result<Resp> {
     let viewer = Viewer { id: Some(&me_id) };
     let (major, minor) = ctx.app.store.read(|r| {
         let feed = |name: &str, major: bool| {
-            activity_feed(
+            feeds::activities(
                 r,
-                viewer,
-                &Page::newest(40),
-                &urls::stream(me, name),
-                "",
-                String::new(),
-                None,
-                major,
-                false,
+                FeedQuery::new(&urls::stream(me, name), viewer, &Page::newest(40)),
+                Activities {
+                    major,
+                    filter: false,
+                },
             )
         };
         Ok((
@@ -271,7 +269,7 @@ pub fn messages(ctx: &Ctx, me: &str) -> Result<Resp> {
 /// `POST /main/post-picture`: the picture form without JavaScript: upload, then post it.
 pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     checked(ctx)?;
-    let img = crate::api::uploads::create(ctx.app, ctx.req, me, Purpose::Post).await?;
+    let img = super::upload::create(ctx.app, ctx.req, me, Purpose::Post).await?;
     let (to, cc) = super::act::addressing(ctx, me, field(ctx, "to").as_deref());
     let client = super::act::web_client(ctx)?;
     let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});

@@ -1,7 +1,7 @@
 //! OAuth clients (consumers) and the tokens bound to them: records and look-ups.
-use crate::app::App;
+use crate::config::Config;
 use crate::error::Result;
-use crate::store::{Read, Table, W};
+use crate::store::{Read, Store, Table, W};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
@@ -135,9 +135,8 @@ fn uuid5(name: &str) -> String {
 }
 
 /// A client by consumer key: configured clients first, then the store.
-pub fn find(app: &App, key: &str) -> Result<Option<Client>> {
-    if let Some(c) = app
-        .cfg
+pub fn find(cfg: &Config, store: &Store, key: &str) -> Result<Option<Client>> {
+    if let Some(c) = cfg
         .clients
         .iter()
         .filter_map(Client::from_config)
@@ -145,7 +144,7 @@ pub fn find(app: &App, key: &str) -> Result<Option<Client>> {
     {
         return Ok(Some(c));
     }
-    app.store.read(|r| r.get(Table::ClientKeyClient, key))
+    store.read(|r| r.get(Table::ClientKeyClient, key))
 }
 
 fn pair_key(consumer: &str, nick: &str) -> String {
@@ -180,9 +179,8 @@ pub fn put_access_token(w: &W, at: &AccessToken) -> Result<()> {
 }
 
 /// Whether `nick` already holds an access token for this client.
-pub fn has_access_token(app: &App, consumer: &str, nick: &str) -> Result<bool> {
-    app.store
-        .read(|r| r.exists(Table::ClientUserToken, &pair_key(consumer, nick)))
+pub fn has_access_token(store: &Store, consumer: &str, nick: &str) -> Result<bool> {
+    store.read(|r| r.exists(Table::ClientUserToken, &pair_key(consumer, nick)))
 }
 
 /// The consumer keys of the clients that hold an access token for `nick`.
@@ -205,6 +203,19 @@ pub fn revoke(w: &W, consumer: &str, nick: &str) -> Result<bool> {
     w.delete(Table::ClientUserToken, &key)?;
     w.delete(Table::AccessToken, &token)?;
     Ok(true)
+}
+
+/// Removes every access token of `nick`'s (an account deleted).
+pub fn revoke_all_for(w: &W, nick: &str) -> Result<()> {
+    for (k, token) in w.scan(Table::ClientUserToken, "", usize::MAX)? {
+        if k.rsplit_once('\n').is_some_and(|(_, n)| n == nick) {
+            w.delete(Table::ClientUserToken, &k)?;
+            if let Ok(t) = serde_json::from_slice::<String>(&token) {
+                w.delete(Table::AccessToken, &t)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Paging through a stream while skipping what the reader may not see (api.md §3.2): `offset`
 //! counts visible items, `before`/`since` start at an id of the unfiltered stream. The scan is
 //! bounded so that a reader who may see nothing cannot make the server walk a huge stream.
-use super::paging::{Mode, Page};
+use crate::core::paging::{Mode, Page};
 use crate::error::{Error, Result};
 use crate::store::Read;
 

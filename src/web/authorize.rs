@@ -1,15 +1,15 @@
 //! `/oauth/authorize`: the login page, the consent page and the finished page (api.md §8.2).
-use super::clients::{self, RequestToken};
+use super::{page, session};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::social::clients::{self, RequestToken};
 use crate::social::users;
 use crate::store::{Read, Table};
 use crate::util::enc::{html, pct};
-use crate::web::{page, session};
 
 fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp {
-    let err = crate::web::alert(error);
+    let err = super::alert(error);
     let body = format!(
         "<h1>Log in to authorize</h1>\n{err}<form id=\"oauth-authentication\" method=\"post\" action=\"/oauth/authorize\">\n\
          <input type=\"hidden\" name=\"oauth_token\" value=\"{}\">\n\
@@ -63,7 +63,7 @@ fn find_token(app: &App, token: &str) -> Result<Option<(RequestToken, String)>> 
     else {
         return Ok(None);
     };
-    let Some(client) = clients::find(app, &rt.consumer_key)? else {
+    let Some(client) = clients::find(&app.cfg, &app.store, &rt.consumer_key)? else {
         return Ok(None);
     };
     let title = client.title.unwrap_or_else(|| "(Unknown)".into());
@@ -104,7 +104,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
     if m.contains_key("verifier") {
         // Consent: the verifier proves the form came from our page, and the session cookie that
         // this browser is the one that logged in.
-        let verified = super::signature::same(&rt.verifier, &get("verifier"));
+        let verified = crate::util::same(&rt.verifier, &get("verifier"));
         let same_browser = rt.nick.is_some() && session::user(app, req) == rt.nick;
         let Some(nick) = rt.nick.clone().filter(|_| verified && same_browser) else {
             return Ok(login_page(
@@ -129,7 +129,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
             Some("Too many failed logins; wait a quarter of an hour and try again."),
         ));
     }
-    if !users::check_password(app, &nick, &password).await? {
+    if !users::check_password(&app.store, &nick, &password).await? {
         return Ok(login_page(
             app,
             400,
@@ -152,7 +152,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
 
 /// After a login: skip consent when the user already trusts this client, else ask.
 async fn logged_in(app: &App, rt: &RequestToken, title: &str, nick: String) -> Result<Resp> {
-    if clients::has_access_token(app, &rt.consumer_key, &nick)? {
+    if clients::has_access_token(&app.store, &rt.consumer_key, &nick)? {
         let rt = mark(app, &rt.token, nick).await?;
         return Ok(finished(app, &rt, 302));
     }

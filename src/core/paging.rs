@@ -1,6 +1,5 @@
 //! Pagination of streams (api.md §3): `count`, `offset`, `before`, `since` and navigation links.
 use crate::error::{Error, Result};
-use crate::http::Req;
 use crate::store::Read;
 use crate::util::enc::pct;
 use serde_json::{json, Map, Value};
@@ -25,8 +24,8 @@ impl Page {
         }
     }
 
-    pub fn parse(req: &Req) -> Result<Page> {
-        let q = req.query_pairs();
+    /// The page a request's query asks for (its decoded name-value pairs).
+    pub fn parse(q: &[(String, String)]) -> Result<Page> {
         let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let count = match get("count") {
             None => 20,

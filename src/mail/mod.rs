@@ -1,6 +1,8 @@
 //! Outgoing e-mail (config.md §2.4): confirmation and recovery messages, each with a plain
 //! text body and an HTML alternative, sent over SMTP (STARTTLS when offered, or implicit TLS)
 //! on the blocking pool so that a slow mail server never holds up the request thread.
+pub mod messages;
+
 use crate::config::{Config, MailConfig};
 use crate::error::{Error, Result};
 use lettre::message::{Mailbox, MultiPart};

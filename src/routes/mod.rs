@@ -1,11 +1,18 @@
-//! The routing table, OPTIONS/HEAD, the canonical-host redirect and error bodies (api.md §1).
-use super::request::Req;
-use super::response::{Resp, HTML, JSON, TEXT};
+//! The routing table, OPTIONS/HEAD and the canonical-host redirect (api.md §1): the one place
+//! that knows every adapter (API, web UI, OAuth, discovery) and hands each request to one.
+mod errors;
+mod nickname;
+mod service;
+mod uploads;
+
+pub use errors::error_response;
+
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::http::response::{HTML, TEXT};
+use crate::http::{Req, Resp};
 use crate::media::prepare::Purpose;
 use crate::{api, discovery, oauth, web};
-use serde_json::json;
 
 /// Every route this server answers, with its path parameters.
 enum Ep {
@@ -198,8 +205,8 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::ClientRegister, _) => oauth::register::handle(app, req).await,
         (Ep::RequestToken, _) => oauth::tokens::request_token(app, req).await,
         (Ep::AccessToken, _) => oauth::tokens::access_token(app, req).await,
-        (Ep::Authorize, "GET") => oauth::authorize::show(app, req).await,
-        (Ep::Authorize, _) => oauth::authorize::submit(app, req).await,
+        (Ep::Authorize, "GET") => web::authorize::show(app, req).await,
+        (Ep::Authorize, _) => web::authorize::submit(app, req).await,
         (Ep::WebUpload(_), _) if app.cfg.uploads.is_none() => {
             Err(Error::NotFound("Uploads are not enabled".into()))
         }
@@ -245,7 +252,7 @@ async fn dispatch(app: &App, ep: Ep, method: &str, req: &Req) -> Result<Resp> {
         (Ep::Object(kind, k), "GET") => api::objects::get(app, req, &kind, k.api()),
         (Ep::Object(kind, k), "PUT") => api::objects::put(app, req, &kind, k.api()).await,
         (Ep::Object(kind, k), _) => api::objects::delete(app, req, &kind, k.api()).await,
-        (Ep::Nickname(n), _) => api::users::profile_page(app, req, &n),
+        (Ep::Nickname(n), _) => nickname::page(app, req, &n),
         (Ep::Uploads(n), "GET") => api::uploads::list(app, req, &n),
         (Ep::Uploads(n), _) => api::uploads::post(app, req, &n).await,
         (Ep::UploadFile(rel), _) => api::uploads::file(app, req, &rel),
@@ -287,30 +294,6 @@ fn canonical_redirect(app: &App, req: &Req) -> Option<Resp> {
         target.push_str(&req.query);
     }
     Some(Resp::redirect(301, &target))
-}
-
-/// The spec's three error formats (api.md §1.5).
-pub fn error_response(app: &App, req: &Req, e: Error) -> Resp {
-    if let Error::Internal(m) = &e {
-        log::error!("{} {}: {m}", req.method, req.path);
-    }
-    let status = e.status();
-    let msg = e.message().to_string();
-    // Discovery documents are JSON too, so their errors are.
-    let api = req.path.starts_with("/api/") || req.path.starts_with("/.well-known/");
-    let mut resp = match &e {
-        Error::OAuth(..) => Resp::new(status, TEXT, msg.clone()),
-        _ if api || req.is_xhr() => Resp::new(status, JSON, json!({ "error": msg }).to_string()),
-        _ if req.accepts_html() => Resp::new(status, HTML, web::error_page(app, &msg)),
-        _ => Resp::new(status, TEXT, msg.clone()),
-    };
-    if matches!(e, Error::OAuth(..)) && api {
-        resp = resp.with("www-authenticate", "OAuth realm=\"OAuth\"");
-    }
-    if matches!(e, Error::Busy(_)) {
-        resp = resp.with("retry-after", "1");
-    }
-    resp
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! The messages the server mails (web-ui.md §8): plain text with an HTML alternative.
-use crate::app::App;
-use crate::mail::Mail;
+use super::Mail;
+use crate::config::Config;
 use crate::util::enc::html;
 
-pub fn confirmation(app: &App, nick: &str, email: &str, code: &str) -> Mail {
-    let site = &app.cfg.site;
-    let link = format!("{}/main/confirm/{code}", app.cfg.base());
+pub fn confirmation(cfg: &Config, nick: &str, email: &str, code: &str) -> Mail {
+    let site = &cfg.site;
+    let link = format!("{}/main/confirm/{code}", cfg.base());
     Mail {
         to: email.to_string(),
         subject: format!("Confirm your email address for {site}"),
@@ -20,9 +20,9 @@ pub fn confirmation(app: &App, nick: &str, email: &str, code: &str) -> Mail {
     }
 }
 
-pub fn recovery(app: &App, nick: &str, email: &str, code: &str) -> Mail {
-    let site = &app.cfg.site;
-    let link = format!("{}/main/recover/{code}", app.cfg.base());
+pub fn recovery(cfg: &Config, nick: &str, email: &str, code: &str) -> Mail {
+    let site = &cfg.site;
+    let link = format!("{}/main/recover/{code}", cfg.base());
     Mail {
         to: email.to_string(),
         subject: format!("Recover password for {site}"),

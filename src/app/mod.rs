@@ -1,24 +1,29 @@
-//! State shared by every request on the executor thread.
+//! State shared by every request on the executor thread: the config, the store, and what the
+//! process keeps in memory for its lifetime (replay guard, response cache, login throttle, open
+//! live streams). Each part is plain state with its own rules; no request logic lives here.
+pub mod live_streams;
+pub mod nonces;
+pub mod responses;
+pub mod throttle;
+
 use crate::config::Config;
-use crate::oauth::nonce::NonceCache;
 use crate::store::Store;
-use std::cell::{Cell, RefCell};
+use nonces::NonceCache;
+use std::cell::RefCell;
 
 pub struct App {
     pub cfg: std::sync::Arc<Config>,
     pub store: Store,
     pub nonces: RefCell<NonceCache>,
-    pub responses: RefCell<crate::http::cache::ResponseCache>,
-    /// Requests being handled now (bounded by `maxRequestsInFlight`).
-    pub in_flight: Cell<usize>,
-    /// Bytes of request bodies held right now (bounded by `maxBodyMemory`).
-    pub body_bytes: Cell<usize>,
+    pub responses: RefCell<responses::ResponseCache>,
+    /// Requests being handled and body bytes held now (the transport counts them).
+    pub load: crate::http::Load,
     /// This app itself, for what must outlive a request (live streams).
     pub this: RefCell<std::rc::Weak<App>>,
     /// Open live-update streams (`maxLiveStreams`).
-    pub live: std::rc::Rc<RefCell<crate::web::live::Registry>>,
+    pub live: std::rc::Rc<RefCell<live_streams::Registry>>,
     /// Failed web logins, per account and address.
-    pub throttle: RefCell<crate::web::throttle::Throttle>,
+    pub throttle: RefCell<throttle::Throttle>,
     /// Turns for decoding pictures (`imageWorkers`).
     pub images: smol::lock::Semaphore,
     /// Unix time the process started.
@@ -28,9 +33,7 @@ pub struct App {
 impl App {
     pub fn new(cfg: Config, store: Store) -> App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
-        let responses = RefCell::new(crate::http::cache::ResponseCache::new(
-            cfg.response_cache_size,
-        ));
+        let responses = RefCell::new(responses::ResponseCache::new(cfg.response_cache_size));
         let images = smol::lock::Semaphore::new(cfg.image_workers);
         App {
             this: RefCell::new(std::rc::Weak::new()),
@@ -41,8 +44,7 @@ impl App {
             store,
             nonces,
             responses,
-            in_flight: Cell::new(0),
-            body_bytes: Cell::new(0),
+            load: Default::default(),
             started: crate::util::time::now_secs(),
         }
     }
