@@ -12,6 +12,8 @@ pub enum UserOp {
     SetPassword(String, String),
     Delete(String),
     List,
+    /// The background jobs kept: waiting, or given up on.
+    Jobs,
 }
 
 impl UserOp {
@@ -21,6 +23,7 @@ impl UserOp {
             UserOp::SetPassword(n, p) => format!("USERPASSWORD {n} {p}"),
             UserOp::Delete(n) => format!("USERDEL {n}"),
             UserOp::List => "USERS".into(),
+            UserOp::Jobs => "JOBS".into(),
         }
     }
 }
@@ -45,6 +48,7 @@ pub fn run(cfg: Config, op: UserOp) -> Result<String, String> {
             UserOp::Add(n, _) => format!("created user {n}"),
             UserOp::SetPassword(n, _) => format!("changed the password of {n}"),
             UserOp::Delete(n) => format!("deleted user {n}"),
+            UserOp::Jobs => jobs_table(rest.trim())?,
         }),
         None => Err(reply.strip_prefix("NACK ").unwrap_or(&reply).to_string()),
     }
@@ -62,4 +66,27 @@ fn local(cfg: Config, op: &UserOp) -> Result<String, String> {
     let store = Store::open(Some(&cfg.store_dir), cfg.cache_size).map_err(|e| e.to_string())?;
     let app = App::new(cfg, store);
     Ok(smol::block_on(control::answer(&app, &op.line())))
+}
+
+/// One line per job: number, kind, state, runs, when, and the last error.
+fn jobs_table(json: &str) -> Result<String, String> {
+    let jobs: Vec<crate::store::jobs::JobRecord> =
+        serde_json::from_str(json).map_err(|e| format!("unreadable answer: {e}"))?;
+    let when = crate::util::time::iso;
+    let mut out = vec!["id\tkind\tstate\truns\tsince\tnext\tlast error".to_string()];
+    for j in jobs {
+        let kind = j.job.get("kind").and_then(|k| k.as_str()).unwrap_or("?");
+        let (state, next) = match j.failed {
+            true => ("given up", "-".to_string()),
+            false => ("waiting", when(j.due)),
+        };
+        out.push(format!(
+            "{}\t{kind}\t{state}\t{}\t{}\t{next}\t{}",
+            j.id,
+            j.attempts,
+            when(j.created),
+            j.last_error.as_deref().unwrap_or("-")
+        ));
+    }
+    Ok(out.join("\n"))
 }

@@ -25,6 +25,10 @@ const NUMBER_KEYS: &[&str] = &[
     "maxImageMemory",
     "imageWorkers",
     "maxLiveStreams",
+    "maxJobs",
+    "jobWorkers",
+    "jobAttempts",
+    "jobRetryDelay",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -159,6 +163,10 @@ const OWN_KEYS: &[&str] = &[
     "maxImagePixels",
     "maxImageMemory",
     "imageWorkers",
+    "maxJobs",
+    "jobWorkers",
+    "jobAttempts",
+    "jobRetryDelay",
     "maxBodyMemory",
     "responseCacheSize",
     "headerTimeout",
@@ -234,6 +242,14 @@ pub struct Config {
     pub image_workers: usize,
     /// Open live-update streams of the web UI.
     pub max_live_streams: usize,
+    /// Background jobs waiting to run (and, as many again, given up on and kept).
+    pub max_jobs: usize,
+    /// Background jobs running at the same time.
+    pub job_workers: usize,
+    /// Runs of a failing job before it is given up on.
+    pub job_attempts: u32,
+    /// Seconds before a failed job's first retry; each further retry waits twice as long.
+    pub job_retry_delay: i64,
     pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
@@ -637,6 +653,10 @@ fn check(
         max_image_memory: get_num(&m, "maxImageMemory", 80 << 20, 1 << 20, 1 << 40)?,
         image_workers: get_num(&m, "imageWorkers", 1, 1, 64)? as usize,
         max_live_streams: get_num(&m, "maxLiveStreams", 64, 0, 100_000)? as usize,
+        max_jobs: get_num(&m, "maxJobs", 10_000, 1, 10_000_000)? as usize,
+        job_workers: get_num(&m, "jobWorkers", 2, 1, 64)? as usize,
+        job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
+        job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
         max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
@@ -787,6 +807,10 @@ impl Config {
         set(&mut m, "maxImageMemory", json!(self.max_image_memory));
         set(&mut m, "imageWorkers", json!(self.image_workers));
         set(&mut m, "maxLiveStreams", json!(self.max_live_streams));
+        set(&mut m, "maxJobs", json!(self.max_jobs));
+        set(&mut m, "jobWorkers", json!(self.job_workers));
+        set(&mut m, "jobAttempts", json!(self.job_attempts));
+        set(&mut m, "jobRetryDelay", json!(self.job_retry_delay));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

@@ -59,7 +59,7 @@ pub async fn answer(app: &App, line: &str) -> String {
     let nack = |e: Error| format!("NACK {}", e.message().replace('\n', " "));
     match cmd.to_ascii_uppercase().as_str() {
         "CMDS" => {
-            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL BACKUP EXPORT".into()
+            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL JOBS BACKUP EXPORT".into()
         }
         "VERSION" => format!("ACK {}", env!("CARGO_PKG_VERSION")),
         "EASTER" => "ACK EGG".into(),
@@ -100,6 +100,11 @@ pub async fn answer(app: &App, line: &str) -> String {
             .await
             .map(|_| "ACK".to_string())
             .unwrap_or_else(nack),
+        // The kept jobs as one line of JSON (no secrets: a job holds what it will send).
+        "JOBS" => match app.store.read(|r| crate::store::jobs::list(r, app.cfg.max_jobs * 2)) {
+            Ok(v) => format!("ACK {}", serde_json::to_string(&v).unwrap_or_default()),
+            Err(e) => nack(e),
+        },
         "" => String::new(),
         _ => "NACK unknown".into(),
     }

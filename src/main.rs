@@ -12,6 +12,7 @@ mod discovery;
 mod error;
 mod http;
 mod init_config;
+mod jobs;
 mod mail;
 mod media;
 mod notify;
@@ -42,6 +43,7 @@ struct Cli {
 enum Cmd {
     Serve(ServeCmd),
     User(UserCmd),
+    Jobs(JobsCmd),
     CheckConfig(CheckCmd),
     Backup(BackupCmd),
     Restore(RestoreCmd),
@@ -125,6 +127,16 @@ struct ServeCmd {
 #[derive(FromArgs)]
 #[argh(subcommand, name = "check-config")]
 struct CheckCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+}
+
+/// List the background jobs kept (mail waiting to go out, or given up on), with their last
+/// error; whether or not the server runs.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "jobs")]
+struct JobsCmd {
     /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
     #[argh(option, short = 'c')]
     config: Option<PathBuf>,
@@ -316,6 +328,9 @@ fn main() -> ExitCode {
                     eprintln!("{s}");
                 }
             }),
+        Some(Cmd::Jobs(j)) => load(j.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Jobs))
+            .map(|out| println!("{out}")),
         Some(Cmd::User(u)) => load(u.config.as_deref(), &[], true).and_then(|(cfg, _)| {
             let op = match u.op {
                 UserSub::Add(a) => admin::UserOp::Add(a.nick, read_password(a.password_stdin)?),

@@ -173,6 +173,10 @@ async fn main_task(
         }
         None
     };
+    let jobs = async {
+        crate::jobs::worker::run(app.clone(), ex.clone()).await;
+        None
+    };
     let mut signals = signals;
     let stop = async {
         loop {
@@ -183,7 +187,7 @@ async fn main_task(
         }
     };
     let sig = smol::future::or(
-        smol::future::or(server, control),
+        smol::future::or(smol::future::or(server, control), jobs),
         smol::future::or(bounce, stop),
     )
     .await;

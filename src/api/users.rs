@@ -62,12 +62,8 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
     body.remove("password");
     // With mail set up, a required address is confirmed by a mailed link before the account
     // may use the API.
-    let confirm =
-        (app.cfg.require_email && app.cfg.mail.is_some()).then(crate::social::codes::new_code);
-    let email = body
-        .get("email")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let email = body.get("email").and_then(Value::as_str);
+    let confirm = users::confirmation(&app.cfg, &nick, email);
     let (user, token) = users::create(
         &app.store,
         &app.cfg,
@@ -77,16 +73,10 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
             extra: body,
             client: Some(client),
             activities: true,
-            confirm: confirm.clone(),
+            confirm,
         },
     )
     .await?;
-    if let (Some(code), Some(email)) = (confirm, email) {
-        let mail = crate::mail::messages::confirmation(&app.cfg, &nick, &email, &code);
-        if let Err(e) = crate::mail::send(&app.cfg, mail).await {
-            log::warn!("confirmation mail for {nick}: {e}");
-        }
-    }
     let nick = user
         .get("nickname")
         .and_then(Value::as_str)

@@ -11,6 +11,8 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use std::time::Duration;
 
+/// One message; kept as it is in a background job until it is sent.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Mail {
     pub to: String,
     pub subject: String,

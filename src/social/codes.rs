@@ -1,9 +1,12 @@
 //! Codes mailed to users: e-mail confirmation and password recovery. Each is a random token
 //! kept in the store with its purpose, user and expiry; it can be used once.
+use crate::config::Config;
 use crate::error::Result;
+use crate::mail::Mail;
 use crate::store::{Read, Store, Table, W};
 use crate::util::time::now_secs;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 pub const CONFIRM: &str = "confirm";
 pub const RECOVER: &str = "recover";
@@ -58,12 +61,20 @@ pub fn use_up(w: &W, code: &str) -> Result<()> {
     Ok(())
 }
 
-/// Issues a recovery code for `nick` in its own write.
-pub async fn issue_recovery(store: &Store, nick: &str) -> Result<String> {
+/// Issues a recovery code for `nick` and queues the mail `mail_for` makes of it, in one write.
+pub async fn issue_recovery(
+    store: &Store,
+    cfg: &Arc<Config>,
+    nick: &str,
+    mail_for: impl FnOnce(&str) -> Mail,
+) -> Result<()> {
     let code = new_code();
-    let (c, n) = (code.clone(), nick.to_string());
+    let mail = crate::jobs::Job::Mail(mail_for(&code));
+    let (n, cfg) = (nick.to_string(), cfg.clone());
     store
-        .write(move |w| put(w, &c, RECOVER, &n, RECOVER_SECS))
-        .await?;
-    Ok(code)
+        .write(move |w| {
+            put(w, &code, RECOVER, &n, RECOVER_SECS)?;
+            crate::jobs::queue(w, &cfg, &mail).map(|_| ())
+        })
+        .await
 }

@@ -33,8 +33,23 @@ pub struct NewUser {
     pub client: Option<Client>,
     /// false for users from the config file: no join, welcome note or list activities.
     pub activities: bool,
-    /// A confirmation code: the account stays locked (403) until its mailed link is opened.
-    pub confirm: Option<String>,
+    /// A confirmation code and the mail that carries it: the account stays locked (403) until
+    /// its link is opened. The mail is queued in the same transaction as the account.
+    pub confirm: Option<Confirmation>,
+}
+
+pub struct Confirmation {
+    pub code: String,
+    pub mail: crate::mail::Mail,
+}
+
+/// A confirmation for a new account with the address `email`, when the server asks new
+/// accounts to confirm theirs (`requireEmail`, with mail set up).
+pub fn confirmation(cfg: &Config, nick: &str, email: Option<&str>) -> Option<Confirmation> {
+    let email = email.filter(|_| cfg.require_email && cfg.mail.is_some())?;
+    let code = super::codes::new_code();
+    let mail = crate::mail::messages::confirmation(cfg, nick, email, &code);
+    Some(Confirmation { code, mail })
 }
 
 /// Creates the user in one transaction; 409 if the nickname is taken.
@@ -91,15 +106,16 @@ fn build(
     user.insert("updated".into(), json!(now));
     user.insert("profile".into(), objects::reference(&me));
     user.insert("_passwordHash".into(), json!(hash));
-    if let Some(code) = &nu.confirm {
+    if let Some(c) = &nu.confirm {
         user.insert("_unconfirmed".into(), json!(true));
         super::codes::put(
             w,
-            code,
+            &c.code,
             super::codes::CONFIRM,
             nick,
             super::codes::CONFIRM_SECS,
         )?;
+        crate::jobs::queue(w, cfg, &crate::jobs::Job::Mail(c.mail.clone()))?;
     }
     w.put(Table::NickUser, nick, &user)?;
     w.stream_push(urls::USERS_STREAM, nick)?;

@@ -281,6 +281,8 @@ pub struct W<'a> {
     index: WTable<'a, (&'static str, &'static str), u64>,
     counts: WTable<'a, &'static str, u64>,
     counters: WTable<'a, &'static str, u64>,
+    /// This transaction queued a background job: the worker is woken after the commit.
+    queued: std::cell::Cell<bool>,
 }
 
 /// Runs `f` on the table in `cell`, opening it the first time.
@@ -308,7 +310,16 @@ impl<'a> W<'a> {
             index: RefCell::new(None),
             counts: RefCell::new(None),
             counters: RefCell::new(None),
+            queued: std::cell::Cell::new(false),
         }
+    }
+
+    pub(super) fn note_queued_job(&self) {
+        self.queued.set(true);
+    }
+
+    pub(super) fn queued_jobs(&self) -> bool {
+        self.queued.get()
     }
 
     fn kv<R>(

@@ -7,6 +7,7 @@
 
 mod access;
 mod dump;
+pub mod jobs;
 mod tables;
 mod writer;
 
@@ -82,6 +83,11 @@ impl Store {
         if Arc::strong_count(&self.db) > 1 {
             log::warn!("store: still in use at close; the next start will check the file");
         }
+    }
+
+    /// Yields after each commit that queued background jobs (one waiter: the job worker).
+    pub fn jobs_queued(&self) -> smol::channel::Receiver<()> {
+        self.writer.jobs_queued.clone()
     }
 
     /// A number that changes whenever a write commits. Read it before taking a snapshot: what

@@ -36,6 +36,10 @@ pub enum Table {
     DeletedNick,
     /// `<nick>\n<session id>` → expiry (seconds): the web sessions that are still open.
     Session,
+    /// job number (20 digits) → a background job and its state (store/jobs.rs).
+    Job,
+    /// `<due, 20 digits>\n<job number>` → nothing: the jobs still to run, soonest first.
+    JobDue,
 }
 
 const ALL: &[Table] = &[
@@ -55,11 +59,13 @@ const ALL: &[Table] = &[
     Table::MailCode,
     Table::DeletedNick,
     Table::Session,
+    Table::Job,
+    Table::JobDue,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 16;
+    pub const COUNT: usize = 18;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -83,6 +89,8 @@ impl Table {
             Table::MailCode => "mail_code",
             Table::DeletedNick => "deleted_nick",
             Table::Session => "session",
+            Table::Job => "job",
+            Table::JobDue => "job_due",
         })
     }
 }

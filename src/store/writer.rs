@@ -42,6 +42,8 @@ impl<T: Send, F: FnMut(&W) -> Result<T> + Send> Job for Closure<T, F> {
 #[derive(Clone)]
 pub struct Writer {
     tx: Sender<Box<dyn Job>>,
+    /// A token after each commit that queued background jobs (the job worker waits on it).
+    pub jobs_queued: Receiver<()>,
     /// Bumped after every commit, so readers can tell whether anything changed.
     pub generation: Arc<AtomicU64>,
     thread: Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>,
@@ -52,11 +54,14 @@ impl Writer {
         let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
         let generation = Arc::new(AtomicU64::new(0));
         let g = generation.clone();
+        // One token is enough: the worker looks at every due job when it wakes.
+        let (queued, jobs_queued) = bounded(1);
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || run(db, rx, g))?;
+            .spawn(move || run(db, rx, g, queued))?;
         Ok(Writer {
             tx,
+            jobs_queued,
             generation,
             thread: Arc::new(std::sync::Mutex::new(Some(thread))),
         })
@@ -96,7 +101,12 @@ impl Writer {
     }
 }
 
-fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>, generation: Arc<AtomicU64>) {
+fn run(
+    db: Arc<Database>,
+    rx: Receiver<Box<dyn Job>>,
+    generation: Arc<AtomicU64>,
+    jobs_queued: Sender<()>,
+) {
     while let Ok(first) = rx.recv_blocking() {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -105,13 +115,16 @@ fn run(db: Arc<Database>, rx: Receiver<Box<dyn Job>>, generation: Arc<AtomicU64>
                 Err(_) => break,
             }
         }
-        commit(&db, batch, &generation);
+        if commit(&db, batch, &generation) {
+            let _ = jobs_queued.try_send(());
+        }
     }
 }
 
 /// Runs `jobs` in one transaction. A failing job is answered with its error and the rest are
-/// run again in a fresh transaction, so no job ever sees another's half-done writes.
-fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
+/// run again in a fresh transaction, so no job ever sees another's half-done writes. True when
+/// the committed transaction queued background jobs.
+fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) -> bool {
     while !jobs.is_empty() {
         let tx = match db.begin_write() {
             Ok(tx) => tx,
@@ -121,11 +134,11 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
                 for j in jobs {
                     j.done(Err(Error::Internal(msg.clone())));
                 }
-                return;
+                return false;
             }
         };
         let mut failed = None;
-        {
+        let queued = {
             // One set of open tables for the whole batch, closed before the commit.
             let w = W::new(&tx);
             for (i, job) in jobs.iter_mut().enumerate() {
@@ -134,7 +147,8 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
                     break;
                 }
             }
-        }
+            w.queued_jobs()
+        };
         if let Some((i, e)) = failed {
             if let Err(abort) = tx.abort() {
                 log::error!("store: abort failed: {abort}");
@@ -149,6 +163,7 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
                 for j in jobs {
                     j.done(Ok(()));
                 }
+                return queued;
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -156,8 +171,9 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) {
                 for j in jobs {
                     j.done(Err(Error::Internal(msg.clone())));
                 }
+                return false;
             }
         }
-        return;
     }
+    false
 }

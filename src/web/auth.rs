@@ -152,11 +152,9 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
         extra.insert("email".into(), email.into());
     }
     let client = super::act::web_client(ctx)?;
-    let confirm = confirmation_code(ctx, &extra);
-    let email = extra
-        .get("email")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string);
+    let email = extra.get("email").and_then(serde_json::Value::as_str);
+    let confirm = users::confirmation(&ctx.app.cfg, &nick, email);
+    let confirming = confirm.is_some();
     let made = users::create(
         &ctx.app.store,
         &ctx.app.cfg,
@@ -166,40 +164,22 @@ pub async fn register(ctx: &Ctx<'_>) -> Result<Resp> {
             extra,
             client: Some(client),
             activities: true,
-            confirm: confirm.clone(),
+            confirm,
         },
     )
     .await;
     match made {
-        Ok(_) => match (confirm, email) {
-            (Some(code), Some(email)) => {
-                let mail = crate::mail::messages::confirmation(&ctx.app.cfg, &nick, &email, &code);
-                let text = match crate::mail::send(&ctx.app.cfg, mail).await {
-                    Ok(()) => "We sent you a link: open it to confirm your address and start.",
-                    Err(_) => "Your account is made, but the confirmation mail could not be sent; ask the server's owner.",
-                };
-                let body = format!(
-                    "<h1>Check your e-mail</h1><p role=\"status\">{}</p>",
-                    html(text)
-                );
-                Ok(ctx.page(200, "Check your e-mail", &body, false))
-            }
-            _ => session::log_in(ctx.app, ctx.see_other("/"), &nick).await,
-        },
+        // The mail was queued with the account; it goes out after the commit.
+        Ok(_) if confirming => {
+            let body = "<h1>Check your e-mail</h1><p role=\"status\">We are sending you a link: open it to confirm your address and start.</p>";
+            Ok(ctx.page(200, "Check your e-mail", body, false))
+        }
+        Ok(_) => session::log_in(ctx.app, ctx.see_other("/"), &nick).await,
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
             Ok(register_page(ctx, e.status(), Some(e.message()), &nick))
         }
         Err(e) => Err(e),
     }
-}
-
-/// A confirmation code when new accounts must confirm their address (`requireEmail` with mail).
-pub fn confirmation_code(
-    ctx: &Ctx,
-    extra: &serde_json::Map<String, serde_json::Value>,
-) -> Option<String> {
-    (ctx.app.cfg.require_email && ctx.app.cfg.mail.is_some() && extra.contains_key("email"))
-        .then(crate::social::codes::new_code)
 }
 
 pub fn logout_page(ctx: &Ctx) -> Resp {

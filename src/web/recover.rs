@@ -80,11 +80,10 @@ pub async fn recover(ctx: &Ctx<'_>) -> Result<Resp> {
             true,
         ));
     }
-    let code = codes::issue_recovery(&ctx.app.store, &nick).await?;
-    crate::mail::send(
-        &ctx.app.cfg,
-        crate::mail::messages::recovery(&ctx.app.cfg, &nick, &email, &code),
-    )
+    let cfg = &ctx.app.cfg;
+    codes::issue_recovery(&ctx.app.store, cfg, &nick, |code| {
+        crate::mail::messages::recovery(cfg, &nick, &email, code)
+    })
     .await?;
     Ok(ctx.see_other("/main/recover-sent"))
 }

@@ -1,6 +1,7 @@
 //! E-mail flows with a real SMTP conversation (a sink on loopback): password recovery, and
 //! confirming the address given at registration (`requireEmail`).
 use crate::common::browser::Browser;
+use crate::common::server::free_port;
 use crate::common::smtp::{link, Sink};
 use crate::common::Server;
 use serde_json::json;
@@ -112,4 +113,72 @@ fn a_new_account_waits_for_its_address_to_be_confirmed() {
     b.goto(&link(&sink.message(2), "/main/confirm/"));
     b.wait_text("main", "Email address confirmed", 10);
     b.find("a#logout");
+}
+
+/// Runs `pump jobs` for `s` and returns its table.
+fn jobs(s: &Server) -> String {
+    let out = s.cli(&["jobs", "-c", &s.config.to_string_lossy()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The mail server on `port` is down at first: a registration's confirmation mail waits.
+fn server_mailing_to(port: u16, extra: serde_json::Value) -> Server {
+    let mut cfg = json!({"smtpserver": "127.0.0.1", "smtpport": port, "site": "Test",
+        "smtpfrom": "pump@example.org", "requireEmail": true, "jobRetryDelay": 1});
+    for (k, v) in extra.as_object().unwrap() {
+        cfg[k] = v.clone();
+    }
+    Server::with(cfg)
+}
+
+#[test]
+fn a_queued_mail_survives_a_crash_right_after_the_answer() {
+    // Nothing listens on the mail port yet, so the mail cannot have left before the crash.
+    let port = free_port();
+    let mut s = server_mailing_to(port, json!({}));
+    register_with_email(&s, "hana");
+    s.kill9();
+    let table = jobs(&s);
+    assert!(table.contains("\tmail\twaiting\t"), "{table}");
+    let sink = Sink::start_on(port);
+    s.restart();
+    let mail = sink.message(1);
+    assert!(mail.contains("To: hana@example.org"), "{mail}");
+    assert!(mail.contains("/main/confirm/"), "{mail}");
+    // Sent and recorded: the job is gone, and no second copy follows.
+    let start = std::time::Instant::now();
+    // `pump jobs` now asks the running server, through its control socket.
+    while jobs(&s).lines().count() > 1 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the job stayed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(sink.count(), 1);
+}
+
+#[test]
+fn a_mail_that_keeps_failing_is_given_up_on_and_listed() {
+    let port = free_port();
+    let s = server_mailing_to(port, json!({"jobAttempts": 2}));
+    register_with_email(&s, "ines");
+    let start = std::time::Instant::now();
+    let table = loop {
+        let t = jobs(&s);
+        if t.contains("given up") {
+            break t;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{t}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let row = table.lines().nth(1).unwrap_or_default().to_string();
+    let cols: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cols[1..4], ["mail", "given up", "2"], "{table}");
+    assert!(cols[6].contains("sending mail"), "{table}");
 }

@@ -11,7 +11,12 @@ pub struct Sink {
 
 impl Sink {
     pub fn start() -> Sink {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP sink");
+        Sink::start_on(0)
+    }
+
+    /// A sink on `port` (0: any free one).
+    pub fn start_on(port: u16) -> Sink {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
         let port = listener.local_addr().expect("addr").port();
         let messages = Arc::new(Mutex::new(Vec::new()));
         let kept = messages.clone();

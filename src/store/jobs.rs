@@ -1,0 +1,134 @@
+//! Background jobs (ARCHITECTURE.md "Synchronous and deferred effects"): work that follows a
+//! commit, written in the same transaction as the change that causes it. What a job is stays
+//! the caller's JSON; the store keeps when it is due, how often it failed, and its last error.
+//! Jobs to run are bounded; a job given up on is kept (bounded too) until an operator looks.
+use super::access::{Read, W};
+use super::tables::Table;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The stream of jobs still to run (its count bounds the queue), and of jobs given up on.
+const PENDING: &str = "jobs:pending";
+const FAILED: &str = "jobs:failed";
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct JobRecord {
+    pub id: u64,
+    /// What to do, as the queueing code wrote it.
+    pub job: Value,
+    /// Unix seconds.
+    pub created: i64,
+    pub due: i64,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// Given up on: kept to be listed, never run again.
+    pub failed: bool,
+}
+
+fn key(id: u64) -> String {
+    format!("{id:020}")
+}
+
+fn due_key(due: i64, id: u64) -> String {
+    format!("{:020}\n{id:020}", due.max(0))
+}
+
+/// Queues `job`, due now; refused (503) when `max` jobs are already waiting.
+pub fn enqueue(w: &W, job: Value, now: i64, max: usize) -> Result<u64> {
+    if w.stream_count(PENDING)? >= max as u64 {
+        return Err(Error::Busy(
+            "Too much background work is waiting (maxJobs); try again later".into(),
+        ));
+    }
+    let id = w.next("job")?;
+    let record = JobRecord {
+        id,
+        job,
+        created: now,
+        due: now,
+        attempts: 0,
+        last_error: None,
+        failed: false,
+    };
+    w.put(Table::Job, &key(id), &record)?;
+    w.put_raw(Table::JobDue, &due_key(now, id), b"")?;
+    w.stream_push(PENDING, &key(id))?;
+    w.note_queued_job();
+    Ok(id)
+}
+
+/// Jobs due at `now`, soonest first, at most `limit`.
+pub fn due(r: &impl Read, now: i64, limit: usize) -> Result<Vec<JobRecord>> {
+    let mut out = Vec::new();
+    for (k, _) in r.scan(Table::JobDue, "", limit)? {
+        let Some((when, id)) = k.split_once('\n') else {
+            continue;
+        };
+        if when.parse::<i64>().unwrap_or(i64::MAX) > now {
+            break;
+        }
+        if let Some(j) = r.get::<JobRecord>(Table::Job, id)? {
+            out.push(j);
+        }
+    }
+    Ok(out)
+}
+
+/// When the next job is due, if any is waiting.
+pub fn next_due(r: &impl Read) -> Result<Option<i64>> {
+    Ok(r.scan(Table::JobDue, "", 1)?
+        .first()
+        .and_then(|(k, _)| k.split_once('\n'))
+        .and_then(|(when, _)| when.parse().ok()))
+}
+
+/// The job ran: it is gone.
+pub fn finish(w: &W, job: &JobRecord) -> Result<()> {
+    w.delete(Table::Job, &key(job.id))?;
+    w.delete(Table::JobDue, &due_key(job.due, job.id))?;
+    w.stream_remove(PENDING, &key(job.id))?;
+    Ok(())
+}
+
+/// The job failed: it runs again at `due`, or, with `due` None, it is given up on and kept
+/// (the oldest given-up job goes when more than `max_failed` are kept).
+pub fn failed(
+    w: &W,
+    job: &JobRecord,
+    error: &str,
+    due: Option<i64>,
+    max_failed: usize,
+) -> Result<()> {
+    w.delete(Table::JobDue, &due_key(job.due, job.id))?;
+    let mut next = job.clone();
+    next.attempts += 1;
+    next.last_error = Some(error.to_string());
+    match due {
+        Some(at) => {
+            next.due = at;
+            w.put_raw(Table::JobDue, &due_key(at, job.id), b"")?;
+        }
+        None => {
+            next.failed = true;
+            w.stream_remove(PENDING, &key(job.id))?;
+            w.stream_push(FAILED, &key(job.id))?;
+            while w.stream_count(FAILED)? > max_failed as u64 {
+                let Some((_, oldest)) = w.stream_asc(FAILED, 0, 1)?.into_iter().next() else {
+                    break;
+                };
+                w.stream_remove(FAILED, &oldest)?;
+                w.delete(Table::Job, &oldest)?;
+            }
+        }
+    }
+    w.put(Table::Job, &key(job.id), &next)
+}
+
+/// Every job kept, waiting or given up on, oldest first, at most `limit`.
+pub fn list(r: &impl Read, limit: usize) -> Result<Vec<JobRecord>> {
+    Ok(r.scan(Table::Job, "", limit)?
+        .into_iter()
+        .filter_map(|(_, v)| serde_json::from_slice(&v).ok())
+        .collect())
+}
