@@ -43,7 +43,7 @@ fn make_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
+pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String> {
     init_logging(&cfg);
     for f in &sources.files {
         log::info!("config: read {}", f.display());
@@ -73,13 +73,20 @@ pub fn run(cfg: Config, sources: Sources) -> std::result::Result<(), String> {
     if std::env::var_os("BLOCKING_MAX_THREADS").is_none() {
         std::env::set_var("BLOCKING_MAX_THREADS", "4");
     }
+    let listener = match listen(&mut cfg) {
+        Ok(l) => l,
+        Err(e) => {
+            store.close();
+            return Err(e);
+        }
+    };
     let app = Rc::new(App::new(cfg, store));
     if let Some(n) = nonces {
         app.nonces.replace(n);
     }
     app.this.replace(Rc::downgrade(&app));
     let ex: Rc<LocalExecutor<'static>> = Rc::new(LocalExecutor::new());
-    let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), started)));
+    let result = smol::block_on(ex.run(main_task(app.clone(), ex.clone(), listener, started)));
     // A clean stop after serving (not a failed start, maybe beside a running server): nothing
     // runs any more, so the cache is complete for the next start.
     if result.is_ok() {
@@ -110,9 +117,28 @@ fn sweep_partial_uploads(cfg: &Config) {
     }
 }
 
+/// Binds the configured address. Port 0 takes any free port, which then is the port (and,
+/// when `urlPort` is not given, the URL's port) for the rest of the run.
+fn listen(cfg: &mut Config) -> std::result::Result<smol::net::TcpListener, String> {
+    let listener = smol::block_on(http::bind(&cfg.address, cfg.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
+    if cfg.port == 0 {
+        let bound = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the bound address: {e}"))?
+            .port();
+        cfg.port = bound;
+        if cfg.url_port == 0 {
+            cfg.url_port = bound;
+        }
+    }
+    Ok(listener)
+}
+
 async fn main_task(
     app: Rc<App>,
     ex: Rc<LocalExecutor<'static>>,
+    listener: smol::net::TcpListener,
     started: Instant,
 ) -> std::result::Result<(), String> {
     provision(&app)
@@ -123,9 +149,6 @@ async fn main_task(
         (Some(k), Some(c)) => Some(http::tls::config(k, c)?),
         _ => None,
     }));
-    let listener = http::bind(&cfg.address, cfg.port)
-        .await
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.address, cfg.port))?;
     let control = control::bind(&cfg.control_socket).map_err(|e| format!("control socket: {e}"))?;
     let bounce = if cfg.bounce && cfg.tls() {
         match http::bind(&cfg.address, 80).await {

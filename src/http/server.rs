@@ -168,6 +168,7 @@ async fn answer<S: Service>(app: &S, req: hyper::Request<Incoming>, peer: Socket
     in_flight.set(in_flight.get() + 1);
     let _guard = InFlight(app.clone());
     r.peer = Some(peer.ip());
+    log::debug!("{peer} {} {}: handling", r.method, r.path);
     app.call(r).await
 }
 

@@ -68,8 +68,10 @@ fn a_backup_taken_under_load_restores_into_a_server_that_serves_the_same() {
 
     // Requests keep flowing while the backup is taken.
     let stop = Arc::new(AtomicBool::new(false));
+    let posted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writer = {
         let (stop, addr, base, busy) = (stop.clone(), a.addr.clone(), a.base.clone(), busy.clone());
+        let posted = posted.clone();
         std::thread::spawn(move || {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -88,11 +90,20 @@ fn a_backup_taken_under_load_restores_into_a_server_that_serves_the_same() {
                 );
                 assert_eq!(r.status, 200);
                 n += 1;
+                posted.store(n, Ordering::Relaxed);
             }
             n
         })
     };
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The backup starts once writes are flowing.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while posted.load(Ordering::Relaxed) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no writes got through"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let archive = a.dir.join("backup.tar");
     let config = a.config.to_string_lossy().to_string();
     let out = a.cli(&["backup", "-c", &config, &archive.to_string_lossy()], None);

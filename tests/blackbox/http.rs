@@ -303,7 +303,8 @@ fn sigterm_lets_a_request_in_flight_finish() {
             body,
         )
     });
-    std::thread::sleep(std::time::Duration::from_millis(30));
+    // In flight once its body is read and it is being handled (the server logs that).
+    s.wait_for_log("POST /api/users: handling", 1);
     let status = s.signal_and_wait("TERM");
     let r = pending.join().unwrap();
     assert!(status.success(), "exit status {status}");
@@ -321,7 +322,10 @@ fn bounce_redirects_port_80_to_https() {
     // Port 80 needs root (CI runs as root); a loopback address of its own avoids clashes.
     let uid = std::process::Command::new("id").arg("-u").output().unwrap();
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-        eprintln!("bounce test needs root to bind port 80; run as root (CI does)");
+        crate::common::skipped(
+            "bounce_redirects_port_80_to_https",
+            "binding port 80 needs root; run as root (CI does)",
+        );
         return;
     }
     let ip = format!(
@@ -348,23 +352,41 @@ fn request_bodies_in_memory_are_bounded_overall() {
     // with 503 while the others are held.
     let s = Server::with(json!({"maxBodySize": 8192, "maxBodyMemory": 10000}));
     let addr = s.addr.clone();
-    // Two slow uploads that send half their body and wait, holding memory.
+    // Two slow uploads send half their body and hold it. Together they pass the budget, so one
+    // is answered at once; the other finishes its body only then.
+    let go = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
     let mut holders = Vec::new();
     for _ in 0..2 {
-        let addr = addr.clone();
+        let (addr, go, tx) = (addr.clone(), go.clone(), tx.clone());
         holders.push(std::thread::spawn(move || {
             use std::io::{Read, Write};
+            let status = |out: &[u8]| String::from_utf8_lossy(out).split(' ').nth(1).unwrap_or("").to_string();
             let mut c = std::net::TcpStream::connect(&addr).unwrap();
             c.write_all(format!("POST /api/users HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: 8000\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
             c.write_all(&[b' '; 6000]).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(800));
+            c.set_read_timeout(Some(std::time::Duration::from_millis(20))).unwrap();
+            let mut out = vec![0u8; 4096];
+            while !go.load(std::sync::atomic::Ordering::SeqCst) {
+                if let Ok(n @ 1..) = c.read(&mut out) {
+                    tx.send(status(&out[..n])).unwrap();
+                    return;
+                }
+            }
+            c.set_read_timeout(None).unwrap();
             let _ = c.write_all(&[b' '; 2000]);
             let mut out = Vec::new();
             let _ = c.read_to_end(&mut out);
-            String::from_utf8_lossy(&out).split(' ').nth(1).unwrap_or("").to_string()
+            tx.send(status(&out)).unwrap();
         }));
     }
-    let statuses: Vec<String> = holders.into_iter().map(|h| h.join().unwrap()).collect();
+    let first = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    go.store(true, std::sync::atomic::Ordering::SeqCst);
+    let second = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    for h in holders {
+        h.join().unwrap();
+    }
+    let statuses = [first, second];
     assert!(statuses.iter().any(|st| st == "503"), "{statuses:?}");
     // Once they are gone the budget is whole again.
     let r = s.signed(

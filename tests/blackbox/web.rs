@@ -81,10 +81,12 @@ fn two_people_post_follow_reply_and_like_live() {
     bob.wait("button.unfollow", 10);
 
     // Alice keeps her home page open; a marker shows it is never reloaded.
+    let streams = s.log().matches("GET /main/events 200").count();
     alice.goto(&s.url("/"));
     alice.find("#major-stream");
     alice.run("window.__notReloaded = true;");
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Her page's live stream is open once the server has answered it.
+    s.wait_for_log("GET /main/events 200", streams + 1);
 
     bob.goto(&s.url("/alice"));
     bob.click("#major-stream button.like");

@@ -12,6 +12,13 @@ pub use http::Response;
 pub use oauth::Client;
 pub use server::Server;
 
+/// Says on the terminal, past the test harness's capture (which would hide it for a test that
+/// passes), that `test` could not run here and why.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
 /// The `id` of every item of a feed, in order.
 pub fn ids(feed: &serde_json::Value) -> Vec<String> {
     feed["items"]

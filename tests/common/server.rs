@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
 /// What `try_launch` says when the port it was given had been taken meanwhile.
-const IN_USE: &str = "port in use";
 
 /// The client every test server knows from its config.
 pub const CLIENT_KEY: &str = "TESTCLIENTID";
@@ -65,10 +64,11 @@ impl Server {
     /// As `with`, with `prepare` filling the fresh server dir before the binary starts.
     pub fn prepared(extra: Value, prepare: impl FnOnce(&Path)) -> Server {
         let dir = temp_dir("srv");
-        let port = free_port();
+        // Unless the test chose a port, the server takes a free one itself (port 0) and says
+        // which in its log; the config then names it, so that restarts keep the address.
         let mut cfg = json!({
             "hostname": "127.0.0.1",
-            "port": port,
+            "port": 0,
             "driver": "disk",
             "params": {"dir": dir.join("db")},
             "secret": "test secret, not for production",
@@ -80,9 +80,13 @@ impl Server {
                 c.insert(k.clone(), v.clone());
             }
         }
+        if cfg["port"] == 0 && cfg.get("nologger") == Some(&json!(true)) {
+            // Without a log the bound port cannot be read: probe one.
+            cfg["port"] = json!(free_port());
+        }
         let config = dir.join("pump.json");
         std::fs::write(&config, serde_json::to_vec_pretty(&cfg).unwrap()).unwrap();
-        let port = cfg["port"].as_u64().unwrap_or(port as u64) as u16;
+        let port = cfg["port"].as_u64().unwrap_or(0) as u16;
         // Requests go to the configured host name, as a client would address the server.
         let host = cfg["hostname"].as_str().unwrap_or("127.0.0.1").to_string();
         prepare(&dir);
@@ -94,19 +98,25 @@ impl Server {
             config,
             child: None,
         };
-        // A port probed free can be taken by another test before the server binds it: then
-        // try another, unless the test chose the port.
-        let mut tries = if extra.get("port").is_some() { 1 } else { 5 };
-        loop {
-            match s.try_launch() {
-                Ok(()) => return s,
-                Err(e) if e == IN_USE && tries > 1 => {
-                    tries -= 1;
-                    s.move_to(&host, free_port(), &mut cfg);
-                }
-                Err(e) => panic!("{e}"),
-            }
+        s.launch();
+        if port == 0 {
+            let bound = s.bound_port();
+            s.move_to(&host, bound, &mut cfg);
         }
+        s
+    }
+
+    /// The port the log's last "listening on" line names.
+    fn bound_port(&self) -> u16 {
+        let log = self.log();
+        let line = log
+            .lines()
+            .rev()
+            .find(|l| l.contains(" listening on "))
+            .unwrap();
+        let url = line.split(" listening on ").nth(1).unwrap();
+        let authority = url.split("://").nth(1).unwrap().split(' ').next().unwrap();
+        authority.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     /// Points the server and its config at another port.
@@ -148,9 +158,8 @@ impl Server {
         }
     }
 
-    /// Starts the binary and waits until it is this server that listens: the log says so (a
-    /// probed free port may have been taken by another test's server in between), or, with
-    /// logging off, the port answers. `Err(None)` when the port was taken.
+    /// Starts the binary and waits until it listens: its log says so, or, with logging off,
+    /// the port answers.
     fn try_launch(&mut self) -> Result<(), String> {
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -184,16 +193,24 @@ impl Server {
             }
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
                 self.child = None;
-                let log = self.log();
-                if log.contains("Address already in use") {
-                    return Err(IN_USE.into());
-                }
-                return Err(format!("pump exited with {status}; log:\n{log}"));
+                return Err(format!("pump exited with {status}; log:\n{}", self.log()));
             }
             if Instant::now() > deadline {
                 return Err(format!("pump did not start; log:\n{}", self.log()));
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits (at most 10 s) until the log holds `needle` at least `n` times.
+    pub fn wait_for_log(&self, needle: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.log().matches(needle).count() < n {
+            assert!(
+                Instant::now() < deadline,
+                "the log never said {needle:?} {n} times"
+            );
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
