@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-/// What `try_launch` says when the port it was given had been taken meanwhile.
 
 /// The client every test server knows from its config.
 pub const CLIENT_KEY: &str = "TESTCLIENTID";
