@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-
 /// The client every test server knows from its config.
 pub const CLIENT_KEY: &str = "TESTCLIENTID";
 pub const CLIENT_SECRET: &str = "TESTCLIENTSECRET";
