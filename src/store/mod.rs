@@ -8,6 +8,7 @@
 mod access;
 mod dump;
 pub mod jobs;
+mod schema;
 mod tables;
 mod writer;
 
@@ -37,12 +38,26 @@ pub fn migration_mark(name: &str) -> String {
     format!("{MIGRATION_MARK}{name}")
 }
 
-/// The schema this binary writes; a store with a newer one is refused.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The schema this binary writes; a store with a newer one is refused, an older one migrated
+/// (`schema.rs`).
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The store's file in `dir`.
 pub fn file_in(dir: &Path) -> std::path::PathBuf {
     dir.join("pump.redb")
+}
+
+fn open_file(dir: &Path, cache_size: usize) -> Result<Database> {
+    let path = file_in(dir);
+    let mut builder = Database::builder();
+    builder.set_cache_size(cache_size);
+    builder.create(&path).map_err(|e| match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => Error::Internal(format!(
+            "{} is already open in another process (is `pump serve` running?)",
+            path.display()
+        )),
+        other => Error::Internal(format!("cannot open {}: {other}", path.display())),
+    })
 }
 
 #[derive(Clone)]
@@ -54,21 +69,25 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) `<dir>/pump.redb`, or an in-memory store when `dir` is None.
     pub fn open(dir: Option<&Path>, cache_size: usize) -> Result<Store> {
-        let mut builder = Database::builder();
-        builder.set_cache_size(cache_size);
         let db = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                let path = file_in(dir);
-                builder.create(&path).map_err(|e| match e {
-                    redb::DatabaseError::DatabaseAlreadyOpen => Error::Internal(format!(
-                        "{} is already open in another process (is `pump serve` running?)",
-                        path.display()
-                    )),
-                    other => Error::Internal(format!("cannot open {}: {other}", path.display())),
-                })?
+                let db = open_file(dir, cache_size)?;
+                // An older schema is migrated below, after a copy of the file as it was.
+                match schema::stored_version(&db)? {
+                    Some(v) if v < SCHEMA_VERSION => {
+                        drop(db);
+                        schema::back_up(&file_in(dir), v)?;
+                        open_file(dir, cache_size)?
+                    }
+                    _ => db,
+                }
             }
-            None => builder.create_with_backend(InMemoryBackend::new())?,
+            None => {
+                let mut builder = Database::builder();
+                builder.set_cache_size(cache_size);
+                builder.create_with_backend(InMemoryBackend::new())?
+            }
         };
         let db = Arc::new(db);
         init(&db)?;
@@ -184,7 +203,11 @@ fn init(db: &Database) -> Result<()> {
                     "the store has schema version {v}, newer than this binary's {SCHEMA_VERSION}: upgrade pump"
                 )))
             }
-            Some(v) => return Err(Error::Internal(format!("no upgrade path from schema version {v}"))),
+            Some(v) => {
+                schema::migrate(&w, v)?;
+                w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?;
+                log::info!("store: migrated from schema version {v} to {SCHEMA_VERSION}");
+            }
         }
     }
     tx.commit()?;

@@ -1,6 +1,9 @@
-//! A data dir written by an earlier release opens with this binary and answers as before
-//! (tests/fixtures/datadir-0.1.0.tar.gz, made by `make_fixture` below with that release's
-//! binary: `PUMP_BIN=<old pump> cargo test --test blackbox make_fixture -- --ignored`).
+//! Data dirs written by earlier releases open with this binary, are migrated (after a copy of
+//! the store file), and answer as before. The fixtures are made by `make_fixture` below with
+//! the release's binary: `PUMP_BIN=<old pump> PUMP_FIXTURE=<name> cargo test --test blackbox
+//! make_fixture -- --ignored` writes `tests/fixtures/datadir-<name>.tar.gz`:
+//! - `0.1.0`: the first release (users, follows, notes, a list, likes, replies, shares);
+//! - `95d4d6c`: the release before the code's reshaping (issue 12), with uploads as well.
 use crate::common::{Client, Server};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -10,12 +13,16 @@ use std::process::Command;
 const BASE: &str = "http://127.0.0.1";
 const PASSWORD: &str = "correct7horse";
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datadir-0.1.0.tar.gz")
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/datadir-{name}.tar.gz"))
 }
 
+/// Every fixture, oldest first.
+const FIXTURES: &[&str] = &["0.1.0", "95d4d6c"];
+
+/// The data dir is relative to the server dir, so that it moves with the tarball.
 fn config() -> Value {
-    json!({"urlPort": 80, "redirectToCanonical": false})
+    json!({"urlPort": 80, "redirectToCanonical": false, "enableUploads": true, "datadir": "datadir"})
 }
 
 fn path(id: &str) -> String {
@@ -39,6 +46,13 @@ fn reads(list: &str, note: &str) -> Vec<(&'static str, String)> {
         ("bob", path(note)),
         ("bob", "/api/user/bob/favorites".into()),
         ("alice", "/api/user/alice/favorites".into()),
+        ("alice", "/api/user/alice/uploads".into()),
+        ("anonymous", "/api/users".into()),
+        ("anonymous", "/api/user/alice/followers".into()),
+        ("bob", "/api/user/bob/following".into()),
+        ("alice", "/api/user/alice/lists/person".into()),
+        ("alice", "/api/user/alice/inbox/direct".into()),
+        ("alice", "/api/user/alice".into()),
     ]
 }
 
@@ -74,7 +88,10 @@ fn difference(a: &Value, b: &Value, at: String) -> Option<String> {
 #[test]
 #[ignore = "makes the fixture with an earlier release's binary (PUMP_BIN)"]
 fn make_fixture() {
-    let mut s = Server::with(config());
+    // An explicit port: an earlier binary may not report the port it chose itself.
+    let mut cfg = config();
+    cfg["port"] = json!(crate::common::server::free_port());
+    let mut s = Server::with(cfg);
     let mut users = Map::new();
     for nick in ["alice", "bob", "carol"] {
         let (u, _) = s.register(nick, PASSWORD);
@@ -136,10 +153,32 @@ fn make_fixture() {
         "alice",
         json!({"verb": "favorite", "object": far}),
     );
+    // Uploads: a picture posted to the public and a file kept unposted.
+    let picture = upload(&s, &c("alice"), "image/png", &png());
+    s.act(&c("alice"), "alice", json!({"verb": "post", "to": public, "object": {"id": picture["id"], "objectType": "image"}}));
+    let file = upload(&s, &c("alice"), "text/plain", b"notes from the Pi");
     let lid = list["id"].as_str().unwrap().to_string();
     let mut answers = Vec::new();
-    for (who, p) in reads(&lid, &nid) {
+    let mut reads = reads(&lid, &nid);
+    reads.push(("bob", path(picture["id"].as_str().unwrap())));
+    for (who, p) in reads {
         answers.push(json!([who, p, s.read(&c(who), &p, 200)]));
+    }
+    // The stored files, by their bytes.
+    for url in [
+        &picture["fullImage"]["url"],
+        &picture["image"]["url"],
+        &file["fileUrl"],
+    ] {
+        let p = path(url.as_str().unwrap());
+        let r = s.req(
+            "GET",
+            &p,
+            &[("Authorization", &c("alice").header("GET", &s.url(&p), &[]))],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{p}");
+        answers.push(json!(["FILE alice", p, crc32fast::hash(&r.body)]));
     }
     assert!(s.signal_and_wait("TERM").success());
     let meta = json!({"users": users, "list": lid, "note": nid, "answers": answers});
@@ -148,24 +187,49 @@ fn make_fixture() {
         serde_json::to_vec_pretty(&meta).unwrap(),
     )
     .unwrap();
-    std::fs::create_dir_all(fixture().parent().unwrap()).unwrap();
+    let name = std::env::var("PUMP_FIXTURE").expect("PUMP_FIXTURE names the fixture");
+    // The nonce cache of the last clean stop is not part of a data dir worth keeping.
+    let _ = std::fs::remove_file(s.dir.join("datadir/nonce-cache.json"));
+    std::fs::create_dir_all(fixture(&name).parent().unwrap()).unwrap();
     let tarred = Command::new("tar")
         .arg("-czf")
-        .arg(fixture())
+        .arg(fixture(&name))
         .arg("-C")
         .arg(&s.dir)
-        .args(["db", "fixture.json"])
+        .args(["db", "datadir", "fixture.json"])
         .status()
         .unwrap();
     assert!(tarred.success());
 }
 
-#[test]
-fn a_data_dir_of_the_previous_release_opens_and_answers_the_same() {
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(400, 300, |x, y| image::Rgb([x as u8, y as u8, 60]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::from(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+fn upload(s: &Server, who: &Client, mime: &str, data: &[u8]) -> Value {
+    let p = "/api/user/alice/uploads";
+    let auth = who.header("POST", &s.url(p), &[]);
+    let r = s.req(
+        "POST",
+        p,
+        &[("Authorization", &auth), ("Content-Type", mime)],
+        data,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()
+}
+
+/// A server on the untarred fixture `name`, with what `make_fixture` recorded.
+fn open_fixture(name: &str) -> (Server, Value) {
     let s = Server::prepared(config(), |dir| {
         let untarred = Command::new("tar")
             .arg("-xzf")
-            .arg(fixture())
+            .arg(fixture(name))
             .arg("-C")
             .arg(dir)
             .status()
@@ -174,21 +238,60 @@ fn a_data_dir_of_the_previous_release_opens_and_answers_the_same() {
     });
     let meta: Value =
         serde_json::from_slice(&std::fs::read(s.dir.join("fixture.json")).unwrap()).unwrap();
-    let users = meta["users"].as_object().unwrap().clone();
-    let (list, note) = (
-        meta["list"].as_str().unwrap(),
-        meta["note"].as_str().unwrap(),
-    );
+    (s, meta)
+}
+
+/// Every answer recorded in the fixture is given again, the same.
+fn answers_the_same(s: &Server, meta: &Value) {
+    let users = meta["users"].as_object().unwrap();
     for a in meta["answers"].as_array().unwrap() {
         let (who, p) = (a[0].as_str().unwrap(), a[1].as_str().unwrap());
-        let now = s.read(&reader(&s, &users, who), p, 200);
+        if let Some(who) = who.strip_prefix("FILE ") {
+            let c = reader(s, users, who);
+            let r = s.req(
+                "GET",
+                p,
+                &[("Authorization", &c.header("GET", &s.url(p), &[]))],
+                b"",
+            );
+            assert_eq!(r.status, 200, "{p}");
+            assert_eq!(json!(crc32fast::hash(&r.body)), a[2], "{p} changed");
+            continue;
+        }
+        let now = s.read(&reader(s, users, who), p, 200);
         let diff = difference(&a[2], &now, String::new());
         assert!(diff.is_none(), "{who} reads {p} differently: {diff:?}");
     }
-    assert_eq!(
-        reads(list, note).len(),
-        meta["answers"].as_array().unwrap().len()
-    );
+}
+
+#[test]
+fn data_dirs_of_earlier_releases_are_migrated_and_answer_the_same() {
+    for name in FIXTURES {
+        let (mut s, meta) = open_fixture(name);
+        // Migrated, after a copy of the store as it was (version 1).
+        let copy = s.dir.join("db/pump.redb.schema-1.bak");
+        assert!(
+            copy.exists(),
+            "{name}: no copy of the store before its migration"
+        );
+        assert!(s.log().contains("migrated from schema version 1"), "{name}");
+        answers_the_same(&s, &meta);
+        // And again after a restart, with nothing left to migrate.
+        s.restart();
+        answers_the_same(&s, &meta);
+        assert_eq!(
+            s.log().matches("migrated from schema version").count(),
+            1,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_first_release_keeps_working_after_the_upgrade() {
+    let (s, meta) = open_fixture("0.1.0");
+    let users = meta["users"].as_object().unwrap().clone();
+    let list = meta["list"].as_str().unwrap();
     // The tables this release added work on the old store: sessions, reserved nicknames.
     assert!(s.can_log_in("alice", PASSWORD));
     let carol = reader(&s, &users, "carol");

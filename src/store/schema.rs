@@ -1,0 +1,69 @@
+//! Schema versions and their migrations. A store of an older version is copied beside itself
+//! (`pump.redb.schema-<v>.bak`) before it is migrated at start, step by step up to this
+//! binary's version, in the transaction that also records the new version. Versions:
+//! 1. the first release;
+//! 2. background jobs (`job`, `job_due`): an older binary would not run them, so it must not
+//!    open such a store. The tables are created empty at start, so the step changes no data.
+use super::access::W;
+use super::tables::Table;
+use crate::error::{Error, Result};
+use redb::{Database, ReadableDatabase, TableError};
+use std::path::{Path, PathBuf};
+
+/// The version a store records, None for a new one.
+pub fn stored_version(db: &Database) -> Result<Option<u64>> {
+    let tx = db.begin_read()?;
+    let meta = match tx.open_table(Table::Meta.def()) {
+        Ok(t) => t,
+        Err(TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let raw = redb::ReadableTable::get(&meta, "schema_version")?;
+    match raw {
+        Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+        None => Ok(None),
+    }
+}
+
+/// Where the copy of a store of version `v` goes.
+pub fn backup_path(file: &Path, v: u64) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(format!(".schema-{v}.bak"));
+    PathBuf::from(name)
+}
+
+/// Copies the (closed) store file before its migration, through a temporary name and an
+/// fsync, so that a crash leaves either no copy or a whole one. An earlier copy is kept.
+pub fn back_up(file: &Path, v: u64) -> Result<()> {
+    let dest = backup_path(file, v);
+    if dest.exists() {
+        log::info!("store: {} is there already", dest.display());
+        return Ok(());
+    }
+    let partial = dest.with_extension("bak.partial");
+    std::fs::copy(file, &partial)?;
+    std::fs::File::open(&partial)?.sync_all()?;
+    std::fs::rename(&partial, &dest)?;
+    log::info!(
+        "store: copied {} to {} before migrating it",
+        file.display(),
+        dest.display()
+    );
+    Ok(())
+}
+
+/// Brings the data of a store of version `from` to this binary's version.
+pub fn migrate(_w: &W, from: u64) -> Result<()> {
+    for v in from..super::SCHEMA_VERSION {
+        match v {
+            // 1 → 2: the job tables, already created by `init`.
+            1 => {}
+            other => {
+                return Err(Error::Internal(format!(
+                    "no upgrade path from schema version {other}"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
