@@ -8,6 +8,8 @@ use serde_json::Value;
 pub struct Req {
     /// Upper-case method, after `X-HTTP-Method-Override`.
     pub method: String,
+    /// The method exactly as sent (which POSTs carry files depends on it, not on an override).
+    pub wire_method: String,
     /// The path exactly as sent (still percent-encoded), without the query.
     pub path: String,
     /// The raw query string, without `?`.
@@ -40,6 +42,7 @@ impl Req {
     pub fn synthetic() -> Req {
         Req {
             method: "GET".into(),
+            wire_method: "GET".into(),
             path: "/".into(),
             query: String::new(),
             headers: HeaderMap::new(),

@@ -277,6 +277,7 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileB
     }
     Req {
         method,
+        wire_method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
         headers: parts.headers,

@@ -1,7 +1,6 @@
 //! `/oauth/request_token` and `/oauth/access_token` (api.md §8.1, §8.3).
 use super::params;
-use super::signature;
-use super::verify::{check_method, check_timestamp, record_nonce};
+use super::verify::{check_timestamp, record_nonce, require, signature_matches};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::response::FORM;
@@ -26,19 +25,7 @@ fn valid_callback(cb: &str) -> bool {
 
 pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
     let p = params::collect(req);
-    let required = [
-        "oauth_consumer_key",
-        "oauth_signature_method",
-        "oauth_signature",
-        "oauth_timestamp",
-        "oauth_nonce",
-        "oauth_callback",
-    ];
-    if required.iter().any(|k| p.get(k).is_none()) {
-        return Err(Error::OAuth(400, "Missing required parameter"));
-    }
-    let method = p.get("oauth_signature_method").unwrap_or("");
-    check_method(app, method)?;
+    require(app, &p, &["oauth_callback"])?;
     let client = clients::find(
         &app.cfg,
         &app.store,
@@ -46,9 +33,7 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
     )?
     .ok_or(Error::OAuth(400, "Invalid Consumer Key"))?;
     check_timestamp(app, &p)?;
-    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
-    let expected = signature::sign(method, &base, &client.secret, "");
-    if !expected.is_some_and(|e| crate::util::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+    if !signature_matches(app, req, &p, &client, "") {
         return Err(Error::OAuth(401, "Invalid signature"));
     }
     let callback = p.get("oauth_callback").unwrap_or("").to_string();
@@ -101,20 +86,7 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
 
 pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
     let p = params::collect(req);
-    let required = [
-        "oauth_consumer_key",
-        "oauth_token",
-        "oauth_signature_method",
-        "oauth_signature",
-        "oauth_timestamp",
-        "oauth_nonce",
-        "oauth_verifier",
-    ];
-    if required.iter().any(|k| p.get(k).is_none()) {
-        return Err(Error::OAuth(400, "Missing required parameter"));
-    }
-    let method = p.get("oauth_signature_method").unwrap_or("");
-    check_method(app, method)?;
+    require(app, &p, &["oauth_token", "oauth_verifier"])?;
     let client = clients::find(
         &app.cfg,
         &app.store,
@@ -128,9 +100,7 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
         .filter(|rt: &RequestToken| rt.consumer_key == client.consumer_key)
         .ok_or(Error::OAuth(400, "Invalid / expired Token"))?;
     check_timestamp(app, &p)?;
-    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
-    let expected = signature::sign(method, &base, &client.secret, &rt.secret);
-    if !expected.is_some_and(|e| crate::util::same(&e, p.get("oauth_signature").unwrap_or(""))) {
+    if !signature_matches(app, req, &p, &client, &rt.secret) {
         return Err(Error::OAuth(401, "Invalid signature"));
     }
     record_nonce(app, &p)?;

@@ -30,13 +30,36 @@ pub fn check(app: &App, req: &Req, need_user: bool) -> Result<Signed> {
     check_params(app, req, &p, need_user)
 }
 
-pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result<Signed> {
-    let missing = REQUIRED.iter().any(|k| p.get(k).is_none());
-    if missing || (need_user && p.get("oauth_token").is_none()) {
+/// The parameters every signed request carries, and `more`; then a usable signature method.
+pub fn require(app: &App, p: &Params, more: &[&str]) -> Result<()> {
+    if REQUIRED.iter().chain(more).any(|k| p.get(k).is_none()) {
         return Err(Error::OAuth(400, "Missing required parameter"));
     }
+    check_method(app, p.get("oauth_signature_method").unwrap_or(""))
+}
+
+/// Whether the request's signature is the one made with the client's secret and
+/// `token_secret` (empty before a token is issued): the one signature check of the server.
+pub fn signature_matches(
+    app: &App,
+    req: &Req,
+    p: &Params,
+    client: &Client,
+    token_secret: &str,
+) -> bool {
     let method = p.get("oauth_signature_method").unwrap_or("");
-    check_method(app, method)?;
+    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
+    let expected = signature::sign(method, &base, &client.secret, token_secret);
+    let given = p.get("oauth_signature").unwrap_or("");
+    let ok = expected.is_some_and(|e| crate::util::same(&e, given));
+    if !ok {
+        log::debug!("signature mismatch; base string: {base}");
+    }
+    ok
+}
+
+pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result<Signed> {
+    require(app, p, if need_user { &["oauth_token"] } else { &[] })?;
     let consumer_key = p.get("oauth_consumer_key").unwrap_or("");
     let token = match p.get("oauth_token") {
         Some(t) => {
@@ -57,12 +80,8 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
         _ => return Err(Error::OAuth(401, "Invalid / used nonce")),
     };
     check_timestamp(app, p)?;
-    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
     let token_secret = token.as_ref().map(|t| t.secret.as_str()).unwrap_or("");
-    let expected = signature::sign(method, &base, &client.secret, token_secret);
-    let given = p.get("oauth_signature").unwrap_or("");
-    if !expected.is_some_and(|e| crate::util::same(&e, given)) {
-        log::debug!("signature mismatch; base string: {base}");
+    if !signature_matches(app, req, p, &client, token_secret) {
         return Err(Error::OAuth(400, "Invalid signature"));
     }
     record_nonce(app, p)?;

@@ -13,7 +13,7 @@ enum Sender {
 /// to the web UI's `/main/upload`, `/main/upload-avatar`, `/main/post-picture` and the
 /// multipart `/main/settings` (§20).
 fn file_body_sender(head: &Req) -> Option<Sender> {
-    if head.method != "POST" {
+    if head.wire_method != "POST" {
         return None;
     }
     let ct = head
