@@ -454,159 +454,34 @@ fn get_num(
     }
 }
 
+/// Checks the merged keys and types them, one concern at a time.
 fn check(
     mut m: Map<String, Value>,
     src: &mut Sources,
     generate_secret: bool,
 ) -> Result<Config, String> {
-    for k in FORBIDDEN_KEYS {
-        if m.contains_key(*k) {
-            return Err(format!(
-                "`{k}` is computed by the server and may not be configured"
-            ));
-        }
-    }
-    for k in m.keys() {
-        if let Some((_, why)) = IGNORED_KEYS.iter().find(|(n, _)| n == k) {
-            src.warnings
-                .push(format!("config key `{k}` is ignored: {why}"));
-        } else if !KNOWN_KEYS.contains(&k.as_str()) && !OWN_KEYS.contains(&k.as_str()) {
-            src.warnings
-                .push(format!("unknown config key `{k}` is ignored"));
-        }
-    }
-    if m.contains_key("spamhost")
-        && (!m.contains_key("spamclientid") || !m.contains_key("spamclientsecret"))
-    {
-        return Err("`spamhost` needs `spamclientid` and `spamclientsecret`".into());
-    }
-    let hostname = get_str(&m, "hostname")?.unwrap_or_else(|| "127.0.0.1".into());
-    if hostname.is_empty() || hostname.contains(['/', ' ', '@']) {
-        return Err(format!("`hostname` {hostname:?} is not a host name"));
-    }
-    let address = get_str(&m, "address")?.unwrap_or_else(|| hostname.clone());
-    let port = get_num(&m, "port", 31337, 0, 65535)? as u16;
-    let url_port = get_num(&m, "urlPort", port as u64, 1, 65535)? as u16;
-    let url_path = get_str(&m, "urlPath")?
-        .map(|p| p.trim_matches('/').to_string())
-        .filter(|p| !p.is_empty());
-    let key = get_str(&m, "key")?.map(PathBuf::from);
-    let cert = get_str(&m, "cert")?.map(PathBuf::from);
-    if key.is_some() != cert.is_some() {
-        return Err("`key` and `cert` must be set together".into());
-    }
-    let hsts = match m.get("hsts") {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
-        Some(Value::Bool(true)) => Some("max-age=15552000; includeSubDomains".to_string()),
-        Some(Value::Object(o)) => {
-            let max_age = o
-                .get("maxAge")
-                .and_then(Value::as_u64)
-                .unwrap_or(15_552_000);
-            let mut h = format!("max-age={max_age}");
-            if o.get("includeSubDomains")
-                .and_then(Value::as_bool)
-                .unwrap_or(true)
-            {
-                h.push_str("; includeSubDomains");
-            }
-            if o.get("preload").and_then(Value::as_bool).unwrap_or(false) {
-                h.push_str("; preload");
-            }
-            Some(h)
-        }
-        Some(other) => {
-            return Err(format!(
-                "`hsts` must be true, false or an object, not {other}"
-            ))
-        }
-    };
-
-    // Storage: `memory` is in-memory; any other driver is our persistent store.
-    let driver = get_str(&m, "driver")?.unwrap_or_else(|| "disk".into());
-    let memory = driver == "memory";
-    if !memory
-        && !["disk", "redb", "leveldb", "mongodb", "redis", "mysql"].contains(&driver.as_str())
-    {
-        src.warnings.push(format!(
-            "driver `{driver}` is not known; using the persistent store"
-        ));
-    }
-    let params_dir = m
-        .get("params")
-        .and_then(|p| p.get("dir"))
-        .and_then(Value::as_str)
-        .map(PathBuf::from);
-    let datadir = get_str(&m, "datadir")?.map(PathBuf::from);
-    let store_dir = params_dir
-        .clone()
-        .or_else(|| datadir.as_ref().map(|d| d.join("db")))
-        .unwrap_or_else(|| PathBuf::from("pump-data"));
-    let data_dir = datadir.clone().unwrap_or_else(|| store_dir.clone());
-    let uploads = match (get_bool(&m, "enableUploads", false)?, &datadir) {
-        (true, None) => return Err("`enableUploads` needs `datadir`".into()),
-        (true, Some(d)) => Some(d.join("uploads")),
-        (false, _) => None,
-    };
-    let control_socket = match get_str(&m, "controlSocket")? {
-        Some(s) if s.parse::<u64>().is_ok() => {
-            return Err(format!(
-                "`controlSocket` {s:?} looks like a port number; give a path"
-            ))
-        }
-        Some(s) => PathBuf::from(s),
-        None => data_dir.join("pump.socket"),
-    };
-
-    let secret = match get_str(&m, "secret")? {
-        Some(s) if s == SAMPLE_SECRET => {
-            return Err("`secret` is still the sample value; set a long random string".into())
-        }
-        Some(s) if !s.is_empty() => s,
-        _ if generate_secret => {
-            let (s, note) = stored_secret(&data_dir)?;
-            src.warnings.push(note);
-            s
-        }
-        _ => return Err("`secret` is required: set a long random string in the config".into()),
-    };
+    check_keys(&m, src)?;
+    let Listen {
+        hostname,
+        address,
+        port,
+        url_port,
+        url_path,
+        key,
+        cert,
+    } = listen(&m)?;
+    let hsts = hsts(&m)?;
+    let Places {
+        memory,
+        store_dir,
+        data_dir,
+        uploads,
+        control_socket,
+    } = places(&m, src)?;
+    let secret = secret(&m, src, &data_dir, generate_secret)?;
     m.insert("secret".into(), Value::String(secret.clone()));
-
-    let log_level = match get_str(&m, "logLevel")?.as_deref().unwrap_or("info") {
-        "fatal" | "error" => log::LevelFilter::Error,
-        "warn" => log::LevelFilter::Warn,
-        "info" => log::LevelFilter::Info,
-        "debug" => log::LevelFilter::Debug,
-        "trace" => log::LevelFilter::Trace,
-        other => {
-            return Err(format!(
-                "`logLevel` {other:?} is not one of fatal, error, warn, info, debug, trace"
-            ))
-        }
-    };
-    let list = |k: &str| -> Result<Vec<Value>, String> {
-        match m.get(k) {
-            None | Some(Value::Null) => Ok(vec![]),
-            Some(Value::Array(a)) => Ok(a.clone()),
-            Some(_) => Err(format!("`{k}` must be an array")),
-        }
-    };
-    let clients = list("clients")?;
-    for c in &clients {
-        if c.get("client_id").and_then(Value::as_str).is_none()
-            || c.get("client_secret").and_then(Value::as_str).is_none()
-        {
-            return Err("each of `clients` needs string `client_id` and `client_secret`".into());
-        }
-    }
-    let users = list("users")?;
-    for u in &users {
-        if u.get("nickname").and_then(Value::as_str).is_none()
-            || u.get("password").and_then(Value::as_str).is_none()
-        {
-            return Err("each of `users` needs string `nickname` and `password`".into());
-        }
-    }
+    let log_level = log_level(&m)?;
+    let (clients, users) = accounts(&m)?;
     Ok(Config {
         hostname,
         address,
@@ -628,19 +503,7 @@ fn check(
         noweb: get_bool(&m, "noweb", false)?,
         disable_registration: get_bool(&m, "disableRegistration", false)?,
         require_email: get_bool(&m, "requireEmail", false)?,
-        mail: match get_str(&m, "smtpserver")? {
-            Some(server) if !server.is_empty() => Some(MailConfig {
-                server,
-                port: get_num(&m, "smtpport", 25, 1, 65535)? as u16,
-                user: get_str(&m, "smtpuser")?,
-                pass: get_str(&m, "smtppass")?,
-                starttls: get_bool(&m, "smtpusetls", true)?,
-                ssl: get_bool(&m, "smtpusessl", false)?,
-                timeout_ms: get_num(&m, "smtptimeout", 30_000, 100, 600_000)?,
-                from: get_str(&m, "smtpfrom")?,
-            }),
-            _ => None,
-        },
+        mail: mail(&m)?,
         nologger: get_bool(&m, "nologger", false)?,
         log_level,
         clients,
@@ -674,6 +537,235 @@ fn check(
             as usize,
         max_requests_per_address: get_num(&m, "maxRequestsPerAddress", 64, 1, 1 << 20)? as usize,
         raw: m,
+    })
+}
+
+/// Keys that may not be set, keys ignored (with a warning), and keys that need others.
+fn check_keys(m: &Map<String, Value>, src: &mut Sources) -> Result<(), String> {
+    for k in FORBIDDEN_KEYS {
+        if m.contains_key(*k) {
+            return Err(format!(
+                "`{k}` is computed by the server and may not be configured"
+            ));
+        }
+    }
+    for k in m.keys() {
+        if let Some((_, why)) = IGNORED_KEYS.iter().find(|(n, _)| n == k) {
+            src.warnings
+                .push(format!("config key `{k}` is ignored: {why}"));
+        } else if !KNOWN_KEYS.contains(&k.as_str()) && !OWN_KEYS.contains(&k.as_str()) {
+            src.warnings
+                .push(format!("unknown config key `{k}` is ignored"));
+        }
+    }
+    if m.contains_key("spamhost")
+        && (!m.contains_key("spamclientid") || !m.contains_key("spamclientsecret"))
+    {
+        return Err("`spamhost` needs `spamclientid` and `spamclientsecret`".into());
+    }
+    Ok(())
+}
+
+/// Where the server listens and the URLs it gives out.
+struct Listen {
+    hostname: String,
+    address: String,
+    port: u16,
+    url_port: u16,
+    url_path: Option<String>,
+    key: Option<PathBuf>,
+    cert: Option<PathBuf>,
+}
+
+fn listen(m: &Map<String, Value>) -> Result<Listen, String> {
+    let hostname = get_str(m, "hostname")?.unwrap_or_else(|| "127.0.0.1".into());
+    if hostname.is_empty() || hostname.contains(['/', ' ', '@']) {
+        return Err(format!("`hostname` {hostname:?} is not a host name"));
+    }
+    let address = get_str(m, "address")?.unwrap_or_else(|| hostname.clone());
+    let port = get_num(m, "port", 31337, 0, 65535)? as u16;
+    let url_port = get_num(m, "urlPort", port as u64, 1, 65535)? as u16;
+    let url_path = get_str(m, "urlPath")?
+        .map(|p| p.trim_matches('/').to_string())
+        .filter(|p| !p.is_empty());
+    let key = get_str(m, "key")?.map(PathBuf::from);
+    let cert = get_str(m, "cert")?.map(PathBuf::from);
+    if key.is_some() != cert.is_some() {
+        return Err("`key` and `cert` must be set together".into());
+    }
+    Ok(Listen {
+        hostname,
+        address,
+        port,
+        url_port,
+        url_path,
+        key,
+        cert,
+    })
+}
+
+/// The Strict-Transport-Security header `hsts` asks for.
+fn hsts(m: &Map<String, Value>) -> Result<Option<String>, String> {
+    Ok(match m.get("hsts") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some("max-age=15552000; includeSubDomains".to_string()),
+        Some(Value::Object(o)) => {
+            let max_age = o
+                .get("maxAge")
+                .and_then(Value::as_u64)
+                .unwrap_or(15_552_000);
+            let mut h = format!("max-age={max_age}");
+            if o.get("includeSubDomains")
+                .and_then(Value::as_bool)
+                .unwrap_or(true)
+            {
+                h.push_str("; includeSubDomains");
+            }
+            if o.get("preload").and_then(Value::as_bool).unwrap_or(false) {
+                h.push_str("; preload");
+            }
+            Some(h)
+        }
+        Some(other) => {
+            return Err(format!(
+                "`hsts` must be true, false or an object, not {other}"
+            ))
+        }
+    })
+}
+
+/// Where the server keeps things: the store, the data dir, uploads, the control socket.
+struct Places {
+    memory: bool,
+    store_dir: PathBuf,
+    data_dir: PathBuf,
+    uploads: Option<PathBuf>,
+    control_socket: PathBuf,
+}
+
+fn places(m: &Map<String, Value>, src: &mut Sources) -> Result<Places, String> {
+    // Storage: `memory` is in-memory; any other driver is our persistent store.
+    let driver = get_str(m, "driver")?.unwrap_or_else(|| "disk".into());
+    let memory = driver == "memory";
+    if !memory
+        && !["disk", "redb", "leveldb", "mongodb", "redis", "mysql"].contains(&driver.as_str())
+    {
+        src.warnings.push(format!(
+            "driver `{driver}` is not known; using the persistent store"
+        ));
+    }
+    let params_dir = m
+        .get("params")
+        .and_then(|p| p.get("dir"))
+        .and_then(Value::as_str)
+        .map(PathBuf::from);
+    let datadir = get_str(m, "datadir")?.map(PathBuf::from);
+    let store_dir = params_dir
+        .clone()
+        .or_else(|| datadir.as_ref().map(|d| d.join("db")))
+        .unwrap_or_else(|| PathBuf::from("pump-data"));
+    let data_dir = datadir.clone().unwrap_or_else(|| store_dir.clone());
+    let uploads = match (get_bool(m, "enableUploads", false)?, &datadir) {
+        (true, None) => return Err("`enableUploads` needs `datadir`".into()),
+        (true, Some(d)) => Some(d.join("uploads")),
+        (false, _) => None,
+    };
+    let control_socket = match get_str(m, "controlSocket")? {
+        Some(s) if s.parse::<u64>().is_ok() => {
+            return Err(format!(
+                "`controlSocket` {s:?} looks like a port number; give a path"
+            ))
+        }
+        Some(s) => PathBuf::from(s),
+        None => data_dir.join("pump.socket"),
+    };
+    Ok(Places {
+        memory,
+        store_dir,
+        data_dir,
+        uploads,
+        control_socket,
+    })
+}
+
+/// The session secret: the configured one, or one generated and kept in the data dir.
+fn secret(
+    m: &Map<String, Value>,
+    src: &mut Sources,
+    data_dir: &Path,
+    generate: bool,
+) -> Result<String, String> {
+    match get_str(m, "secret")? {
+        Some(s) if s == SAMPLE_SECRET => {
+            Err("`secret` is still the sample value; set a long random string".into())
+        }
+        Some(s) if !s.is_empty() => Ok(s),
+        _ if generate => {
+            let (s, note) = stored_secret(data_dir)?;
+            src.warnings.push(note);
+            Ok(s)
+        }
+        _ => Err("`secret` is required: set a long random string in the config".into()),
+    }
+}
+
+fn log_level(m: &Map<String, Value>) -> Result<log::LevelFilter, String> {
+    Ok(match get_str(m, "logLevel")?.as_deref().unwrap_or("info") {
+        "fatal" | "error" => log::LevelFilter::Error,
+        "warn" => log::LevelFilter::Warn,
+        "info" => log::LevelFilter::Info,
+        "debug" => log::LevelFilter::Debug,
+        "trace" => log::LevelFilter::Trace,
+        other => {
+            return Err(format!(
+                "`logLevel` {other:?} is not one of fatal, error, warn, info, debug, trace"
+            ))
+        }
+    })
+}
+
+/// The `clients` and `users` the config file provisions.
+fn accounts(m: &Map<String, Value>) -> Result<(Vec<Value>, Vec<Value>), String> {
+    let list = |k: &str| -> Result<Vec<Value>, String> {
+        match m.get(k) {
+            None | Some(Value::Null) => Ok(vec![]),
+            Some(Value::Array(a)) => Ok(a.clone()),
+            Some(_) => Err(format!("`{k}` must be an array")),
+        }
+    };
+    let clients = list("clients")?;
+    for c in &clients {
+        if c.get("client_id").and_then(Value::as_str).is_none()
+            || c.get("client_secret").and_then(Value::as_str).is_none()
+        {
+            return Err("each of `clients` needs string `client_id` and `client_secret`".into());
+        }
+    }
+    let users = list("users")?;
+    for u in &users {
+        if u.get("nickname").and_then(Value::as_str).is_none()
+            || u.get("password").and_then(Value::as_str).is_none()
+        {
+            return Err("each of `users` needs string `nickname` and `password`".into());
+        }
+    }
+    Ok((clients, users))
+}
+
+/// Outgoing mail, when `smtpserver` is set.
+fn mail(m: &Map<String, Value>) -> Result<Option<MailConfig>, String> {
+    Ok(match get_str(m, "smtpserver")? {
+        Some(server) if !server.is_empty() => Some(MailConfig {
+            server,
+            port: get_num(m, "smtpport", 25, 1, 65535)? as u16,
+            user: get_str(m, "smtpuser")?,
+            pass: get_str(m, "smtppass")?,
+            starttls: get_bool(m, "smtpusetls", true)?,
+            ssl: get_bool(m, "smtpusessl", false)?,
+            timeout_ms: get_num(m, "smtptimeout", 30_000, 100, 600_000)?,
+            from: get_str(m, "smtpfrom")?,
+        }),
+        _ => None,
     })
 }
 
