@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::urls;
-use crate::store::{Read as _, Store, Table};
+use crate::store::{Read as _, Store};
 use crate::util::tempfile::TempFile;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -143,7 +143,7 @@ pub fn restore(cfg: &Config, input: impl Read, progress: &mut dyn FnMut(String))
 /// A user's activities, newest first, as an ActivityStreams collection (`pump export-user`).
 pub fn export_user(store: &Store, cfg: &Config, nick: &str, out: &mut impl Write) -> Result<usize> {
     store.read(|r| {
-        if !r.exists(Table::NickUser, nick)? {
+        if !crate::social::users::exists(r, nick)? {
             return Err(crate::social::users::no_such_user(nick));
         }
         let me = urls::person_id(cfg, nick);
@@ -167,7 +167,7 @@ pub fn export_user(store: &Store, cfg: &Config, nick: &str, out: &mut impl Write
             let Some(last) = batch.last() else { break };
             below = Some(last.0);
             for (_, id) in &batch {
-                if let Some(a) = r.get_value(Table::IdActivity, id)? {
+                if let Some(a) = crate::social::activity::get(r, id)? {
                     if n > 0 {
                         out.write_all(b",\n")?;
                     }

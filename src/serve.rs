@@ -5,7 +5,7 @@ use crate::config::{Config, Sources};
 use crate::error::Result;
 use crate::social::clients::{put_access_token, AccessToken, BearerToken};
 use crate::social::users::{self, NewUser};
-use crate::store::{Read, Store, Table};
+use crate::store::{Store, Table};
 use crate::{control, http};
 use serde_json::Value;
 use smol::stream::StreamExt;
@@ -253,7 +253,7 @@ async fn provision(app: &App) -> Result<()> {
                 .to_string()
         };
         let (nick, password) = (s("nickname"), s("password"));
-        let exists = app.store.read(|r| r.exists(Table::NickUser, &nick))?;
+        let exists = app.store.read(|r| crate::social::users::exists(r, &nick))?;
         if exists {
             let hash = crate::social::passwords::hash(password).await?;
             users::set_password_hash(&app.store, &nick, hash, users::Ends::None).await?;

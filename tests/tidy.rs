@@ -207,6 +207,19 @@ fn only_mail_connects_to_other_hosts() {
 }
 
 #[test]
+fn adapters_and_use_cases_do_not_know_the_tables() {
+    let knowing: Vec<String> = files()
+        .into_iter()
+        .filter(|(top, _, text)| {
+            ["api", "web", "oauth", "discovery", "routes", "core"].contains(&top.as_str())
+                && text.contains("Table")
+        })
+        .map(|(_, rel, _)| rel)
+        .collect();
+    assert_eq!(knowing, Vec::<String>::new());
+}
+
+#[test]
 fn the_api_and_the_web_ui_never_import_each_other() {
     let graph = module_graph();
     for (a, b) in [("api", "web"), ("web", "api")] {

@@ -4,7 +4,6 @@ use crate::error::{Error, Result};
 use crate::http::Req;
 use crate::oauth::verify;
 use crate::social::clients::{BearerToken, Client};
-use crate::store::{Read, Table};
 
 /// The authenticated party of a request.
 pub struct Who {
@@ -25,7 +24,7 @@ fn bearer(app: &App, req: &Req) -> Option<Result<BearerToken>> {
         .to_string();
     Some(
         app.store
-            .read(|r| r.get::<BearerToken>(Table::BearerToken, &t))
+            .read(|r| crate::social::clients::bearer_token(r, &t))
             .and_then(|b| b.ok_or_else(not_logged_in)),
     )
 }

@@ -10,7 +10,7 @@ use crate::social::outbox::{self, Feed};
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::users::no_such_user;
 use crate::social::{person, urls};
-use crate::store::{Read, Table};
+use crate::store::Read;
 use serde_json::Value;
 
 /// Posts `body` for `nick` and answers with the activity's object as the poster sees it (the
@@ -24,8 +24,7 @@ pub async fn post_and_show_object(
     let id = crate::core::posting::post_activity(app, nick, body, client, Feed::All).await?;
     let me_id = urls::person_id(&app.cfg, nick);
     let out = app.store.read(|r| {
-        let act = r
-            .get_value(Table::IdActivity, &id)?
+        let act = crate::social::activity::get(r, &id)?
             .ok_or_else(|| Error::internal("activity vanished"))?;
         let obj = crate::social::objects::stored_for(r, act.get("object"))?
             .ok_or_else(|| Error::internal("object vanished"))?;
@@ -84,7 +83,7 @@ pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
     let url = app.url(&format!("/api/user/{nick}/{}", tail.join("/")));
     super::negotiate::cached(app, req, me.as_deref(), || {
         app.store.read(|r| {
-            if !r.exists(Table::NickUser, nick)? {
+            if !crate::social::users::exists(r, nick)? {
                 return Err(no_such_user(nick));
             }
             let name = user_name(r, app, nick)?;
@@ -124,8 +123,7 @@ pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Res
         .store
         .write(move |w| {
             let id = outbox::post(w, &cfg, &nick_owned, &body, Some(&generator), feed)?;
-            let a = w
-                .get_value(Table::IdActivity, &id)?
+            let a = crate::social::activity::get(w, &id)?
                 .ok_or_else(|| Error::internal("posted activity vanished"))?;
             Ok((
                 id,

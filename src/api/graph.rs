@@ -10,7 +10,7 @@ use crate::http::{Req, Resp};
 use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::users::no_such_user;
 use crate::social::{addressing, objects, person, urls};
-use crate::store::{Read, Table};
+use crate::store::Read;
 use serde_json::json;
 
 fn requester(app: &App, req: &Req) -> Result<(Option<String>, Option<String>)> {
@@ -20,7 +20,7 @@ fn requester(app: &App, req: &Req) -> Result<(Option<String>, Option<String>)> {
 }
 
 fn user_exists(r: &impl Read, nick: &str) -> Result<()> {
-    if r.exists(Table::NickUser, nick)? {
+    if crate::social::users::exists(r, nick)? {
         Ok(())
     } else {
         Err(no_such_user(nick))

@@ -3,12 +3,10 @@
 use crate::app::App;
 use crate::error::Result;
 use crate::http::Resp;
-use crate::store::Read;
 use serde_json::json;
 
 pub fn get(app: &App) -> Result<Resp> {
-    app.store
-        .read(|r| r.exists(crate::store::Table::Meta, "schema_version"))?;
+    app.store.read(crate::store::schema_recorded)?;
     let uptime = crate::util::time::now_secs() - app.started;
     Ok(Resp::json(&json!({
         "status": "ok",

@@ -8,7 +8,6 @@ use crate::oauth::verify;
 use crate::social::inbox::{self, Dest};
 use crate::social::objects;
 use crate::social::render::{self, Viewer, FULL};
-use crate::store::{Read, Table};
 use serde_json::Value;
 
 /// The remote identity behind a Dialback-bound client (remote-write, api.md §2.3).
@@ -23,8 +22,7 @@ fn principal(app: &App, req: &Req) -> Result<String> {
 
 fn answer(app: &App, id: &str, principal: &str) -> Result<Resp> {
     let out = app.store.read(|r| {
-        let a: Value = r
-            .get(Table::IdActivity, id)?
+        let a: Value = crate::social::activity::get(r, id)?
             .ok_or_else(|| Error::internal("activity vanished"))?;
         render::activity(
             r,
@@ -40,7 +38,7 @@ fn answer(app: &App, id: &str, principal: &str) -> Result<Resp> {
 
 pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let who = principal(app, req)?;
-    if !app.store.read(|r| r.exists(Table::NickUser, nick))? {
+    if !app.store.read(|r| crate::social::users::exists(r, nick))? {
         return Err(crate::social::users::no_such_user(nick));
     }
     let body = req.json()?;

@@ -11,7 +11,6 @@ use crate::social::outbox::{self, Feed};
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::verbs::{likes_stream, replies_stream, shares_stream};
 use crate::social::{activity as acts, addressing, objects, sanitize, urls};
-use crate::store::{Read, Table};
 use crate::util::time::now_iso;
 use serde_json::{json, Value};
 
@@ -243,8 +242,7 @@ pub async fn activity_put(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let updated = app
         .store
         .write(move |w| {
-            let mut a: Value = w
-                .get(Table::IdActivity, &id)?
+            let mut a: Value = crate::social::activity::get(w, &id)?
                 .ok_or_else(|| Error::NotFound("Activity vanished".into()))?;
             if let (Some(m), Some(b)) = (a.as_object_mut(), body.as_object()) {
                 for (k, v) in b {
@@ -283,8 +281,7 @@ pub async fn activity_delete(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let id = objects::id_of(&act).unwrap_or_default().to_string();
     app.store
         .write(move |w| {
-            let a: Value = w
-                .get(Table::IdActivity, &id)?
+            let a: Value = crate::social::activity::get(w, &id)?
                 .ok_or_else(|| Error::NotFound("Activity vanished".into()))?;
             let now = now_iso();
             let mut t = serde_json::Map::new();

@@ -45,7 +45,7 @@ pub fn get(app: &App, req: &Req, nick: &str) -> Result<Resp> {
 }
 
 fn users_exists(r: &impl Read, nick: &str) -> Result<bool> {
-    r.exists(crate::store::Table::NickUser, nick)
+    crate::social::users::exists(r, nick)
 }
 
 pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {

@@ -13,7 +13,6 @@ use crate::media::{mime, serve};
 use crate::oauth::verify;
 use crate::social::render::Viewer;
 use crate::social::{addressing, objects, urls};
-use crate::store::{Read, Table};
 use crate::util::rand;
 use crate::util::tempfile::TempFile;
 use base64::Engine;
@@ -126,7 +125,7 @@ pub fn file(app: &App, req: &Req, rel: &str) -> Result<Resp> {
         None => None,
     };
     let allowed = app.store.read(|r| {
-        let Some(id) = r.get::<String>(Table::UploadPath, rel)? else {
+        let Some(id) = crate::social::upload_paths::owner(r, rel)? else {
             return Err(Error::NotFound(format!("No such file: {rel}")));
         };
         let obj =

@@ -128,7 +128,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
                 users::user_record(w, &nick_owned)?.ok_or_else(|| no_such_user(&nick_owned))?;
             users::merge_update(&mut u, &body)?;
             u.insert("_passwordHash".into(), json!(hash));
-            w.put(crate::store::Table::NickUser, &nick_owned, &u)?;
+            users::put_record(w, &nick_owned, &u)?;
             if changed {
                 crate::social::sessions::close_all(w, &nick_owned, None)?;
             }

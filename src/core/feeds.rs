@@ -5,7 +5,7 @@ use super::walk::walk;
 use crate::error::Result;
 use crate::social::render::{self, Viewer, DECORATED, FULL, PLAIN};
 use crate::social::{addressing, objects, relations};
-use crate::store::{Read, Table};
+use crate::store::Read;
 use crate::util::enc::pct;
 use serde_json::{json, Map, Value};
 
@@ -85,7 +85,7 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
         if !filter {
             return Ok(true);
         }
-        match r.get_value(Table::IdActivity, id)? {
+        match crate::social::activity::get(r, id)? {
             Some(a) => addressing::may_see(r, &a, viewer.id),
             None => Ok(false),
         }
@@ -94,7 +94,7 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
     let detail = if major { FULL } else { DECORATED };
     let mut items = Vec::new();
     for id in &walked.items {
-        if let Some(a) = r.get_value(Table::IdActivity, id)? {
+        if let Some(a) = crate::social::activity::get(r, id)? {
             items.push(render::activity(r, viewer, &a, detail)?);
         }
     }

@@ -4,7 +4,6 @@ use crate::app::App;
 use crate::error::Result;
 use crate::social::clients::Client;
 use crate::social::outbox::{self, Feed};
-use crate::store::{Read, Table};
 use serde_json::Value;
 
 /// Runs the outbox pipeline for `nick` in one write transaction; returns the activity id.
@@ -35,7 +34,7 @@ pub fn remove_deleted_files(app: &App, activity_id: &str) -> Result<()> {
         return Ok(());
     };
     let tomb = app.store.read(|r| {
-        let act = r.get_value(Table::IdActivity, activity_id)?;
+        let act = crate::social::activity::get(r, activity_id)?;
         crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))
     })?;
     if let Some(t) = tomb {

@@ -8,7 +8,6 @@ use crate::media::prepare::{self, Prepared, Purpose};
 use crate::media::Error as MediaError;
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::{objects, urls};
-use crate::store::Table;
 use crate::util::tempfile::TempFile;
 use crate::util::{rand, time};
 use serde_json::{json, Map, Value};
@@ -153,7 +152,7 @@ pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> 
             objects::put(w, &o)?;
             let id = objects::id_of(&o).unwrap_or_default();
             for rel in &rels {
-                w.put(Table::UploadPath, rel, &id)?;
+                crate::social::upload_paths::put(w, rel, id)?;
             }
             w.stream_push(&urls::stream(&nick_owned, "uploads"), id)?;
             Ok(o)

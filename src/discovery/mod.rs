@@ -4,7 +4,6 @@ use crate::error::{Error, Result};
 use crate::http::response::{JSON, XRD};
 use crate::http::{Req, Resp};
 use crate::social::{objects, urls};
-use crate::store::{Read, Table};
 use crate::util::enc::xml_attr;
 use serde_json::{json, Value};
 
@@ -85,7 +84,7 @@ fn resolve(app: &App, resource: &str) -> Result<Vec<Value>> {
         if !host.eq_ignore_ascii_case(&cfg.hostname) {
             return Err(unrecognized());
         }
-        if !app.store.read(|s| s.exists(Table::NickUser, nick))? {
+        if !app.store.read(|s| crate::social::users::exists(s, nick))? {
             return Err(Error::NotFound(format!("No such user: '{nick}'")));
         }
         return Ok(user_links(app, nick));
@@ -109,7 +108,7 @@ fn resolve(app: &App, resource: &str) -> Result<Vec<Value>> {
     let segs: Vec<&str> = path.split('/').collect();
     if let ["api", "user", nick, "profile"] = segs.as_slice() {
         let nick = crate::util::enc::unpct(nick);
-        if app.store.read(|s| s.exists(Table::NickUser, &nick))? {
+        if app.store.read(|s| crate::social::users::exists(s, &nick))? {
             return Ok(user_links(app, &nick));
         }
         return Err(Error::NotFound(format!("No such user: '{nick}'")));

@@ -3,7 +3,6 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::clients::Client;
-use crate::store::{Read, Table};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
@@ -118,7 +117,7 @@ pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
             let secret = field(&m, "client_secret")?.unwrap_or_default();
             let old: Client = app
                 .store
-                .read(|r| r.get(Table::ClientKeyClient, &id))?
+                .read(|r| crate::social::clients::registered(r, &id))?
                 .ok_or_else(|| Error::NotFound(format!("No such client: '{id}'")))?;
             if !crate::util::same(&old.secret, &secret) {
                 return Err(Error::Forbidden("Unauthorized".into()));
@@ -141,7 +140,7 @@ pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
     let answer =
         json!({"client_id": client.consumer_key, "client_secret": client.secret, "expires_at": 0});
     app.store
-        .write(move |w| w.put(Table::ClientKeyClient, &client.consumer_key, &client))
+        .write(move |w| crate::social::clients::put_registered(w, &client))
         .await?;
     Ok(Resp::json(&answer))
 }

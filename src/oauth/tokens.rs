@@ -6,7 +6,6 @@ use crate::error::{Error, Result};
 use crate::http::response::FORM;
 use crate::http::{Req, Resp};
 use crate::social::clients::{self, issue_access_token, RequestToken};
-use crate::store::{Read, Table};
 use crate::util::enc::pct;
 use crate::util::{rand, time::now_secs};
 
@@ -58,22 +57,13 @@ pub async fn request_token(app: &App, req: &Req) -> Result<Resp> {
         .write(move |w| {
             // Drop stale request tokens (of every consumer: they can no longer be exchanged),
             // and refuse new ones beyond the bound, so the table stays small.
-            let cutoff = now_secs() - REQUEST_TOKEN_LIFETIME;
-            let mut live = 0;
-            for (k, v) in w.scan(Table::RequestToken, "", usize::MAX)? {
-                match serde_json::from_slice::<RequestToken>(&v) {
-                    Ok(old) if old.created >= cutoff => live += 1,
-                    _ => {
-                        w.delete(Table::RequestToken, &k)?;
-                    }
-                }
-            }
+            let live = clients::sweep_request_tokens(w, now_secs() - REQUEST_TOKEN_LIFETIME)?;
             if live >= cap {
                 return Err(Error::Busy(
                     "Too many authorizations in progress; try again later".into(),
                 ));
             }
-            w.put(Table::RequestToken, &stored.token, &stored)
+            clients::put_request_token(w, &stored)
         })
         .await?;
     let body = format!(
@@ -96,7 +86,7 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
     let token = p.get("oauth_token").unwrap_or("").to_string();
     let rt: RequestToken = app
         .store
-        .read(|r| r.get(Table::RequestToken, &token))?
+        .read(|r| clients::request_token(r, &token))?
         .filter(|rt: &RequestToken| rt.consumer_key == client.consumer_key)
         .ok_or(Error::OAuth(400, "Invalid / expired Token"))?;
     check_timestamp(app, &p)?;
@@ -121,18 +111,17 @@ pub async fn access_token(app: &App, req: &Req) -> Result<Resp> {
         .store
         .write(move |w| {
             // Re-read inside the transaction so two racing exchanges cannot both succeed.
-            let mut rt: RequestToken = w
-                .get(Table::RequestToken, &token)?
+            let mut rt = clients::request_token(w, &token)?
                 .ok_or(Error::OAuth(400, "Invalid / expired Token"))?;
             if rt.access_token.is_some() {
                 return Err(Error::OAuth(401, "Invalid / expired Token"));
             }
-            if !w.exists(Table::NickUser, &nick)? {
+            if !crate::social::users::exists(w, &nick)? {
                 return Err(Error::OAuth(401, "Invalid / expired Token"));
             }
             let at = issue_access_token(w, &rt.consumer_key, &nick)?;
             rt.access_token = Some(at.token.clone());
-            w.put(Table::RequestToken, &token, &rt)?;
+            clients::put_request_token(w, &rt)?;
             Ok(at)
         })
         .await?;

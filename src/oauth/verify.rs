@@ -7,7 +7,6 @@ use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::Req;
 use crate::social::clients::{self, AccessToken, Client};
-use crate::store::{Read, Table};
 use crate::util::time::now_secs;
 
 #[derive(Clone)]
@@ -63,7 +62,7 @@ pub fn check_params(app: &App, req: &Req, p: &Params, need_user: bool) -> Result
     let consumer_key = p.get("oauth_consumer_key").unwrap_or("");
     let token = match p.get("oauth_token") {
         Some(t) => {
-            let at: Option<AccessToken> = app.store.read(|r| r.get(Table::AccessToken, t))?;
+            let at: Option<AccessToken> = app.store.read(|r| clients::access_token(r, t))?;
             Some(at.ok_or(Error::OAuth(400, "Invalid / expired Token"))?)
         }
         None => None,

@@ -3,7 +3,7 @@ use super::content;
 use super::objects::{self, id_of};
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{Table, W};
+use crate::store::{Read, Table, W};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
@@ -78,6 +78,11 @@ pub fn build(
     extra.insert("updated".into(), json!(now));
     extra.insert("_uuid".into(), json!(uuid));
     Value::Object(extra)
+}
+
+/// A stored activity by id.
+pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
+    r.get_value(Table::IdActivity, id)
 }
 
 pub fn put(w: &W, act: &Value) -> Result<()> {

@@ -218,6 +218,46 @@ pub fn revoke_all_for(w: &W, nick: &str) -> Result<()> {
     Ok(())
 }
 
+/// A client registered through the API (not one of the config file's).
+pub fn registered(r: &impl Read, key: &str) -> Result<Option<Client>> {
+    r.get(Table::ClientKeyClient, key)
+}
+
+pub fn put_registered(w: &W, client: &Client) -> Result<()> {
+    w.put(Table::ClientKeyClient, &client.consumer_key, client)
+}
+
+pub fn access_token(r: &impl Read, token: &str) -> Result<Option<AccessToken>> {
+    r.get(Table::AccessToken, token)
+}
+
+pub fn bearer_token(r: &impl Read, token: &str) -> Result<Option<BearerToken>> {
+    r.get(Table::BearerToken, token)
+}
+
+pub fn request_token(r: &impl Read, token: &str) -> Result<Option<RequestToken>> {
+    r.get(Table::RequestToken, token)
+}
+
+pub fn put_request_token(w: &W, rt: &RequestToken) -> Result<()> {
+    w.put(Table::RequestToken, &rt.token, rt)
+}
+
+/// Drops the request tokens made before `cutoff` (of every client: they can no longer be
+/// exchanged) and counts the others.
+pub fn sweep_request_tokens(w: &W, cutoff: i64) -> Result<usize> {
+    let mut live = 0;
+    for (k, v) in w.scan(Table::RequestToken, "", usize::MAX)? {
+        match serde_json::from_slice::<RequestToken>(&v) {
+            Ok(old) if old.created >= cutoff => live += 1,
+            _ => {
+                w.delete(Table::RequestToken, &k)?;
+            }
+        }
+    }
+    Ok(live)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

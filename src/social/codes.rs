@@ -30,6 +30,14 @@ pub fn put(w: &W, code: &str, kind: &str, nick: &str, ttl: i64) -> Result<()> {
     )
 }
 
+/// A code's record, whatever its state.
+pub fn record(r: &impl Read, code: &str) -> Result<Option<Value>> {
+    if code.contains('\n') {
+        return Ok(None);
+    }
+    r.get(Table::MailCode, code)
+}
+
 /// A code's record if it is of `kind`, unused and unexpired.
 pub fn valid(r: &impl Read, code: &str, kind: &str) -> Result<Option<Value>> {
     if code.contains('\n') {

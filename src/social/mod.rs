@@ -16,6 +16,7 @@ pub mod relations;
 pub mod render;
 pub mod sanitize;
 pub mod sessions;
+pub mod upload_paths;
 pub mod urls;
 pub mod users;
 pub mod validate;

@@ -24,6 +24,31 @@ pub fn user_record(r: &impl Read, nick: &str) -> Result<Option<Map<String, Value
     r.get(Table::NickUser, nick)
 }
 
+/// Whether `nick` is a local account.
+pub fn exists(r: &impl Read, nick: &str) -> Result<bool> {
+    r.exists(Table::NickUser, nick)
+}
+
+/// Stores a changed user record.
+pub fn put_record(w: &W, nick: &str, user: &Map<String, Value>) -> Result<()> {
+    w.put(Table::NickUser, nick, user)
+}
+
+/// The address of `nick` is confirmed by the code mailed to it: the account is unlocked and
+/// the code used up, in one write.
+pub async fn confirm_address(store: &Store, nick: &str, code: &str) -> Result<()> {
+    let (n, c) = (nick.to_string(), code.to_string());
+    store
+        .write(move |w| {
+            if let Some(mut u) = user_record(w, &n)? {
+                u.remove("_unconfirmed");
+                put_record(w, &n, &u)?;
+            }
+            super::codes::use_up(w, &c)
+        })
+        .await
+}
+
 /// What registration asks for beyond nickname and password.
 pub struct NewUser {
     pub nick: String,

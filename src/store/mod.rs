@@ -30,6 +30,11 @@ crate::error::internal_from!(
     redb::CommitError
 );
 
+/// Whether the store records its schema version (health checks).
+pub fn schema_recorded(r: &impl Read) -> Result<bool> {
+    r.exists(Table::Meta, "schema_version")
+}
+
 /// The meta table's keys that note a data migration done: `migration:<name>`.
 const MIGRATION_MARK: &str = "migration:";
 

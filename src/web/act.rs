@@ -9,7 +9,6 @@ use crate::http::Resp;
 use crate::social::clients::Client;
 use crate::social::outbox::Feed;
 use crate::social::urls;
-use crate::store::Read;
 use crate::util::enc::html;
 use serde_json::{json, Value};
 
@@ -135,7 +134,7 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     // A new list is shown next; everything else goes back where it came from.
     if verb == "create-list" {
         let url = ctx.app.store.read(|r| {
-            let act = r.get_value(crate::store::Table::IdActivity, &id)?;
+            let act = crate::social::activity::get(r, &id)?;
             let obj =
                 crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))?;
             Ok(obj.and_then(|o| o.get("url").and_then(Value::as_str).map(str::to_string)))

@@ -5,7 +5,6 @@ use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::clients::{self, RequestToken};
 use crate::social::users;
-use crate::store::{Read, Table};
 use crate::util::enc::{html, pct};
 
 fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp {
@@ -59,7 +58,7 @@ fn finished(app: &App, rt: &RequestToken, status: u16) -> Resp {
 }
 
 fn find_token(app: &App, token: &str) -> Result<Option<(RequestToken, String)>> {
-    let Some(rt): Option<RequestToken> = app.store.read(|r| r.get(Table::RequestToken, token))?
+    let Some(rt): Option<RequestToken> = app.store.read(|r| clients::request_token(r, token))?
     else {
         return Ok(None);
     };
@@ -165,11 +164,10 @@ async fn bind(app: &App, token: &str, nick: String) -> Result<RequestToken> {
     let token = token.to_string();
     app.store
         .write(move |w| {
-            let mut rt: RequestToken = w
-                .get(Table::RequestToken, &token)?
+            let mut rt = clients::request_token(w, &token)?
                 .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
             rt.nick = Some(nick.clone());
-            w.put(Table::RequestToken, &token, &rt)?;
+            clients::put_request_token(w, &rt)?;
             Ok(rt)
         })
         .await
@@ -180,12 +178,11 @@ async fn mark(app: &App, token: &str, nick: String) -> Result<RequestToken> {
     let token = token.to_string();
     app.store
         .write(move |w| {
-            let mut rt: RequestToken = w
-                .get(Table::RequestToken, &token)?
+            let mut rt = clients::request_token(w, &token)?
                 .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
             rt.nick = Some(nick.clone());
             rt.authorized = true;
-            w.put(Table::RequestToken, &token, &rt)?;
+            clients::put_request_token(w, &rt)?;
             Ok(rt)
         })
         .await

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::{objects, sessions, urls};
-use crate::store::{Read, Table};
+use crate::store::Read;
 use serde_json::{json, Value};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -74,7 +74,7 @@ impl State {
                     self.seen[i] = Some(first.clone());
                 }
                 for id in fresh.into_iter().rev() {
-                    if let Some(a) = r.get_value(Table::IdActivity, &id)? {
+                    if let Some(a) = crate::social::activity::get(r, &id)? {
                         let shown = render::activity(r, viewer, &a, FULL)?;
                         // What the activity changed on a card already on the page.
                         let target = match a.get("verb").and_then(Value::as_str) {

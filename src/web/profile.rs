@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::{addressing, objects, person, urls};
-use crate::store::{Read, Table};
+use crate::store::Read;
 use crate::util::enc::html;
 use serde_json::Value;
 
@@ -111,7 +111,7 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
     };
     let own = me.as_deref() == Some(nick);
     let (p, content) = app.store.read(|r| {
-        if !r.exists(Table::NickUser, nick)? {
+        if !crate::social::users::exists(r, nick)? {
             return Err(Error::NotFound(format!("No user {nick}")));
         }
         let p = person::show(r, &app.cfg, nick, me.as_deref())?

@@ -6,9 +6,8 @@ use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::codes::{self, CONFIRM, RECOVER};
 use crate::social::{passwords, users};
-use crate::store::{Read, Table};
 use crate::util::enc::html;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 fn field(ctx: &Ctx, k: &str) -> Option<String> {
     super::settings::field(ctx, k)
@@ -146,8 +145,8 @@ pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
 /// `GET /main/confirm/<code>`.
 pub async fn confirm(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
     let rec = ctx.app.store.read(|r| {
-        let rec: Option<Value> = r.get(Table::MailCode, code)?;
-        Ok(rec.filter(|c| !code.contains('\n') && c["kind"] == CONFIRM))
+        let rec = codes::record(r, code)?;
+        Ok(rec.filter(|c| c["kind"] == CONFIRM))
     })?;
     let Some(rec) = rec else {
         return Err(Error::NotFound("Invalid state for confirmation.".into()));
@@ -167,17 +166,7 @@ pub async fn confirm(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
     {
         return Err(Error::bad("This link has expired; register again."));
     }
-    let (c, n) = (code.to_string(), nick.clone());
-    ctx.app
-        .store
-        .write(move |w| {
-            if let Some(mut u) = w.get::<Map<String, Value>>(Table::NickUser, &n)? {
-                u.remove("_unconfirmed");
-                w.put(Table::NickUser, &n, &u)?;
-            }
-            codes::use_up(w, &c)
-        })
-        .await?;
+    users::confirm_address(&ctx.app.store, &nick, code).await?;
     // The page already shows the reader logged in.
     let now = Ctx::with(ctx.app, ctx.req, Some(nick.clone()), ctx.csrf.clone());
     let resp = note(
