@@ -100,9 +100,17 @@ pub async fn answer(app: &App, line: &str) -> String {
             .await
             .map(|_| "ACK".to_string())
             .unwrap_or_else(nack),
-        // The kept jobs as one line of JSON (no secrets: a job holds what it will send).
+        // The kept jobs as one line of JSON, without the mails' bodies: they carry live links.
         "JOBS" => match app.store.read(|r| crate::store::jobs::list(r, app.cfg.max_jobs * 2)) {
-            Ok(v) => format!("ACK {}", serde_json::to_string(&v).unwrap_or_default()),
+            Ok(mut v) => {
+                for j in &mut v {
+                    if let Some(m) = j.job.as_object_mut() {
+                        m.remove("text");
+                        m.remove("html");
+                    }
+                }
+                format!("ACK {}", serde_json::to_string(&v).unwrap_or_default())
+            }
             Err(e) => nack(e),
         },
         "" => String::new(),

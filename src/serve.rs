@@ -66,7 +66,6 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
         Store::open(Some(&cfg.store_dir), cfg.cache_size)
     }
     .map_err(|e| e.to_string())?;
-    crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
     // After the store is open, so no other server of this data dir is writing there.
     sweep_partial_uploads(&cfg);
     // Blocking work (password hashing, later images and outgoing HTTP) gets a small pool.
@@ -80,6 +79,8 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
             return Err(e);
         }
     };
+    // After the port is known: the data migrations tell local ids by the server's URL.
+    crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
     let app = Rc::new(App::new(cfg, store));
     if let Some(n) = nonces {
         app.nonces.replace(n);

@@ -3,7 +3,7 @@
 //! failed. It wakes when a commit queued a job, or when the next retry is due.
 use super::Job;
 use crate::app::App;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::jobs::{self, JobRecord};
 use crate::util::time::now_secs;
 use smol::LocalExecutor;
@@ -31,16 +31,25 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
             .read(|r| jobs::due(r, now, app.cfg.job_workers * 4 + running.borrow().len()));
         match due {
             Ok(due) => {
-                for job in due {
-                    if !running.borrow_mut().insert(job.id) {
+                for listed in due {
+                    if running.borrow().contains(&listed.id) {
                         continue;
                     }
                     let turn = turns.acquire_arc().await;
+                    // The list may be stale by now (a job that was running has finished):
+                    // run only what is still due as listed.
+                    let Some(job) = still_due(&app, &listed) else {
+                        continue;
+                    };
+                    running.borrow_mut().insert(job.id);
                     let (app, running) = (app.clone(), running.clone());
                     ex.spawn(async move {
                         let id = job.id;
-                        settle(&app, job).await;
-                        running.borrow_mut().remove(&id);
+                        // A job whose outcome could not be written stays marked as running
+                        // (until a restart) rather than being run again at once.
+                        if settle(&app, job).await {
+                            running.borrow_mut().remove(&id);
+                        }
                         drop(turn);
                     })
                     .detach();
@@ -54,23 +63,36 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
             smol::Timer::after(Duration::from_secs(wait as u64)).await;
         };
         let woken = async {
-            let _ = wakeups.recv().await;
+            if wakeups.recv().await.is_err() {
+                // The store's writer is gone: nothing will wake us, and nothing can be written.
+                smol::future::pending::<()>().await;
+            }
         };
         smol::future::or(timer, woken).await;
     }
 }
 
-/// Runs one job and writes down how it went.
-async fn settle(app: &App, job: JobRecord) {
+/// The job as stored now, if it is still waiting with the due time and runs it was listed with.
+fn still_due(app: &App, listed: &JobRecord) -> Option<JobRecord> {
+    let now = app.store.read(|r| jobs::get(r, listed.id)).ok().flatten()?;
+    (!now.failed && now.due == listed.due && now.attempts == listed.attempts).then_some(now)
+}
+
+/// Runs one job and writes down how it went; false when that could not be written.
+async fn settle(app: &App, job: JobRecord) -> bool {
     let outcome = perform(app, &job).await;
     let (cfg, done) = (app.cfg.clone(), job.clone());
     let written = app
         .store
         .write(move |w| match &outcome {
+            // Only the run of the job as it was taken is recorded.
+            _ if jobs::get(w, done.id)?.is_none_or(|j| j.attempts != done.attempts) => Ok(()),
             Ok(()) => jobs::finish(w, &done),
             Err(e) => {
                 let attempts = done.attempts + 1;
-                let retry = (attempts < cfg.job_attempts).then(|| {
+                // A refusal that no retry can change (a malformed address) is given up at once.
+                let permanent = matches!(e, Error::BadRequest(_));
+                let retry = (attempts < cfg.job_attempts && !permanent).then(|| {
                     let delay = cfg
                         .job_retry_delay
                         .saturating_mul(1 << (attempts - 1).min(20));
@@ -83,8 +105,12 @@ async fn settle(app: &App, job: JobRecord) {
             }
         })
         .await;
-    if let Err(e) = written {
-        log::error!("job {}: cannot record its outcome: {e}", job.id);
+    match written {
+        Ok(()) => true,
+        Err(e) => {
+            log::error!("job {}: cannot record its outcome: {e}", job.id);
+            false
+        }
     }
 }
 

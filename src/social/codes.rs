@@ -1,7 +1,7 @@
 //! Codes mailed to users: e-mail confirmation and password recovery. Each is a random token
 //! kept in the store with its purpose, user and expiry; it can be used once.
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mail::Mail;
 use crate::store::{Read, Store, Table, W};
 use crate::util::time::now_secs;
@@ -14,6 +14,8 @@ pub const RECOVER: &str = "recover";
 /// How long a recovery code lasts; confirmation codes last a week.
 pub const RECOVER_SECS: i64 = 24 * 3600;
 pub const CONFIRM_SECS: i64 = 7 * 24 * 3600;
+/// The shortest time between two recovery links for one account.
+pub const RESEND_SECS: i64 = 300;
 
 pub fn new_code() -> String {
     crate::util::rand::token(24)
@@ -81,6 +83,17 @@ pub async fn issue_recovery(
     let (n, cfg) = (nick.to_string(), cfg.clone());
     store
         .write(move |w| {
+            // Even when asked to send another, not more often than every RESEND_SECS: each
+            // link is a mail, and the mail queue is shared by everyone.
+            if let Some(prev) = outstanding(w, RECOVER, &n)? {
+                let rec = record(w, &prev)?.unwrap_or_default();
+                let issued = rec["expires"].as_i64().unwrap_or(0) - RECOVER_SECS;
+                if issued > now_secs() - RESEND_SECS {
+                    return Err(Error::Conflict(
+                        "A link was sent less than five minutes ago; wait a little before asking for another.".into(),
+                    ));
+                }
+            }
             put(w, &code, RECOVER, &n, RECOVER_SECS)?;
             crate::jobs::queue(w, &cfg, &mail).map(|_| ())
         })

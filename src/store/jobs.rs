@@ -58,6 +58,11 @@ pub fn enqueue(w: &W, job: Value, now: i64, max: usize) -> Result<u64> {
     Ok(id)
 }
 
+/// A job by number.
+pub fn get(r: &impl Read, id: u64) -> Result<Option<JobRecord>> {
+    r.get(Table::Job, &key(id))
+}
+
 /// Jobs due at `now`, soonest first, at most `limit`.
 pub fn due(r: &impl Read, now: i64, limit: usize) -> Result<Vec<JobRecord>> {
     let mut out = Vec::new();

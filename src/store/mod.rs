@@ -144,7 +144,15 @@ impl Store {
             ));
         }
         self.forget_migrations()?;
-        dump::load(&self.db, input, progress)
+        let n = dump::load(&self.db, input, progress)?;
+        // The dump's own schema version came with it: an older one is migrated at the next
+        // start (after a copy), a newer one this binary cannot serve.
+        match schema::stored_version(&self.db)? {
+            Some(v) if v > SCHEMA_VERSION => Err(Error::bad(format!(
+                "the backup has schema version {v}, newer than this binary's {SCHEMA_VERSION}: restore it with a newer pump"
+            ))),
+            _ => Ok(n),
+        }
     }
 
     /// Data migrations done on this (empty) store do not apply to what a restore brings in:

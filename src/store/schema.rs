@@ -33,17 +33,17 @@ pub fn backup_path(file: &Path, v: u64) -> PathBuf {
 }
 
 /// Copies the (closed) store file before its migration, through a temporary name and an
-/// fsync, so that a crash leaves either no copy or a whole one. An earlier copy is kept.
+/// fsync of the copy and of the directory, so that a crash leaves the earlier copy or a whole
+/// new one. A copy left by an earlier migration is replaced: this one is of the data now.
 pub fn back_up(file: &Path, v: u64) -> Result<()> {
     let dest = backup_path(file, v);
-    if dest.exists() {
-        log::info!("store: {} is there already", dest.display());
-        return Ok(());
-    }
     let partial = dest.with_extension("bak.partial");
     std::fs::copy(file, &partial)?;
     std::fs::File::open(&partial)?.sync_all()?;
     std::fs::rename(&partial, &dest)?;
+    if let Some(dir) = dest.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     log::info!(
         "store: copied {} to {} before migrating it",
         file.display(),

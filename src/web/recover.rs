@@ -80,11 +80,15 @@ pub async fn recover(ctx: &Ctx<'_>) -> Result<Resp> {
         ));
     }
     let cfg = &ctx.app.cfg;
-    codes::issue_recovery(&ctx.app.store, cfg, &nick, |code| {
+    let issued = codes::issue_recovery(&ctx.app.store, cfg, &nick, |code| {
         crate::mail::messages::recovery(cfg, &nick, &email, code)
     })
-    .await?;
-    Ok(ctx.see_other("/main/recover-sent"))
+    .await;
+    match issued {
+        Ok(()) => Ok(ctx.see_other("/main/recover-sent")),
+        Err(e @ Error::Conflict(_)) => Ok(recover_page(ctx, 409, Some(e.message()), false)),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn sent(ctx: &Ctx) -> Resp {
