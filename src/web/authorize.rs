@@ -113,7 +113,7 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
                 Some("Please log in again to authorize"),
             ));
         };
-        let rt = mark(app, &token, nick).await?;
+        let rt = bind(app, &token, nick, true).await?;
         return Ok(finished(app, &rt, 303));
     }
     let (nick, password) = (get("username"), get("password"));
@@ -152,36 +152,23 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
 /// After a login: skip consent when the user already trusts this client, else ask.
 async fn logged_in(app: &App, rt: &RequestToken, title: &str, nick: String) -> Result<Resp> {
     if clients::has_access_token(&app.store, &rt.consumer_key, &nick)? {
-        let rt = mark(app, &rt.token, nick).await?;
+        let rt = bind(app, &rt.token, nick, true).await?;
         return Ok(finished(app, &rt, 302));
     }
-    let rt = bind(app, &rt.token, nick.clone()).await?;
+    let rt = bind(app, &rt.token, nick.clone(), false).await?;
     Ok(consent_page(app, &rt, &nick, title))
 }
 
-/// Binds the token to the user who logged in.
-async fn bind(app: &App, token: &str, nick: String) -> Result<RequestToken> {
+/// Binds the token to the user who logged in and, with `authorized`, marks it authorized by
+/// them, so that it can be exchanged.
+async fn bind(app: &App, token: &str, nick: String, authorized: bool) -> Result<RequestToken> {
     let token = token.to_string();
     app.store
         .write(move |w| {
             let mut rt = clients::request_token(w, &token)?
                 .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
             rt.nick = Some(nick.clone());
-            clients::put_request_token(w, &rt)?;
-            Ok(rt)
-        })
-        .await
-}
-
-/// Marks the token authorized by `nick`, so it can be exchanged.
-async fn mark(app: &App, token: &str, nick: String) -> Result<RequestToken> {
-    let token = token.to_string();
-    app.store
-        .write(move |w| {
-            let mut rt = clients::request_token(w, &token)?
-                .ok_or_else(|| Error::bad("Invalid or expired request token"))?;
-            rt.nick = Some(nick.clone());
-            rt.authorized = true;
+            rt.authorized |= authorized;
             clients::put_request_token(w, &rt)?;
             Ok(rt)
         })
