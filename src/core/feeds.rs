@@ -1,12 +1,11 @@
 //! Feeds (api.md §4): a page of a stream, walked past what the reader may not see and rendered
 //! for them, with the links to go on. The API answers them as JSON; the web UI draws them.
-use super::paging::{Mode, Page};
+use super::paging::{link, Mode, Page};
 use super::walk::walk;
 use crate::error::Result;
 use crate::social::render::{self, Viewer, DECORATED, FULL, PLAIN};
 use crate::social::{addressing, objects, relations};
 use crate::store::Read;
-use crate::util::enc::pct;
 use serde_json::{json, Map, Value};
 
 /// Which feed, for whom, and how it is labelled.
@@ -110,7 +109,7 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
         total,
     );
     if walked.cut_at.is_some() {
-        links.insert("next".into(), json!({"href": format!("{url}?before={}", crate::util::enc::pct(last.unwrap_or_default()))}));
+        links.insert("next".into(), link(url, "before", last.unwrap_or_default()));
     }
     let mut feed = json!({
         "displayName": title,
@@ -240,19 +239,13 @@ fn person_links(
     );
     l.insert("current".into(), json!({"href": url}));
     if let (Some(f), Some(z)) = (first, last) {
-        l.insert(
-            "prev".into(),
-            json!({"href": format!("{url}?since={}", pct(f))}),
-        );
+        l.insert("prev".into(), link(url, "since", f));
         let o = match &page.mode {
             Mode::Offset(o) => *o as u64,
             _ => 0,
         };
         if total > len as u64 && (!offset_given || total > o + len as u64) {
-            l.insert(
-                "next".into(),
-                json!({"href": format!("{url}?before={}", pct(z))}),
-            );
+            l.insert("next".into(), link(url, "before", z));
         }
     }
     l

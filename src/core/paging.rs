@@ -107,22 +107,21 @@ impl Page {
         l.insert("first".into(), json!({"href": url}));
         l.insert("self".into(), json!({"href": url}));
         if let (Some(f), Some(z)) = (first, last) {
-            l.insert(
-                "prev".into(),
-                json!({"href": format!("{url}?since={}", pct(f))}),
-            );
+            l.insert("prev".into(), link(url, "since", f));
             let more = match &self.mode {
                 Mode::Offset(o) => ((o + len) as u64) < total,
                 Mode::Before(_) => len >= self.count,
                 Mode::Since(_) => true,
             };
             if more {
-                l.insert(
-                    "next".into(),
-                    json!({"href": format!("{url}?before={}", pct(z))}),
-                );
+                l.insert("next".into(), link(url, "before", z));
             }
         }
         l
     }
+}
+
+/// A navigation link: `url?<param>=<id>` (`since` for prev, `before` for next).
+pub fn link(url: &str, param: &str, id: &str) -> Value {
+    json!({"href": format!("{url}?{param}={}", pct(id))})
 }

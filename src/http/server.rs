@@ -206,8 +206,8 @@ async fn read<S: Service>(
     charge: &BodyCharge<S>,
 ) -> Result<Req, Resp> {
     let (parts, body) = req.into_parts();
+    let mut head = request(parts);
     if let Some(dir) = app.cfg().uploads.clone() {
-        let mut head = request(parts, Bytes::new(), None);
         // The service admits the head first (authentication): a body is only written to disk
         // for someone it lets in.
         if app
@@ -218,9 +218,7 @@ async fn read<S: Service>(
             head.upload = Some(stream_to_file(app.cfg(), &dir, &head.headers, body, clock).await?);
             return Ok(head);
         }
-        return read_into_memory(app, head, body, charge).await;
     }
-    let head = request(parts, Bytes::new(), None);
     read_into_memory(app, head, body, charge).await
 }
 
@@ -264,7 +262,8 @@ async fn read_into_memory<S: Service>(
     Ok(head)
 }
 
-fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileBody>) -> Req {
+/// The request's head, its body still to be read.
+fn request(parts: hyper::http::request::Parts) -> Req {
     let mut method = parts.method.as_str().to_ascii_uppercase();
     if method == "POST" {
         if let Some(m) = parts
@@ -281,8 +280,8 @@ fn request(parts: hyper::http::request::Parts, body: Bytes, upload: Option<FileB
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),
         headers: parts.headers,
-        body,
-        upload,
+        body: Bytes::new(),
+        upload: None,
         admitted: None,
         max_json_depth: 64,
         peer: None,
