@@ -38,7 +38,7 @@ pub async fn user_set_password(app: &App, nick: &str, password: &str) -> Result<
         return Err(users::no_such_user(nick));
     }
     let hash = passwords::hash(password.to_string()).await?;
-    users::set_password_hash(&app.store, nick, hash, users::Ends::All)
+    users::set_password_hash(&app.store, &app.cfg, nick, hash, users::Ends::All)
         .await
         .map(|_| ())
 }
@@ -96,7 +96,7 @@ pub async fn answer(app: &App, line: &str) -> String {
             };
             r.map(|_| "ACK".to_string()).unwrap_or_else(nack)
         }
-        "USERDEL" => users::delete(&app.store, rest.trim())
+        "USERDEL" => users::delete(&app.store, &app.cfg, rest.trim())
             .await
             .map(|_| "ACK".to_string())
             .unwrap_or_else(nack),

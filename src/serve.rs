@@ -217,7 +217,7 @@ async fn main_task(
     .await;
     log::info!("stopping ({sig:?}): finishing requests in flight");
     crate::notify::notify("STOPPING=1");
-    app.live.borrow_mut().closing = true;
+    app.live.borrow_mut().close();
     let deadline = Instant::now() + Duration::from_millis(cfg.shutdown_timeout_ms);
     while app.load.in_flight.get() > 0 && Instant::now() < deadline {
         smol::Timer::after(Duration::from_millis(20)).await;
@@ -257,7 +257,7 @@ async fn provision(app: &App) -> Result<()> {
         let exists = app.store.read(|r| crate::social::users::exists(r, &nick))?;
         if exists {
             let hash = crate::social::passwords::hash(password).await?;
-            users::set_password_hash(&app.store, &nick, hash, users::Ends::None).await?;
+            users::set_password_hash(&app.store, &app.cfg, &nick, hash, users::Ends::None).await?;
         } else {
             let mut extra = u.as_object().cloned().unwrap_or_default();
             extra.remove("tokens");

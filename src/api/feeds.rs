@@ -6,7 +6,7 @@ use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::social::clients::Client;
-use crate::social::outbox::{self, Feed};
+use crate::social::outbox::Feed;
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::users::no_such_user;
 use crate::social::{person, urls};
@@ -115,24 +115,12 @@ pub async fn post(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Res
     let body = req.json()?;
     // The answer is rendered in the write job, from the same transaction: it is what was
     // stored, and the work runs on the writer's core rather than the request executor's.
-    let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
-    let generator = client.generator();
     let me_id = urls::person_id(&app.cfg, &me);
-    let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
-    let (id, out) = app
-        .store
-        .write(move |w| {
-            let id = outbox::post(w, &cfg, &nick_owned, &body, Some(&generator), feed)?;
-            let a = crate::social::activity::get(w, &id)?
-                .ok_or_else(|| Error::internal("posted activity vanished"))?;
-            Ok((
-                id,
-                render::activity(w, Viewer { id: Some(&me_id) }, &a, FULL)?,
-            ))
-        })
-        .await?;
-    if deletes {
-        crate::core::posting::remove_deleted_files(app, &id)?;
-    }
+    let render = move |w: &crate::store::W, id: &str| {
+        let a = crate::social::activity::get(w, id)?
+            .ok_or_else(|| Error::internal("posted activity vanished"))?;
+        render::activity(w, Viewer { id: Some(&me_id) }, &a, FULL)
+    };
+    let (_, out) = crate::core::posting::post_then(app, nick, body, &client, feed, render).await?;
     Ok(Resp::json(&out))
 }

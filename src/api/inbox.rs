@@ -2,10 +2,10 @@
 //! servers (api.md §10.4, federation.md §6.2-6.3).
 use super::objects::Key;
 use crate::app::App;
+use crate::core::posting::{self, Inbox};
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::oauth::verify;
-use crate::social::inbox::{self, Dest};
 use crate::social::objects;
 use crate::social::render::{self, Viewer, FULL};
 use serde_json::Value;
@@ -42,11 +42,7 @@ pub async fn post(app: &App, req: &Req, nick: &str) -> Result<Resp> {
         return Err(crate::social::users::no_such_user(nick));
     }
     let body = req.json()?;
-    let (cfg, nick_owned, p) = (app.cfg.clone(), nick.to_string(), who.clone());
-    let id = app
-        .store
-        .write(move |w| inbox::receive(w, &cfg, &p, &body, Dest::User(&nick_owned)))
-        .await?;
+    let id = posting::receive(app, &who, body, Inbox::User(nick.to_string())).await?;
     answer(app, &id, &who)
 }
 
@@ -64,10 +60,6 @@ pub async fn post_group(app: &App, req: &Req, key: Key) -> Result<Resp> {
     .filter(objects::is_local_group)
     .ok_or_else(|| Error::NotFound("No such group".into()))?;
     let body = req.json()?;
-    let (cfg, p) = (app.cfg.clone(), who.clone());
-    let id = app
-        .store
-        .write(move |w| inbox::receive(w, &cfg, &p, &body, Dest::Group(&group)))
-        .await?;
+    let id = posting::receive(app, &who, body, Inbox::Group(group)).await?;
     answer(app, &id, &who)
 }

@@ -120,7 +120,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     // Clients send the password with every update; only a new one logs the browsers out.
     let changed = !users::check_password(&app.store, nick, &password).await?;
     let hash = passwords::hash(password).await?;
-    let nick_owned = nick.to_string();
+    let (nick_owned, cfg) = (nick.to_string(), app.cfg.clone());
     let user = app
         .store
         .write(move |w| {
@@ -130,7 +130,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
             u.insert("_passwordHash".into(), json!(hash));
             users::put_record(w, &nick_owned, &u)?;
             if changed {
-                crate::social::sessions::close_all(w, &nick_owned, None)?;
+                crate::social::sessions::close_all(w, &cfg, &nick_owned, None)?;
             }
             Ok(u)
         })
@@ -144,7 +144,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
 pub async fn delete(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let (me, _) = auth::user_write(app, req)?;
     same_user(&me, nick)?;
-    users::delete(&app.store, nick).await?;
+    users::delete(&app.store, &app.cfg, nick).await?;
     Ok(Resp::json(&json!("Deleted.")))
 }
 

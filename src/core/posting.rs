@@ -1,9 +1,13 @@
-//! Posting an activity as a local user: the outbox pipeline in one write transaction, then
-//! what follows its commit (a deleted object's files leave the disk).
+//! Posting an activity as a local user, and receiving one from another server: the pipeline
+//! in one write transaction, with the live-update job for the readers it reached, then what
+//! follows the commit (a deleted object's files leave the disk).
 use crate::app::App;
 use crate::error::Result;
 use crate::social::clients::Client;
+use crate::social::deliver::Posted;
+use crate::social::inbox::{self, Dest};
 use crate::social::outbox::{self, Feed};
+use crate::store::W;
 use serde_json::Value;
 
 /// Runs the outbox pipeline for `nick` in one write transaction; returns the activity id.
@@ -14,18 +18,62 @@ pub async fn post_activity(
     client: &Client,
     feed: Feed,
 ) -> Result<String> {
-    let cfg = app.cfg.clone();
+    let (id, ()) = post_then(app, nick, body, client, feed, |_, _| Ok(())).await?;
+    Ok(id)
+}
+
+/// The same, and then `then` on the new activity's id in the same transaction (to answer
+/// with what was stored).
+pub async fn post_then<T: Send + 'static>(
+    app: &App,
+    nick: &str,
+    body: Value,
+    client: &Client,
+    feed: Feed,
+    mut then: impl FnMut(&W, &str) -> Result<T> + Send + 'static,
+) -> Result<(String, T)> {
+    let (cfg, watching) = (app.cfg.clone(), app.live.borrow().watching.clone());
     let nick = nick.to_string();
     let generator = client.generator();
     let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
-    let id = app
+    let (id, out) = app
         .store
-        .write(move |w| outbox::post(w, &cfg, &nick, &body, Some(&generator), feed))
+        .write(move |w| {
+            let posted = outbox::post(w, &cfg, &nick, &body, Some(&generator), feed)?;
+            crate::jobs::live(w, &cfg, watching.among(&posted.reached))?;
+            let out = then(w, &posted.id)?;
+            Ok((posted.id, out))
+        })
         .await?;
     if deletes {
         remove_deleted_files(app, &id)?;
     }
-    Ok(id)
+    Ok((id, out))
+}
+
+/// Where a delivery from another server goes.
+pub enum Inbox {
+    User(String),
+    /// A local group, as stored.
+    Group(Value),
+}
+
+/// Stores (once) and places an activity that the remote identity `principal` delivered;
+/// returns its id.
+pub async fn receive(app: &App, principal: &str, body: Value, to: Inbox) -> Result<String> {
+    let (cfg, watching) = (app.cfg.clone(), app.live.borrow().watching.clone());
+    let principal = principal.to_string();
+    app.store
+        .write(move |w| {
+            let dest = match &to {
+                Inbox::User(nick) => Dest::User(nick),
+                Inbox::Group(g) => Dest::Group(g),
+            };
+            let Posted { id, reached } = inbox::receive(w, &cfg, &principal, &body, dest)?;
+            crate::jobs::live(w, &cfg, watching.among(&reached))?;
+            Ok(id)
+        })
+        .await
 }
 
 /// After a committed delete: removes the files of the deleted object from disk.

@@ -22,7 +22,7 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
     let running: Rc<RefCell<HashSet<u64>>> = Rc::default();
     let turns = std::sync::Arc::new(smol::lock::Semaphore::new(app.cfg.job_workers));
     loop {
-        if app.live.borrow().closing {
+        if app.live.borrow().closing() {
             return;
         }
         let now = now_secs();
@@ -118,5 +118,9 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
     let job: Job = serde_json::from_value(job.job.clone())?;
     match job {
         Job::Mail(m) => crate::mail::send(&app.cfg, m).await,
+        Job::Live { users } => {
+            app.live.borrow().wake(&users);
+            Ok(())
+        }
     }
 }

@@ -27,8 +27,22 @@ struct Delivery<'a, 'w> {
     lists: HashSet<String>,
 }
 
-/// Delivers `act` to its local recipients; the actor's own streams are the caller's.
-pub fn local(w: &W, cfg: &Config, act: &Value, actor: &Value, major: bool) -> Result<()> {
+/// An activity placed in local inboxes: its id, and the local users whose inbox it reached
+/// (for the live-update job that follows).
+pub struct Posted {
+    pub id: String,
+    pub reached: HashSet<String>,
+}
+
+/// Delivers `act` to its local recipients; the actor's own streams are the caller's. Returns
+/// the local users reached, the actor among them when local.
+pub fn local(
+    w: &W,
+    cfg: &Config,
+    act: &Value,
+    actor: &Value,
+    major: bool,
+) -> Result<HashSet<String>> {
     let actor_id = id_of(actor).unwrap_or_default().to_string();
     let actor_nick = objects::local_nick(w, cfg, &actor_id)?;
     let mut d = Delivery {
@@ -46,7 +60,7 @@ pub fn local(w: &W, cfg: &Config, act: &Value, actor: &Value, major: bool) -> Re
     for a in addressing::all(act) {
         d.address(a, 0)?;
     }
-    Ok(())
+    Ok(d.users)
 }
 
 impl Delivery<'_, '_> {

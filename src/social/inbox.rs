@@ -1,6 +1,7 @@
 //! Activities delivered by other servers to a local user's or group's inbox (federation.md
 //! §6.2-6.3): checked against the sender, stored once, side effects applied once.
 use super::activity::{self, is_direct, is_major, to_inbox};
+use super::deliver::Posted;
 use super::objects::{self, id_of, type_of};
 use super::verbs::{self, group_stream, Actor};
 use super::{addressing, deliver, sanitize, urls, validate};
@@ -24,8 +25,8 @@ fn canonical(id: &str) -> String {
     }
 }
 
-/// Stores (once) and places an incoming activity; returns its id.
-pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<String> {
+/// Stores (once) and places an incoming activity; returns its id and the local users reached.
+pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<Posted> {
     validate::activity(body)?;
     let mut body = body.clone();
     sanitize::activity(&mut body);
@@ -84,7 +85,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
         None => String::new(),
     };
     let major = is_major(verb, &object_type);
-    match dest {
+    let reached = match dest {
         Dest::User(nick) => {
             let me = urls::person_id(cfg, nick);
             to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
@@ -99,6 +100,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
                 act["_received"] = Value::Array(received);
                 activity::put(w, &act)?;
             }
+            [nick.to_string()].into()
         }
         Dest::Group(g) => {
             let gid = id_of(g).unwrap_or_default();
@@ -112,10 +114,10 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
                     m.remove(k);
                 }
             }
-            deliver::local(w, cfg, &to_members, &actor_obj, major)?;
+            deliver::local(w, cfg, &to_members, &actor_obj, major)?
         }
-    }
-    Ok(aid)
+    };
+    Ok(Posted { id: aid, reached })
 }
 
 /// First arrival: default verb and recipients, side effects, then the activity is saved with

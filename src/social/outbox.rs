@@ -1,6 +1,7 @@
 //! Posting an activity to a user's outbox (activities.md §4): checks, default recipients, the
 //! verb's side effects, storage, the actor's streams and local delivery, in one transaction.
 use super::activity::{self, is_direct, is_major};
+use super::deliver::Posted;
 use super::objects::{self, id_of, type_of};
 use super::verbs::{self, Actor};
 use super::{addressing, deliver, sanitize, urls, validate};
@@ -60,7 +61,7 @@ fn store_embedded(w: &W, cfg: &Config, act: &mut Map<String, Value>) -> Result<(
     Ok(())
 }
 
-/// Runs the whole pipeline for `nick`'s POST and returns the new activity's id.
+/// Runs the whole pipeline for `nick`'s POST; returns the new activity's id and whom it reached.
 pub fn post(
     w: &W,
     cfg: &Config,
@@ -68,7 +69,7 @@ pub fn post(
     body: &Value,
     generator: Option<&Value>,
     feed: Feed,
-) -> Result<String> {
+) -> Result<Posted> {
     validate::activity(body)?;
     let mut body = body.clone();
     sanitize::activity(&mut body);
@@ -143,8 +144,8 @@ pub fn post(
     applied.mark_carried(w, cfg, &aid)?;
     activity::to_outbox(w, nick, &aid, major)?;
     activity::to_inbox(w, nick, &aid, major, is_direct(&stored, &me_id))?;
-    deliver::local(w, cfg, &stored, &me, major)?;
-    Ok(aid)
+    let reached = deliver::local(w, cfg, &stored, &me, major)?;
+    Ok(Posted { id: aid, reached })
 }
 
 /// The activity behind `/api/activity/<uuid>`.

@@ -1,6 +1,7 @@
 //! Web sessions kept on the server, so that logging out, changing the password or deleting the
 //! account ends them for good (a copied cookie stops working). Rows are `<nick>\n<id>` →
 //! expiry; each account keeps at most `maxSessionsPerUser`, and expired rows go at each login.
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::store::{Read, Table, W};
 use crate::util::{rand, time::now_secs};
@@ -45,18 +46,25 @@ pub fn is_open(r: &impl Read, nick: &str, sid: &str) -> Result<bool> {
     Ok(exp.is_some_and(|e| e > now_secs()))
 }
 
-pub fn close(w: &W, nick: &str, sid: &str) -> Result<()> {
-    w.delete(Table::Session, &key(nick, sid))?;
+/// Ends one session; its live stream (if open) is woken to end with it.
+pub fn close(w: &W, cfg: &Config, nick: &str, sid: &str) -> Result<()> {
+    if w.delete(Table::Session, &key(nick, sid))? {
+        crate::jobs::live(w, cfg, [nick.to_string()])?;
+    }
     Ok(())
 }
 
 /// Ends every session of `nick` but `keep` (the one that asked, when it should go on).
-pub fn close_all(w: &W, nick: &str, keep: Option<&str>) -> Result<()> {
+pub fn close_all(w: &W, cfg: &Config, nick: &str, keep: Option<&str>) -> Result<()> {
     let kept = keep.map(|sid| key(nick, sid));
+    let mut ended = false;
     for (_, k) in of(w, nick)? {
         if Some(&k) != kept.as_ref() {
-            w.delete(Table::Session, &k)?;
+            ended |= w.delete(Table::Session, &k)?;
         }
+    }
+    if ended {
+        crate::jobs::live(w, cfg, [nick.to_string()])?;
     }
     Ok(())
 }

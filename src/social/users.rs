@@ -296,11 +296,12 @@ pub enum Ends {
 /// Sets a new password (already checked and hashed by the caller).
 pub async fn set_password_hash(
     store: &Store,
+    cfg: &Arc<Config>,
     nick: &str,
     hash: String,
     ends: Ends,
 ) -> Result<Map<String, Value>> {
-    let nick = nick.to_string();
+    let (nick, cfg) = (nick.to_string(), cfg.clone());
     store
         .write(move |w| {
             let mut u = user_record(w, &nick)?.ok_or_else(|| no_such_user(&nick))?;
@@ -308,8 +309,8 @@ pub async fn set_password_hash(
             u.insert("updated".into(), json!(now_iso()));
             w.put(Table::NickUser, &nick, &u)?;
             match &ends {
-                Ends::All => sessions::close_all(w, &nick, None)?,
-                Ends::OthersThan(sid) => sessions::close_all(w, &nick, Some(sid))?,
+                Ends::All => sessions::close_all(w, &cfg, &nick, None)?,
+                Ends::OthersThan(sid) => sessions::close_all(w, &cfg, &nick, Some(sid))?,
                 Ends::None => {}
             }
             Ok(u)
@@ -318,8 +319,8 @@ pub async fn set_password_hash(
 }
 
 /// Deletes the user record and its access tokens; the person and activities stay (§9.5).
-pub async fn delete(store: &Store, nick: &str) -> Result<()> {
-    let nick = nick.to_string();
+pub async fn delete(store: &Store, cfg: &Arc<Config>, nick: &str) -> Result<()> {
+    let (nick, cfg) = (nick.to_string(), cfg.clone());
     store
         .write(move |w| {
             if !w.delete(Table::NickUser, &nick)? {
@@ -328,7 +329,7 @@ pub async fn delete(store: &Store, nick: &str) -> Result<()> {
             // The nickname stays reserved: a newcomer under it would get the same person id,
             // and with it whatever was addressed to the old account.
             w.put(Table::DeletedNick, &nick, &now_iso())?;
-            sessions::close_all(w, &nick, None)?;
+            sessions::close_all(w, &cfg, &nick, None)?;
             w.stream_remove(urls::USERS_STREAM, &nick)?;
             clients::revoke_all_for(w, &nick)
         })

@@ -1,9 +1,10 @@
 //! Live updates (issue 6): `GET /main/events`, a server-sent event stream for the logged-in
-//! home page. It watches the store's commit counter; when it moves, new activities in the
-//! reader's inbox are sent as ready-made cards (rendered for that reader, so visibility is the
-//! page's), with the navbar counts. Bounded: one stream per session (a newer one ends the
-//! older), `maxLiveStreams` in all, a heartbeat, and each stream ends after an hour (browsers
-//! reconnect by themselves) or when the server shuts down.
+//! home page. The stream sleeps until a live-update job wakes it (a commit reached the
+//! reader's inbox or ended one of their sessions, `jobs::Job::Live`), or until its heartbeat.
+//! Then new activities in the reader's inbox are sent as ready-made cards (rendered for that
+//! reader, so visibility is the page's), with the navbar counts. Bounded: one stream per
+//! session (a newer one ends the older), `maxLiveStreams` in all, a heartbeat, and each stream
+//! ends after an hour (browsers reconnect by themselves) or when the server shuts down.
 use super::cards;
 use super::layout::Ctx;
 use crate::app::live_streams::{Registry, Ticket};
@@ -17,7 +18,6 @@ use serde_json::{json, Value};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-const TICK: Duration = Duration::from_millis(500);
 const HEARTBEAT: Duration = Duration::from_secs(20);
 const LIFETIME: Duration = Duration::from_secs(3600);
 
@@ -28,7 +28,6 @@ struct State {
     /// The session the stream belongs to: it ends with it (logout, password change, deletion).
     sid: String,
     csrf: String,
-    generation: u64,
     /// Newest inbox entries already known, per stream.
     seen: [Option<String>; 2],
     counts: (u64, u64),
@@ -137,7 +136,7 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
     let Some((_, sid)) = super::session::current(ctx.app, ctx.req) else {
         return Err(Error::Unauthorized("Not logged in.".into()));
     };
-    let Some(ticket) = Registry::admit(&reg, sid.clone(), app.cfg.max_live_streams) else {
+    let Some(ticket) = Registry::admit(&reg, sid.clone(), me, app.cfg.max_live_streams) else {
         return Err(Error::Busy("Too many live streams; try again later".into()));
     };
     let mut state = State {
@@ -146,7 +145,6 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
         me: me.to_string(),
         sid,
         csrf: ctx.csrf.clone(),
-        generation: app.store.generation(),
         seen: [None, None],
         counts: (0, 0),
         started: Instant::now(),
@@ -164,22 +162,25 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
             if s.ticket.superseded() || s.started.elapsed() > LIFETIME {
                 return None;
             }
-            smol::Timer::after(TICK).await;
-            let g = s.app.store.generation();
-            if g != s.generation {
-                s.generation = g;
-                if !s.alive() {
-                    return None;
-                }
-                match s.news() {
-                    Ok(mut events) => {
-                        events.reverse();
-                        s.queue = events;
-                    }
-                    Err(e) => log::warn!("live stream: {e}"),
-                }
+            // Asleep until woken, or until the heartbeat or the end of the stream's life is due.
+            let idle = HEARTBEAT.saturating_sub(s.last_sent.elapsed());
+            let left = LIFETIME.saturating_sub(s.started.elapsed());
+            let timer = async {
+                smol::Timer::after(idle.min(left)).await;
+            };
+            smol::future::or(s.ticket.woken(), timer).await;
+            if s.ticket.superseded() || !s.alive() {
+                return None;
             }
-            if s.queue.is_empty() && s.last_sent.elapsed() > HEARTBEAT {
+            // Also at a heartbeat: what a missed wake-up (a full queue) held back comes now.
+            match s.news() {
+                Ok(mut events) => {
+                    events.reverse();
+                    s.queue = events;
+                }
+                Err(e) => log::warn!("live stream: {e}"),
+            }
+            if s.queue.is_empty() && s.last_sent.elapsed() >= HEARTBEAT {
                 s.queue.push(": heartbeat\n\n".into());
             }
         }

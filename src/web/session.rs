@@ -46,8 +46,9 @@ pub async fn log_in(app: &App, resp: Resp, nick: &str) -> Result<Resp> {
 /// Ends this browser's session on the server and clears its cookie.
 pub async fn log_out(app: &App, req: &Req, resp: Resp) -> Result<Resp> {
     if let Some((nick, sid)) = current(app, req) {
+        let cfg = app.cfg.clone();
         app.store
-            .write(move |w| sessions::close(w, &nick, &sid))
+            .write(move |w| sessions::close(w, &cfg, &nick, &sid))
             .await?;
     }
     Ok(resp.with("set-cookie", cookie(app, "", 0)))

@@ -224,7 +224,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         Some((_, sid)) => users::Ends::OthersThan(sid),
         None => users::Ends::All,
     };
-    users::set_password_hash(&ctx.app.store, me, hash, ends).await?;
+    users::set_password_hash(&ctx.app.store, &ctx.app.cfg, me, hash, ends).await?;
     Ok(account_page(
         ctx,
         me,
