@@ -219,6 +219,50 @@ fn adapters_and_use_cases_do_not_know_the_tables() {
     assert_eq!(knowing, Vec::<String>::new());
 }
 
+/// Each source file's code lines before its tests, comments left out, with their path.
+fn lines_before_tests() -> Vec<(String, String)> {
+    let mut paths = Vec::new();
+    sources(&src(), &mut paths);
+    let mut out = Vec::new();
+    for p in paths {
+        let rel = p
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = fs::read_to_string(&p).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            out.push((rel.clone(), line.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn private_fields_are_typed_not_filtered_by_name() {
+    // The stored names of private fields (`"_uuid"`, `"_passwordHash"`, …) are known to
+    // `records.rs` alone; the reserved-name rule for input is `sanitize::reserved` alone.
+    let named: Vec<String> = lines_before_tests()
+        .into_iter()
+        .filter(|(rel, line)| {
+            let stripped = line.replace("\"_csrf\"", "").replace("\"__\"", "");
+            rel != "records.rs" && stripped.contains("\"_")
+        })
+        .map(|(rel, line)| format!("{rel}: {}", line.trim()))
+        .collect();
+    assert_eq!(named, Vec::<String>::new());
+    let filtering: Vec<String> = lines_before_tests()
+        .into_iter()
+        .filter(|(rel, line)| {
+            rel != "social/sanitize.rs"
+                && (line.contains("starts_with('_')") || line.contains("starts_with(\"_\")"))
+        })
+        .map(|(rel, line)| format!("{rel}: {}", line.trim()))
+        .collect();
+    assert_eq!(filtering, Vec::<String>::new());
+}
+
 #[test]
 fn the_api_and_the_web_ui_never_import_each_other() {
     let graph = module_graph();

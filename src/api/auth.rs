@@ -42,7 +42,7 @@ fn live_user(app: &App, nick: &str) -> Result<()> {
         .read(|r| crate::social::users::user_record(r, nick))?;
     match user {
         None => Err(Error::OAuth(400, "Invalid / expired Token")),
-        Some(u) if u.contains_key("_unconfirmed") => Err(Error::Forbidden(
+        Some(u) if u.unconfirmed => Err(Error::Forbidden(
             "Confirm your e-mail address first: the link is in the mail we sent.".into(),
         )),
         Some(_) => Ok(()),

@@ -13,7 +13,7 @@ use crate::store::Read;
 use crate::util::enc::pct;
 use serde_json::{json, Value};
 
-fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<Value> {
+fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<objects::Object> {
     let obj = match key {
         Key::Uuid(uuid) => app.store.read(|r| objects::by_uuid(r, kind, uuid))?,
         Key::Id => {

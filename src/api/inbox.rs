@@ -8,7 +8,6 @@ use crate::http::{Req, Resp};
 use crate::oauth::verify;
 use crate::social::objects;
 use crate::social::render::{self, Viewer, FULL};
-use serde_json::Value;
 
 /// The remote identity behind a Dialback-bound client (remote-write, api.md §2.3).
 fn principal(app: &App, req: &Req) -> Result<String> {
@@ -22,7 +21,7 @@ fn principal(app: &App, req: &Req) -> Result<String> {
 
 fn answer(app: &App, id: &str, principal: &str) -> Result<Resp> {
     let out = app.store.read(|r| {
-        let a: Value = crate::social::activity::get(r, id)?
+        let a = crate::social::activity::get(r, id)?
             .ok_or_else(|| Error::internal("activity vanished"))?;
         render::activity(
             r,

@@ -7,6 +7,7 @@ use crate::core::paging::Page;
 use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::social::objects::Object;
 use crate::social::outbox::{self, Feed};
 use crate::social::render::{self, Viewer, FULL};
 use crate::social::verbs::{likes_stream, replies_stream, shares_stream};
@@ -29,7 +30,7 @@ fn check_type(kind: &str) -> Result<()> {
 }
 
 /// The stored object (tombstones included) named by the request.
-fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<Value> {
+fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<Object> {
     check_type(kind)?;
     let found = match key {
         Key::Uuid(uuid) => app
@@ -193,7 +194,7 @@ pub fn sub_feed(app: &App, req: &Req, kind: &str, key: Key, which: &str) -> Resu
     })
 }
 
-fn find_activity(app: &App, uuid: &str) -> Result<Value> {
+fn find_activity(app: &App, uuid: &str) -> Result<acts::Activity> {
     let act = app
         .store
         .read(|r| outbox::by_uuid(r, uuid))?
@@ -242,7 +243,7 @@ pub async fn activity_put(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let updated = app
         .store
         .write(move |w| {
-            let mut a: Value = crate::social::activity::get(w, &id)?
+            let mut a = crate::social::activity::get(w, &id)?
                 .ok_or_else(|| Error::NotFound("Activity vanished".into()))?;
             if let (Some(m), Some(b)) = (a.as_object_mut(), body.as_object()) {
                 for (k, v) in b {
@@ -281,18 +282,20 @@ pub async fn activity_delete(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let id = objects::id_of(&act).unwrap_or_default().to_string();
     app.store
         .write(move |w| {
-            let a: Value = crate::social::activity::get(w, &id)?
+            let a = crate::social::activity::get(w, &id)?
                 .ok_or_else(|| Error::NotFound("Activity vanished".into()))?;
             let now = now_iso();
             let mut t = serde_json::Map::new();
-            for k in ["actor", "object", "id", "published", "_uuid"] {
+            for k in ["actor", "object", "id", "published"] {
                 if let Some(v) = a.get(k) {
                     t.insert(k.into(), v.clone());
                 }
             }
             t.insert("updated".into(), json!(now));
             t.insert("deleted".into(), json!(now));
-            acts::put(w, &Value::Object(t))
+            let mut tomb = acts::Activity::new(Value::Object(t));
+            tomb.private.uuid = a.private.uuid;
+            acts::put(w, &tomb)
         })
         .await?;
     Ok(Resp::json(&json!("Deleted")))

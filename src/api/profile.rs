@@ -59,7 +59,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     }
     let mut changes: Map<String, Value> = body
         .into_iter()
-        .filter(|(k, _)| !k.starts_with('_') && !FIXED.contains(&k.as_str()))
+        .filter(|(k, _)| !FIXED.contains(&k.as_str()))
         .collect();
     changes.insert("id".into(), json!(urls::person_id(&app.cfg, nick)));
     changes.insert("objectType".into(), json!("person"));

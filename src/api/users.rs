@@ -127,7 +127,7 @@ pub async fn put(app: &App, req: &Req, nick: &str) -> Result<Resp> {
             let mut u =
                 users::user_record(w, &nick_owned)?.ok_or_else(|| no_such_user(&nick_owned))?;
             users::merge_update(&mut u, &body)?;
-            u.insert("_passwordHash".into(), json!(hash));
+            u.password_hash = hash.clone();
             users::put_record(w, &nick_owned, &u)?;
             if changed {
                 crate::social::sessions::close_all(w, &cfg, &nick_owned, None)?;

@@ -55,7 +55,7 @@ pub async fn post_then<T: Send + 'static>(
 pub enum Inbox {
     User(String),
     /// A local group, as stored.
-    Group(Value),
+    Group(crate::social::objects::Object),
 }
 
 /// Stores (once) and places an activity that the remote identity `principal` delivered;
@@ -86,7 +86,7 @@ pub fn remove_deleted_files(app: &App, activity_id: &str) -> Result<()> {
         crate::social::objects::stored_for(r, act.as_ref().and_then(|a| a.get("object")))
     })?;
     if let Some(t) = tomb {
-        crate::media::files::remove(dir, &t);
+        crate::media::files::remove(dir, &t.private.files);
     }
     Ok(())
 }

@@ -22,11 +22,10 @@ pub fn of(cfg: &Config, obj: &Value) -> Vec<String> {
     out
 }
 
-/// Removes the files a deleted object kept (its tombstone's `_files`), after the commit that
-/// made them unreachable. A crash before this leaves only unreferenced files behind.
-pub fn remove(dir: &std::path::Path, tombstone: &Value) {
-    let rels = tombstone.get("_files").and_then(Value::as_array);
-    for rel in rels.into_iter().flatten().filter_map(Value::as_str) {
+/// Removes the files a deleted object kept (its tombstone's private list), after the commit
+/// that made them unreachable. A crash before this leaves only unreferenced files behind.
+pub fn remove(dir: &std::path::Path, files: &[String]) {
+    for rel in files {
         if rel.split('/').any(|s| s.is_empty() || s.starts_with('.')) {
             continue;
         }

@@ -7,6 +7,8 @@ use crate::store::{Read, Table, W};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
+pub use crate::records::Activity;
+
 /// The verb (default `post`) and the object of a posted activity; an activity needs an object.
 pub fn verb_and_object(act: &Map<String, Value>) -> crate::error::Result<(String, Value)> {
     let verb = act
@@ -35,7 +37,7 @@ pub fn new(
     verb: &str,
     object: &Value,
     extra: Map<String, Value>,
-) -> Value {
+) -> Activity {
     build(cfg, &rand::uuid(), actor, verb, object, extra)
 }
 
@@ -46,7 +48,7 @@ pub fn build(
     verb: &str,
     object: &Value,
     mut extra: Map<String, Value>,
-) -> Value {
+) -> Activity {
     let base = cfg.base();
     let id = id_for(cfg, uuid);
     let now = now_iso();
@@ -76,19 +78,21 @@ pub fn build(
         extra.insert("published".into(), json!(now));
     }
     extra.insert("updated".into(), json!(now));
-    extra.insert("_uuid".into(), json!(uuid));
-    Value::Object(extra)
+    let mut act = Activity::new(Value::Object(extra));
+    act.private.uuid = Some(uuid.to_string());
+    act
 }
 
 /// A stored activity by id.
-pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
-    r.get_value(Table::IdActivity, id)
+pub fn get(r: &impl Read, id: &str) -> Result<Option<Activity>> {
+    Ok(r.get_value(Table::IdActivity, id)?
+        .map(Activity::from_stored))
 }
 
-pub fn put(w: &W, act: &Value) -> Result<()> {
+pub fn put(w: &W, act: &Activity) -> Result<()> {
     let id = id_of(act).unwrap_or_default();
-    w.put(Table::IdActivity, id, act)?;
-    if let Some(uuid) = act.get("_uuid").and_then(Value::as_str) {
+    w.put(Table::IdActivity, id, &act.to_stored())?;
+    if let Some(uuid) = &act.private.uuid {
         w.put(Table::UuidActivity, uuid, &id)?;
     }
     Ok(())

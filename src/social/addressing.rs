@@ -1,5 +1,7 @@
 //! Who may see an activity or object (activities.md §6.2-6.3) and whom an activity goes to by
 //! default (§6.5).
+use super::activity::{self, Activity};
+use super::objects::Object;
 use super::objects::{self, id_of, type_of};
 use super::{relations, urls};
 use crate::config::Config;
@@ -9,11 +11,11 @@ use serde_json::{json, Map, Value};
 
 pub const FIELDS: [&str; 4] = ["to", "cc", "bto", "bcc"];
 
-/// Every address of an activity, with the private received-by list.
+/// Every address of an activity's document.
 pub fn all(act: &Value) -> Vec<&Value> {
     let mut out = Vec::new();
-    for k in FIELDS.iter().chain(["_received"].iter()) {
-        if let Some(a) = act.get(*k).and_then(Value::as_array) {
+    for k in FIELDS {
+        if let Some(a) = act.get(k).and_then(Value::as_array) {
             out.extend(a.iter());
         }
     }
@@ -38,8 +40,10 @@ pub fn followers_id(actor: &Value) -> Option<String> {
 }
 
 /// May the person `viewer` (None: a client with no user) see `act`? (§6.2)
-pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool> {
-    let addrs = all(act);
+pub fn may_see(r: &impl Read, act: &Activity, viewer: Option<&str>) -> Result<bool> {
+    // Those it was delivered to without being addressed may see it too.
+    let mut addrs = all(act);
+    addrs.extend(act.private.received.iter());
     if addrs.iter().any(|a| id_of(a) == Some(urls::PUBLIC)) {
         return Ok(true);
     }
@@ -49,7 +53,7 @@ pub fn may_see(r: &impl Read, act: &Value, viewer: Option<&str>) -> Result<bool>
         return Ok(true);
     }
     let actor = objects::get(r, actor_id)?;
-    let actor_followers = actor.as_ref().and_then(followers_id);
+    let actor_followers = actor.as_deref().and_then(followers_id);
     let names: Vec<String> = std::iter::once(p.to_string()).chain(aliases(p)).collect();
     for a in addrs {
         let Some(id) = id_of(a) else { continue };
@@ -108,15 +112,15 @@ fn aliases(p: &str) -> Vec<String> {
 }
 
 /// The creating activity of an object: the `post` (else `create`) by its author.
-pub fn creating_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
-    match obj.get("_created_by").and_then(Value::as_str) {
-        Some(aid) => r.get_value(Table::IdActivity, aid),
+pub fn creating_activity(r: &impl Read, obj: &Object) -> Result<Option<Activity>> {
+    match &obj.private.created_by {
+        Some(aid) => activity::get(r, aid),
         None => Ok(None),
     }
 }
 
 /// May `viewer` see `obj`? Its author may; else whoever may see its creating activity (§6.3).
-pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
+pub fn object_visible(r: &impl Read, obj: &Object, viewer: Option<&str>) -> Result<bool> {
     let author = obj.get("author").and_then(id_of);
     if viewer.is_some() && author == viewer {
         return Ok(true);
@@ -132,7 +136,7 @@ pub fn object_visible(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Resul
 
 /// The activity whose audience an object has: the one that posted it here, else the one
 /// that brought it.
-pub fn audience_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
+pub fn audience_activity(r: &impl Read, obj: &Object) -> Result<Option<Activity>> {
     match creating_activity(r, obj)? {
         Some(act) => Ok(Some(act)),
         None => carrying_activity(r, obj),
@@ -141,9 +145,9 @@ pub fn audience_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
 
 /// For an object nobody posted here (a remote note that came inside a share, a foreign object
 /// a client liked): the first activity that brought it, whose readers may see it.
-fn carrying_activity(r: &impl Read, obj: &Value) -> Result<Option<Value>> {
-    match obj.get("_carried_by").and_then(Value::as_str) {
-        Some(aid) => r.get_value(Table::IdActivity, aid),
+fn carrying_activity(r: &impl Read, obj: &Object) -> Result<Option<Activity>> {
+    match &obj.private.carried_by {
+        Some(aid) => activity::get(r, aid),
         None => Ok(None),
     }
 }
@@ -158,23 +162,23 @@ pub fn mark_carried(w: &W, cfg: &Config, obj: &Value, aid: &str) -> Result<()> {
     let Some(mut stored) = objects::get(w, id)? else {
         return Ok(());
     };
-    let unclaimed = stored.get("_created_by").is_none() && stored.get("_carried_by").is_none();
+    let unclaimed = stored.private.created_by.is_none() && stored.private.carried_by.is_none();
     let kind = type_of(&stored);
     let marked =
         unclaimed && kind != "person" && !objects::is_list(&stored) && !objects::is_bare(&stored);
-    if let (true, Some(m)) = (marked, stored.as_object_mut()) {
-        m.insert("_carried_by".into(), json!(aid));
+    if marked {
+        stored.private.carried_by = Some(aid.to_string());
         objects::put(w, &stored)?;
     }
     Ok(())
 }
 
 /// The followers and following collections of an account: public, as its profile is.
-fn is_system_collection(obj: &Value) -> bool {
+fn is_system_collection(obj: &Object) -> bool {
     let id = id_of(obj).unwrap_or_default();
     type_of(obj) == "collection"
         && !objects::is_list(obj)
-        && obj.get("_created_by").is_none()
+        && obj.private.created_by.is_none()
         && id.contains("/api/user/")
         && (id.ends_with("/followers") || id.ends_with("/following"))
 }
@@ -184,13 +188,13 @@ fn is_system_collection(obj: &Value) -> bool {
 /// persons, tombstones, the server's own collections (followers, following) and references
 /// nobody authored are shown; anything else only to whom `object_visible` allows (an upload
 /// nobody posted yet: its author). Everyone else gets `{id, objectType}` (see `render`).
-pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool> {
+pub fn may_show(r: &impl Read, obj: &Object, viewer: Option<&str>) -> Result<bool> {
     if type_of(obj) == "person" || objects::is_deleted(obj) || is_system_collection(obj) {
         return Ok(true);
     }
-    let unclaimed = ["author", "_created_by", "_carried_by"]
-        .iter()
-        .all(|k| obj.get(*k).is_none());
+    let unclaimed = obj.get("author").is_none()
+        && obj.private.created_by.is_none()
+        && obj.private.carried_by.is_none();
     if unclaimed {
         return Ok(true);
     }
@@ -199,7 +203,7 @@ pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool
     }
     // Nobody posted it here (a direct read says 403, §6.3), but it came inside an activity
     // the reader may see, which showed it whole.
-    match (obj.get("_created_by"), carrying_activity(r, obj)?) {
+    match (&obj.private.created_by, carrying_activity(r, obj)?) {
         (None, Some(act)) => may_see(r, &act, viewer),
         _ => Ok(false),
     }
@@ -207,7 +211,7 @@ pub fn may_show(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<bool
 
 /// Is `obj` public: posted to the public collection, or a reference nobody authored? Only
 /// those may be shared: a share would show the object to the sharer's followers.
-pub fn is_public(r: &impl Read, obj: &Value) -> Result<bool> {
+pub fn is_public(r: &impl Read, obj: &Object) -> Result<bool> {
     may_show(r, obj, None)
 }
 
@@ -258,7 +262,7 @@ pub fn check_recipients(r: &impl Read, cfg: &Config, act: &Map<String, Value>) -
 }
 
 /// The 403 of an object read, with the spec's two messages.
-pub fn check_object(r: &impl Read, obj: &Value, viewer: Option<&str>) -> Result<()> {
+pub fn check_object(r: &impl Read, obj: &Object, viewer: Option<&str>) -> Result<()> {
     if object_visible(r, obj, viewer)? {
         return Ok(());
     }
@@ -298,8 +302,8 @@ pub fn default_recipients(
     cfg: &Config,
     act: &mut Map<String, Value>,
     actor: &Value,
-    object: Option<&Value>,
-    target: Option<&Value>,
+    object: Option<&Object>,
+    target: Option<&Object>,
 ) -> Result<()> {
     if has_addresses(act) {
         return Ok(());
@@ -313,7 +317,7 @@ pub fn default_recipients(
     let followers =
         || followers_id(actor).map(|id| json!([{"objectType": "collection", "id": id}]));
     let given = act.get("object").cloned().unwrap_or(Value::Null);
-    let obj = object.cloned().unwrap_or(given);
+    let obj = object.map(|o| o.doc.clone()).unwrap_or(given);
     let obj_id = id_of(&obj).map(String::from);
     // 1. update/delete of something other than oneself: the original post's addresses.
     if (verb == "update" || verb == "delete") && obj_id.as_deref() != Some(actor_id.as_str()) {

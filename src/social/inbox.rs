@@ -1,13 +1,13 @@
 //! Activities delivered by other servers to a local user's or group's inbox (federation.md
 //! §6.2-6.3): checked against the sender, stored once, side effects applied once.
-use super::activity::{self, is_direct, is_major, to_inbox};
+use super::activity::{self, is_direct, is_major, to_inbox, Activity};
 use super::deliver::Posted;
 use super::objects::{self, id_of, type_of};
 use super::verbs::{self, group_stream, Actor};
 use super::{addressing, deliver, sanitize, urls, validate};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::{Read, Table, W};
+use crate::store::W;
 use crate::util::time::now_iso;
 use serde_json::{json, Value};
 
@@ -63,7 +63,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
             )));
         }
     }
-    let act = match w.get::<Value>(Table::IdActivity, &aid)? {
+    let act = match activity::get(w, &aid)? {
         Some(existing) => existing,
         None => store_new(w, cfg, body, &actor, &aid)?,
     };
@@ -91,13 +91,9 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
             to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
             if !addressing::may_see(w, &act, Some(&me))? {
                 let mut act = act.clone();
-                let mut received = act
-                    .get("_received")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                received.push(json!({"id": me, "objectType": "person"}));
-                act["_received"] = Value::Array(received);
+                act.private
+                    .received
+                    .push(json!({"id": me, "objectType": "person"}));
                 activity::put(w, &act)?;
             }
             [nick.to_string()].into()
@@ -105,12 +101,12 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
         Dest::Group(g) => {
             let gid = id_of(g).unwrap_or_default();
             w.stream_push(&group_stream(gid, "inbox"), &aid)?;
-            let actor_obj = objects::get(w, &actor_id)?.unwrap_or(actor);
+            let actor_obj = objects::get(w, &actor_id)?.map_or(actor, |a| a.doc);
             let only_group = json!({"id": act["id"], "actor": act["actor"], "verb": act["verb"], "to": [objects::reference(g)]});
-            let mut to_members = act.clone();
+            let mut to_members = act.doc.clone();
             if let (Some(m), Some(o)) = (to_members.as_object_mut(), only_group.as_object()) {
                 m.insert("to".into(), o["to"].clone());
-                for k in ["cc", "bto", "bcc", "_received"] {
+                for k in ["cc", "bto", "bcc"] {
                     m.remove(k);
                 }
             }
@@ -122,7 +118,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
 
 /// First arrival: default verb and recipients, side effects, then the activity is saved with
 /// its remote id and the time it was received.
-fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Result<Value> {
+fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Result<Activity> {
     let Value::Object(mut act) = body else {
         return Err(Error::bad("Activity must be a JSON object"));
     };
@@ -185,7 +181,7 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
             act.insert(k.into(), Value::Array(refs));
         }
     }
-    let act = Value::Object(act);
+    let act = Activity::new(Value::Object(act));
     activity::put(w, &act)?;
     applied.mark_carried(w, cfg, aid)?;
     Ok(act)

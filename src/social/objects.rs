@@ -8,6 +8,8 @@ use crate::util::enc::pct;
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
+pub use crate::records::Object;
+
 /// The object types with their own URL segment (§2.1); anything else is `other`.
 pub const TYPES: &[&str] = &[
     "alert",
@@ -77,7 +79,7 @@ pub fn new_local(
     object_type: &str,
     author_nick: Option<&str>,
     mut m: Map<String, Value>,
-) -> Value {
+) -> Object {
     let uuid = rand::uuid();
     let base = cfg.base();
     let seg = segment(object_type);
@@ -113,12 +115,13 @@ pub fn new_local(
             );
         }
     }
-    m.insert("_uuid".into(), json!(uuid));
-    Value::Object(m)
+    let mut obj = Object::new(Value::Object(m));
+    obj.private.uuid = Some(uuid);
+    obj
 }
 
 /// Fills the generated properties of an object that arrived with its own (foreign) id.
-pub fn new_foreign(cfg: &Config, mut m: Map<String, Value>, local_author: bool) -> Value {
+pub fn new_foreign(cfg: &Config, mut m: Map<String, Value>, local_author: bool) -> Object {
     let now = now_iso();
     if m.get("links").and_then(|l| l.get("self")).is_none() {
         let id = m
@@ -160,14 +163,14 @@ pub fn new_foreign(cfg: &Config, mut m: Map<String, Value>, local_author: bool) 
         set_default(&mut m, "published", json!(now));
         set_default(&mut m, "updated", json!(now));
     }
-    Value::Object(m)
+    Object::new(Value::Object(m))
 }
 
 /// Stores an object under its id (and its uuid, for `/api/<type>/<uuid>`).
-pub fn put(w: &W, obj: &Value) -> Result<()> {
+pub fn put(w: &W, obj: &Object) -> Result<()> {
     let id = id_of(obj).ok_or_else(|| Error::internal("object without id"))?;
-    w.put(Table::IdObject, id, obj)?;
-    if let Some(uuid) = obj.get("_uuid").and_then(Value::as_str) {
+    w.put(Table::IdObject, id, &obj.to_stored())?;
+    if let Some(uuid) = &obj.private.uuid {
         w.put(
             Table::UuidObject,
             &format!("{}/{uuid}", segment(type_of(obj))),
@@ -177,12 +180,12 @@ pub fn put(w: &W, obj: &Value) -> Result<()> {
     Ok(())
 }
 
-pub fn get(r: &impl Read, id: &str) -> Result<Option<Value>> {
-    r.get_value(Table::IdObject, id)
+pub fn get(r: &impl Read, id: &str) -> Result<Option<Object>> {
+    Ok(r.get_value(Table::IdObject, id)?.map(Object::from_stored))
 }
 
 /// The stored copy of an object the client named by id (None for new or unknown objects).
-pub fn stored_for(r: &impl Read, given: Option<&Value>) -> Result<Option<Value>> {
+pub fn stored_for(r: &impl Read, given: Option<&Value>) -> Result<Option<Object>> {
     match given.and_then(id_of) {
         Some(id) => get(r, id),
         None => Ok(None),
@@ -190,7 +193,7 @@ pub fn stored_for(r: &impl Read, given: Option<&Value>) -> Result<Option<Value>>
 }
 
 /// The object behind `/api/<segment>/<uuid>`.
-pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Value>> {
+pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Object>> {
     match r.get::<String>(Table::UuidObject, &format!("{seg}/{uuid}"))? {
         Some(id) => get(r, &id),
         None => Ok(None),
@@ -224,7 +227,7 @@ pub fn is_local_id(cfg: &Config, id: &str) -> bool {
 
 /// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
 /// as a new local object. A richer copy of a remote object updates a bare stored reference.
-pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
+pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Object> {
     let Value::Object(m) = given else {
         return Err(Error::bad("Expected an object"));
     };
@@ -252,13 +255,13 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
                 let authored = s.contains_key("author");
                 for (k, v) in g {
                     let fixed = kept.contains(&k.as_str()) || (k == "author" && authored);
-                    if !k.starts_with('_') && !fixed {
+                    if !fixed {
                         s.insert(k.clone(), v.clone());
                     }
                 }
-                // The content is now this activity's: its audience decides (mark_carried).
-                s.remove("_carried_by");
             }
+            // The content is now this activity's: its audience decides (mark_carried).
+            stored.private.carried_by = None;
             put(w, &stored)?;
         }
         return Ok(stored);
@@ -272,18 +275,17 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Value> {
 pub fn is_bare(v: &Value) -> bool {
     v.as_object().is_some_and(|m| {
         m.keys().all(|k| {
-            k.starts_with('_')
-                || [
-                    "id",
-                    "objectType",
-                    "updated",
-                    "published",
-                    "links",
-                    "likes",
-                    "replies",
-                    "shares",
-                ]
-                .contains(&k.as_str())
+            [
+                "id",
+                "objectType",
+                "updated",
+                "published",
+                "links",
+                "likes",
+                "replies",
+                "shares",
+            ]
+            .contains(&k.as_str())
         })
     })
 }
@@ -305,8 +307,8 @@ fn richer(stored: &Value, given: &Value) -> bool {
 }
 
 /// A list (§6.4): a collection by a local user with a name and exactly one objectType.
-pub fn is_list(obj: &Value) -> bool {
-    type_of(obj) == "collection" && obj.get("_list").and_then(Value::as_bool).unwrap_or(false)
+pub fn is_list(obj: &Object) -> bool {
+    type_of(obj) == "collection" && obj.private.list
 }
 
 /// The single objectType a list holds.
@@ -322,24 +324,17 @@ pub fn list_type(obj: &Value) -> Option<&str> {
 }
 
 /// A group whose author is a local user (it has our feeds).
-pub fn is_local_group(obj: &Value) -> bool {
-    type_of(obj) == "group" && obj.get("_local").and_then(Value::as_bool).unwrap_or(false)
+pub fn is_local_group(obj: &Object) -> bool {
+    type_of(obj) == "group" && obj.private.local_group
 }
 
 pub fn is_deleted(obj: &Value) -> bool {
     obj.get("deleted").is_some()
 }
 
-/// What a tombstone keeps of the object.
-const TOMBSTONE: &[&str] = &[
-    "id",
-    "objectType",
-    "author",
-    "published",
-    "inReplyTo",
-    "_uuid",
-    "_created_by",
-];
+/// What a tombstone keeps of the object's document (and of what is private, its uuid and
+/// the activity that posted it).
+const TOMBSTONE: &[&str] = &["id", "objectType", "author", "published", "inReplyTo"];
 
 fn keep(obj: &Value, keys: &[&str]) -> Map<String, Value> {
     let mut t = Map::new();
@@ -354,18 +349,21 @@ fn keep(obj: &Value, keys: &[&str]) -> Map<String, Value> {
 }
 
 /// What remains of a deleted object (§3.8).
-pub fn tombstone(obj: &Value) -> Value {
+pub fn tombstone(obj: &Object) -> Object {
     let now = now_iso();
     let mut t = keep(obj, TOMBSTONE);
     t.insert("updated".into(), json!(now));
     t.insert("deleted".into(), json!(now));
-    Value::Object(t)
+    let mut tomb = Object::new(Value::Object(t));
+    tomb.private.uuid = obj.private.uuid.clone();
+    tomb.private.created_by = obj.private.created_by.clone();
+    tomb
 }
 
 /// A stored tombstone as readers see it: only what a tombstone keeps (a store written before
 /// client-sent `deleted` keys were dropped may hold more).
 pub fn tombstone_view(obj: &Value) -> Value {
-    let mut t = keep(obj, &TOMBSTONE[..5]);
+    let mut t = keep(obj, TOMBSTONE);
     for k in ["updated", "deleted"] {
         if let Some(v) = obj.get(k) {
             t.insert(k.into(), v.clone());
@@ -380,18 +378,4 @@ pub fn local_nick(r: &impl Read, cfg: &Config, id: &str) -> Result<Option<String
         return Ok(None);
     };
     Ok(r.exists(Table::NickUser, &nick)?.then_some(nick))
-}
-
-/// Removes every property whose name starts with `_`, recursively (activities.md §3.7).
-pub fn strip_private(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|k, _| !k.starts_with('_'));
-            for x in m.values_mut() {
-                strip_private(x);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip_private),
-        _ => {}
-    }
 }

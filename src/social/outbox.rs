@@ -133,7 +133,7 @@ pub fn post(
     let applied = verbs::apply(w, cfg, &verb, &actor, &given, given_target.as_ref(), &aid)?;
     store_embedded(w, cfg, &mut act)?;
     if let Some(t) = &applied.target {
-        act.insert("target".into(), t.clone());
+        act.insert("target".into(), t.doc.clone());
     }
     act.remove("id");
     act.remove("url");
@@ -149,9 +149,9 @@ pub fn post(
 }
 
 /// The activity behind `/api/activity/<uuid>`.
-pub fn by_uuid(r: &impl Read, uuid: &str) -> Result<Option<Value>> {
+pub fn by_uuid(r: &impl Read, uuid: &str) -> Result<Option<activity::Activity>> {
     match r.get::<String>(Table::UuidActivity, uuid)? {
-        Some(id) => r.get(Table::IdActivity, &id),
+        Some(id) => activity::get(r, &id),
         None => Ok(None),
     }
 }

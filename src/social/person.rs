@@ -1,4 +1,5 @@
 //! A local user's person (activities.md §2.4) and how it is shown.
+use super::objects::Object;
 use super::{objects, render, urls};
 use crate::config::Config;
 use crate::error::Result;
@@ -7,11 +8,11 @@ use crate::util::time::now_iso;
 use serde_json::{json, Value};
 
 /// The person created with a user.
-pub fn new(cfg: &Config, nick: &str) -> Value {
+pub fn new(cfg: &Config, nick: &str) -> Object {
     let base = cfg.base();
     let u = |rest: &str| urls::user_api(cfg, nick, rest);
     let now = now_iso();
-    json!({
+    let mut person = Object::new(json!({
         "objectType": "person",
         "id": urls::person_id(cfg, nick),
         "preferredUsername": nick,
@@ -27,12 +28,13 @@ pub fn new(cfg: &Config, nick: &str) -> Value {
         "favorites": {"url": u("favorites")},
         "lists": {"url": u("lists/person")},
         "published": now,
-        "updated": now,
-        "_user": nick
-    })
+        "updated": now
+    }));
+    person.private.user = Some(nick.to_string());
+    person
 }
 
-/// The stored person of `nick`, ready to show: private properties gone, live counts in the
+/// The stored person of `nick`, ready to show: live counts in the
 /// four feed stubs, and for a requester `liked`, `pump_io.shared` and `pump_io.followed`
 /// (the same rendering as any other object).
 pub fn show(

@@ -1,7 +1,8 @@
 //! Objects and activities as a given reader sees them (activities.md §3.3, §3.7): references
-//! expanded to the current stored objects, live counts, the reader's decorations, private
-//! properties and other people's bto/bcc removed.
-use super::objects::{self, id_of, type_of};
+//! expanded to the current stored objects, live counts, the reader's decorations, and other
+//! people's bto/bcc removed. Only documents are rendered: what is private is not in them.
+use super::activity::Activity;
+use super::objects::{self, id_of, type_of, Object};
 use super::relations::{self, FAVORITE, FOLLOW, SHARE};
 use super::urls;
 use super::verbs::{group_stream, likes_stream, members_stream, replies_stream, shares_stream};
@@ -58,21 +59,20 @@ pub fn expand(r: &impl Read, viewer: Viewer, v: &Value) -> Result<Value> {
     match stored {
         Some(s) if addressing::may_show(r, &s, viewer.id)? => counted(r, s),
         Some(s) => Ok(objects::reference(&s)),
-        None => {
-            let mut c = v.clone();
-            objects::strip_private(&mut c);
-            Ok(c)
-        }
+        None => Ok(v.clone()),
     }
 }
 
-/// Private properties removed; live counts in every sub-collection stub.
-fn counted(r: &impl Read, mut obj: Value) -> Result<Value> {
+/// The document with live counts in every sub-collection stub.
+fn counted(r: &impl Read, obj: Object) -> Result<Value> {
     let id = id_of(&obj).unwrap_or_default().to_string();
-    let user = obj.get("_user").and_then(Value::as_str).map(String::from);
     let list = objects::is_list(&obj);
     let local_group = objects::is_local_group(&obj);
-    objects::strip_private(&mut obj);
+    let Object {
+        doc: mut obj,
+        private,
+    } = obj;
+    let user = private.user;
     let Some(m) = obj.as_object_mut() else {
         return Ok(obj);
     };
@@ -136,25 +136,25 @@ fn followable(obj: &Value) -> bool {
 
 /// An object for `viewer`: author and parent expanded, counts, and per `detail` the previews
 /// and the reader's decorations.
-pub fn object(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
+pub fn object(r: &impl Read, viewer: Viewer, obj: &Object, detail: Detail) -> Result<Value> {
     Ok(shown(r, viewer, obj, detail)?.unwrap_or_else(|| objects::reference(obj)))
 }
 
 /// The object as `object` shows it, or None when the reader may not see it (the gate).
-fn shown(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Option<Value>> {
+fn shown(r: &impl Read, viewer: Viewer, obj: &Object, detail: Detail) -> Result<Option<Value>> {
     if !addressing::may_show(r, obj, viewer.id)? {
         return Ok(None);
     }
     Ok(Some(full(r, viewer, obj, detail)?))
 }
 
-fn full(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Value> {
+fn full(r: &impl Read, viewer: Viewer, obj: &Object, detail: Detail) -> Result<Value> {
     let id = id_of(obj).unwrap_or_default().to_string();
     let mut out = counted(r, obj.clone())?;
     if objects::is_deleted(&out) {
         return Ok(out);
     }
-    let is_user = obj.get("_user").is_some();
+    let is_user = obj.private.user.is_some();
     let Some(m) = out.as_object_mut() else {
         return Ok(out);
     };
@@ -232,13 +232,12 @@ fn full(r: &impl Read, viewer: Viewer, obj: &Value, detail: Detail) -> Result<Va
 
 /// An activity for `viewer`: every object in it expanded, bto/bcc only for the actor, and
 /// `object.author` dropped from posts (the actor is the author).
-pub fn activity(r: &impl Read, viewer: Viewer, act: &Value, detail: Detail) -> Result<Value> {
+pub fn activity(r: &impl Read, viewer: Viewer, act: &Activity, detail: Detail) -> Result<Value> {
     let actor_id = act.get("actor").and_then(id_of).map(String::from);
-    let mut out = act.clone();
+    let mut out = act.doc.clone();
     let Some(m) = out.as_object_mut() else {
         return Ok(out);
     };
-    m.retain(|k, _| !k.starts_with('_'));
     if viewer.id.is_none() || viewer.id != actor_id.as_deref() {
         m.remove("bto");
         m.remove("bcc");

@@ -26,14 +26,33 @@ fn scrub_field(m: &mut Map<String, Value>, k: &str) {
     }
 }
 
-/// What a client may never set: private properties, and `deleted` (only a delete makes a
-/// tombstone, and a tombstone passes every visibility check).
-fn drop_private(m: &mut Map<String, Value>) {
-    m.retain(|k, _| !k.starts_with('_') && k != "deleted");
+/// Names a client may not use (activities.md §3.7): the original kept its private fields
+/// under them. Dropping them from input here, at any depth, is what keeps them out of every
+/// stored document and so out of all output; private fields themselves are typed
+/// (`records.rs`) and never sit in a document.
+pub fn reserved(key: &str) -> bool {
+    key.starts_with('_')
 }
 
-/// Scrubs an object: `content`, `summary`, private properties, and the objects inside it.
-pub fn object(v: &mut Value) {
+fn drop_reserved(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, _| !reserved(k));
+            m.values_mut().for_each(drop_reserved);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_reserved),
+        _ => {}
+    }
+}
+
+/// What a client may never set: reserved names, and `deleted` (only a delete makes a
+/// tombstone, and a tombstone passes every visibility check).
+fn drop_private(m: &mut Map<String, Value>) {
+    m.retain(|k, _| !reserved(k) && k != "deleted");
+}
+
+/// Scrubs an object: `content`, `summary`, and the objects inside it.
+fn object(v: &mut Value) {
     let Value::Object(m) = v else { return };
     drop_private(m);
     scrub_field(m, "content");
@@ -52,6 +71,7 @@ pub fn object(v: &mut Value) {
 
 /// Scrubs an activity and every object and address in it.
 pub fn activity(v: &mut Value) {
+    drop_reserved(v);
     let Value::Object(m) = v else { return };
     drop_private(m);
     scrub_field(m, "content");
@@ -76,6 +96,7 @@ mod tests {
         let mut a = json!({
             "content": "<script>alert(1)</script>hi",
             "_secret": 1,
+            "generator": {"displayName": "x", "links": {"_deep": {"_deeper": 1}}},
             "object": {"content": "I <strong>really</strong> like weed.",
                        "summary": "<img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a>",
                        "author": {"summary": "<iframe src=//evil></iframe>ok"},
@@ -85,6 +106,11 @@ mod tests {
         super::activity(&mut a);
         assert_eq!(a["content"], "hi");
         assert!(a.get("_secret").is_none());
+        assert_eq!(
+            a["generator"]["links"],
+            json!({}),
+            "reserved names go at any depth"
+        );
         assert_eq!(
             a["object"]["content"],
             "I <strong>really</strong> like weed."

@@ -1,9 +1,11 @@
 //! Accounts: creating a user with everything registration makes (activities.md §9), changing
 //! and deleting it, checking passwords, and the user object on the wire (api.md §9).
 use super::clients::{self, issue_access_token, AccessToken, Client};
-use super::{activity, objects, passwords, person, sessions, urls};
+use super::objects::{id_of, Object};
+use super::{activity, objects, passwords, person, sanitize, sessions, urls};
 use crate::config::Config;
 use crate::error::{Error, Result};
+pub use crate::records::User;
 use crate::store::{Read, Store, Table, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Map, Value};
@@ -20,8 +22,9 @@ const MANAGED: &[&str] = &[
     "secret",
 ];
 
-pub fn user_record(r: &impl Read, nick: &str) -> Result<Option<Map<String, Value>>> {
-    r.get(Table::NickUser, nick)
+pub fn user_record(r: &impl Read, nick: &str) -> Result<Option<User>> {
+    Ok(r.get::<Map<String, Value>>(Table::NickUser, nick)?
+        .map(User::from_stored))
 }
 
 /// Whether `nick` is a local account.
@@ -30,8 +33,8 @@ pub fn exists(r: &impl Read, nick: &str) -> Result<bool> {
 }
 
 /// Stores a changed user record.
-pub fn put_record(w: &W, nick: &str, user: &Map<String, Value>) -> Result<()> {
-    w.put(Table::NickUser, nick, user)
+pub fn put_record(w: &W, nick: &str, user: &User) -> Result<()> {
+    w.put(Table::NickUser, nick, &user.to_stored())
 }
 
 /// The address of `nick` is confirmed by the code mailed to it: the account is unlocked and
@@ -41,7 +44,7 @@ pub async fn confirm_address(store: &Store, nick: &str, code: &str) -> Result<()
     store
         .write(move |w| {
             if let Some(mut u) = user_record(w, &n)? {
-                u.remove("_unconfirmed");
+                u.unconfirmed = false;
                 put_record(w, &n, &u)?;
             }
             super::codes::use_up(w, &c)
@@ -82,7 +85,7 @@ pub async fn create(
     store: &Store,
     cfg: &Arc<Config>,
     nu: NewUser,
-) -> Result<(Map<String, Value>, Option<AccessToken>)> {
+) -> Result<(User, Option<AccessToken>)> {
     passwords::check_nickname(&nu.nick)?;
     // Users from the config file are the operator's own choice; registrations are checked.
     if nu.activities {
@@ -115,14 +118,14 @@ fn build(
     cfg: &Arc<Config>,
     nu: &NewUser,
     hash: &str,
-) -> Result<(Map<String, Value>, Option<AccessToken>)> {
+) -> Result<(User, Option<AccessToken>)> {
     let nick = nu.nick.as_str();
     let now = now_iso();
     let me = person::new(cfg, nick);
     objects::put(w, &me)?;
     let mut user = Map::new();
     for (k, v) in &nu.extra {
-        if !k.starts_with('_') && !MANAGED.contains(&k.as_str()) {
+        if !sanitize::reserved(k) && !MANAGED.contains(&k.as_str()) {
             user.insert(k.clone(), v.clone());
         }
     }
@@ -130,9 +133,12 @@ fn build(
     user.insert("published".into(), json!(now));
     user.insert("updated".into(), json!(now));
     user.insert("profile".into(), objects::reference(&me));
-    user.insert("_passwordHash".into(), json!(hash));
+    let user = User {
+        doc: user,
+        password_hash: hash.to_string(),
+        unconfirmed: nu.confirm.is_some(),
+    };
     if let Some(c) = &nu.confirm {
-        user.insert("_unconfirmed".into(), json!(true));
         super::codes::put(
             w,
             &c.code,
@@ -142,7 +148,7 @@ fn build(
         )?;
         crate::jobs::queue(w, cfg, &crate::jobs::Job::Mail(c.mail.clone()))?;
     }
-    w.put(Table::NickUser, nick, &user)?;
+    put_record(w, nick, &user)?;
     w.stream_push(urls::USERS_STREAM, nick)?;
 
     // The virtual Followers/Following collections, addressable like any collection (§6.4).
@@ -151,15 +157,16 @@ fn build(
         let c = json!({"objectType": "collection", "id": id, "displayName": title,
             "links": {"self": {"href": id}}, "url": format!("{}/{nick}/{name}", cfg.base()),
             "members": {"url": id}, "author": objects::reference(&me)});
-        objects::put(w, &c)?;
+        objects::put(w, &Object::new(c))?;
     }
     let list = |title: &str, kind: &str| {
         let mut m = Map::new();
         m.insert("displayName".into(), json!(title));
         m.insert("objectTypes".into(), json!([kind]));
         m.insert("author".into(), objects::reference(&me));
-        m.insert("_list".into(), json!(true));
-        objects::new_local(cfg, "collection", Some(nick), m)
+        let mut list = objects::new_local(cfg, "collection", Some(nick), m);
+        list.private.list = true;
+        list
     };
     let pictures = list("Profile Pictures", "image");
     objects::put(w, &pictures)?;
@@ -176,7 +183,7 @@ fn build(
             let kind = g["objectType"].as_str().unwrap_or("application");
             stored["links"] =
                 json!({"self": {"href": format!("{}/api/{kind}?id={enc}", cfg.base())}});
-            w.put(Table::IdObject, id, &stored)?;
+            objects::put(w, &Object::new(stored))?;
         }
     }
     let mut extra = Map::new();
@@ -214,7 +221,7 @@ fn build(
         let post = activity::new(cfg, &service, "post", &welcome, to);
         activity::put(w, &post)?;
         let mut welcome = welcome;
-        welcome["_created_by"] = post["id"].clone();
+        welcome.private.created_by = id_of(&post).map(String::from);
         objects::put(w, &welcome)?;
         activity::to_inbox(w, nick, post["id"].as_str().unwrap_or_default(), true, true)?;
 
@@ -223,7 +230,7 @@ fn build(
             e.insert("to".into(), json!([followers]));
             let create = activity::new(cfg, &me, "create", l, e);
             activity::put(w, &create)?;
-            l["_created_by"] = create["id"].clone();
+            l.private.created_by = id_of(&create).map(String::from);
             objects::put(w, l)?;
             let id = create["id"].as_str().unwrap_or_default();
             activity::to_outbox(w, nick, id, false)?;
@@ -238,7 +245,7 @@ fn build(
 }
 
 /// The site's service object: made once, then found through `meta/service_id` (§9).
-fn site_service(w: &W, cfg: &Config) -> Result<Value> {
+fn site_service(w: &W, cfg: &Config) -> Result<Object> {
     if let Some(id) = w.get::<String>(Table::Meta, "service_id")? {
         if let Some(s) = objects::get(w, &id)? {
             return Ok(s);
@@ -253,7 +260,7 @@ fn site_service(w: &W, cfg: &Config) -> Result<Value> {
     Ok(s)
 }
 
-fn welcome_note(cfg: &Config, nick: &str, me: &Value, service: &Value) -> Value {
+fn welcome_note(cfg: &Config, nick: &str, me: &Value, service: &Value) -> Object {
     let site = crate::util::enc::html(&cfg.site);
     let id = crate::util::enc::html(me["id"].as_str().unwrap_or_default());
     let mut m = Map::new();
@@ -275,11 +282,9 @@ fn welcome_note(cfg: &Config, nick: &str, me: &Value, service: &Value) -> Value 
 
 /// Whether `password` is `nick`'s (false for unknown users, in the same time).
 pub async fn check_password(store: &Store, nick: &str, password: &str) -> Result<bool> {
-    let hash = store.read(|r| user_record(r, nick))?.and_then(|u| {
-        u.get("_passwordHash")
-            .and_then(Value::as_str)
-            .map(String::from)
-    });
+    let hash = store
+        .read(|r| user_record(r, nick))?
+        .map(|u| u.password_hash);
     Ok(passwords::verify(password.to_string(), hash).await)
 }
 
@@ -300,14 +305,14 @@ pub async fn set_password_hash(
     nick: &str,
     hash: String,
     ends: Ends,
-) -> Result<Map<String, Value>> {
+) -> Result<User> {
     let (nick, cfg) = (nick.to_string(), cfg.clone());
     store
         .write(move |w| {
             let mut u = user_record(w, &nick)?.ok_or_else(|| no_such_user(&nick))?;
-            u.insert("_passwordHash".into(), json!(hash));
-            u.insert("updated".into(), json!(now_iso()));
-            w.put(Table::NickUser, &nick, &u)?;
+            u.password_hash = hash.clone();
+            u.doc.insert("updated".into(), json!(now_iso()));
+            put_record(w, &nick, &u)?;
             match &ends {
                 Ends::All => sessions::close_all(w, &cfg, &nick, None)?,
                 Ends::OthersThan(sid) => sessions::close_all(w, &cfg, &nick, Some(sid))?,
@@ -338,7 +343,7 @@ pub async fn delete(store: &Store, cfg: &Arc<Config>, nick: &str) -> Result<()> 
 
 /// True while the user has not opened the link confirming their e-mail address.
 pub fn unconfirmed(store: &Store, nick: &str) -> Result<bool> {
-    store.read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.contains_key("_unconfirmed"))))
+    store.read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.unconfirmed)))
 }
 
 pub fn no_such_user(nick: &str) -> Error {
@@ -347,18 +352,9 @@ pub fn no_such_user(nick: &str) -> Error {
 
 /// The user object as a client sees it: `email` and `settings` only for the user, the full
 /// profile with counts and decorations.
-pub fn show(
-    r: &impl Read,
-    cfg: &Config,
-    user: &Map<String, Value>,
-    requester: Option<&str>,
-) -> Result<Value> {
-    let nick = user
-        .get("nickname")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let mut out = Value::Object(user.clone());
-    objects::strip_private(&mut out);
+pub fn show(r: &impl Read, cfg: &Config, user: &User, requester: Option<&str>) -> Result<Value> {
+    let nick = user.nick();
+    let mut out = Value::Object(user.doc.clone());
     if requester != Some(nick) {
         if let Some(m) = out.as_object_mut() {
             m.remove("email");
@@ -372,7 +368,7 @@ pub fn show(
 }
 
 /// Applies a `PUT /api/user/<nick>` body (§9.4) to the stored record.
-pub fn merge_update(user: &mut Map<String, Value>, body: &Map<String, Value>) -> Result<()> {
+pub fn merge_update(user: &mut User, body: &Map<String, Value>) -> Result<()> {
     let nick = user.get("nickname").cloned().unwrap_or(Value::Null);
     if body.get("nickname") != Some(&nick) {
         return Err(Error::bad("nickname is required and cannot be changed"));
@@ -391,7 +387,7 @@ pub fn merge_update(user: &mut Map<String, Value>, body: &Map<String, Value>) ->
         }
     }
     for (k, v) in body {
-        if !k.starts_with('_') && !MANAGED.contains(&k.as_str()) {
+        if !sanitize::reserved(k) && !MANAGED.contains(&k.as_str()) {
             user.insert(k.clone(), v.clone());
         }
     }

@@ -1,7 +1,7 @@
 //! The side effects of each verb (activities.md §5.1). Each runs inside the posting request's
 //! write transaction, so a refused activity changes nothing.
 use super::addressing;
-use super::objects::{self, id_of, type_of};
+use super::objects::{self, id_of, type_of, Object};
 use super::relations::{self, FAVORITE, FOLLOW, MEMBER, SHARE};
 use super::urls;
 use crate::config::Config;
@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 /// What the verb left behind: the stored object and target the activity refers to.
 pub struct Applied {
-    pub object: Value,
-    pub target: Option<Value>,
+    pub object: Object,
+    pub target: Option<Object>,
 }
 
 impl Applied {
@@ -70,7 +70,7 @@ pub fn apply(
     target: Option<&Value>,
     activity_id: &str,
 ) -> Result<Applied> {
-    let plain = |object: Value| {
+    let plain = |object: Object| {
         Ok(Applied {
             object,
             target: None,
@@ -104,7 +104,7 @@ fn required_id(v: &Value, what: &str) -> Result<String> {
         .ok_or_else(|| bad(format!("No {what} ID for activity")))
 }
 
-fn stored(w: &W, id: &str) -> Result<Option<Value>> {
+fn stored(w: &W, id: &str) -> Result<Option<Object>> {
     Ok(objects::get(w, id)?.filter(|o| !objects::is_deleted(o)))
 }
 
@@ -149,7 +149,8 @@ fn post(
         None => create(w, cfg, actor, given)?,
     };
     let oid = id_of(&obj).unwrap_or_default().to_string();
-    let Some(m) = obj.as_object_mut() else {
+    let Object { doc, private } = &mut obj;
+    let Some(m) = doc.as_object_mut() else {
         return Err(Error::internal("stored object is not an object"));
     };
     // Posting an object that is already stored (an upload, another's note) never makes the
@@ -161,8 +162,8 @@ fn post(
         m.insert("author".into(), objects::reference(actor.person));
         own = true;
     }
-    if !m.contains_key("_created_by") && own {
-        m.insert("_created_by".into(), json!(aid));
+    if private.created_by.is_none() && own {
+        private.created_by = Some(aid.to_string());
     }
     let parent = given.get("inReplyTo").filter(|p| p.is_object());
     if let (Some(_), false) = (parent, own) {
@@ -174,7 +175,7 @@ fn post(
         let pid = required_id(parent, "inReplyTo")?;
         let parent = objects::ensure(w, cfg, parent)?;
         m.insert("inReplyTo".into(), objects::reference(&parent));
-        w.stream_push(&replies_stream(&pid), id_of(&obj).unwrap_or_default())?;
+        w.stream_push(&replies_stream(&pid), &oid)?;
     }
     objects::put(w, &obj)?;
     let target = match target {
@@ -201,7 +202,7 @@ fn same_host(a: &str, b: &str) -> bool {
 }
 
 /// A new object by the actor: a local id, or the client's foreign id.
-fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let mut m = given.as_object().cloned().unwrap_or_default();
     let kind = type_of(given).to_string();
     if kind.is_empty() {
@@ -238,17 +239,9 @@ fn create(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     } else {
         objects::new_local(cfg, &kind, actor.nick, m)
     };
-    if let Some(o) = obj.as_object_mut() {
-        if list_kind.is_some() && id_of(given).is_none() {
-            o.insert("_list".into(), json!(true));
-        }
-        if kind == "group" && local_author {
-            o.insert("_local".into(), json!(true));
-        }
-    }
-    if let (Some((nick, _, t)), Some(true)) =
-        (&list_kind, obj.get("_list").and_then(Value::as_bool))
-    {
+    obj.private.list = list_kind.is_some() && id_of(given).is_none();
+    obj.private.local_group = kind == "group" && local_author;
+    if let (Some((nick, _, t)), true) = (&list_kind, obj.private.list) {
         w.stream_push(
             &urls::stream(nick, &format!("lists:{t}")),
             id_of(&obj).unwrap_or_default(),
@@ -276,7 +269,7 @@ const IMMUTABLE: &[&str] = &[
     "deleted",
 ];
 
-fn update(w: &W, actor: &Actor, given: &Value) -> Result<Value> {
+fn update(w: &W, actor: &Actor, given: &Value) -> Result<Object> {
     let id = required_id(given, "object")?;
     let mut obj = stored(w, &id)?.ok_or_else(|| bad(format!("Can't update {id}: not found.")))?;
     match obj.get("author").and_then(id_of) {
@@ -286,7 +279,7 @@ fn update(w: &W, actor: &Actor, given: &Value) -> Result<Value> {
     }
     if let (Some(m), Some(g)) = (obj.as_object_mut(), given.as_object()) {
         for (k, v) in g {
-            if !k.starts_with('_') && !IMMUTABLE.contains(&k.as_str()) {
+            if !IMMUTABLE.contains(&k.as_str()) {
                 m.insert(k.clone(), v.clone());
             }
         }
@@ -296,7 +289,7 @@ fn update(w: &W, actor: &Actor, given: &Value) -> Result<Value> {
     Ok(obj)
 }
 
-fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let id = required_id(given, "object")?;
     let obj = stored(w, &id)?.ok_or_else(|| bad(format!("Can't delete {id}: not found.")))?;
     if obj.get("author").and_then(id_of) != Some(actor.id()) {
@@ -311,9 +304,7 @@ fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
             gone.push(rel);
         }
     }
-    if let (false, Some(m)) = (gone.is_empty(), tomb.as_object_mut()) {
-        m.insert("_files".into(), json!(gone));
-    }
+    tomb.private.files = gone;
     objects::put(w, &tomb)?;
     if let Some(pid) = obj.get("inReplyTo").and_then(id_of) {
         w.stream_remove(&replies_stream(pid), &id)?;
@@ -340,7 +331,7 @@ fn clear(w: &W, stream: &str) -> Result<()> {
     }
 }
 
-fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     if relations::exists(w, FOLLOW, actor.id(), &oid)? {
         return Err(bad(format!("Already following {oid}")));
@@ -356,7 +347,7 @@ fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     Ok(obj)
 }
 
-fn unfollow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn unfollow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     if !relations::remove(w, FOLLOW, actor.id(), &oid)? {
         return Err(bad(format!("Not following {oid}")));
@@ -370,7 +361,7 @@ fn unfollow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> 
     objects::ensure(w, cfg, given)
 }
 
-fn favorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn favorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     if relations::exists(w, FAVORITE, actor.id(), &oid)? {
         return Err(bad(format!("Already favorited {oid}")));
@@ -384,7 +375,7 @@ fn favorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> 
     Ok(obj)
 }
 
-fn unfavorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn unfavorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     if !relations::remove(w, FAVORITE, actor.id(), &oid)? {
         return Err(bad(format!("Not favorited: {oid}")));
@@ -396,7 +387,7 @@ fn unfavorite(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value
     objects::ensure(w, cfg, given)
 }
 
-fn share(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn share(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     let obj = objects::ensure(w, cfg, given)?;
     // A share shows the object to the sharer's followers: only public objects may be shared
@@ -411,7 +402,7 @@ fn share(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     Ok(obj)
 }
 
-fn unshare(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn unshare(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
     if !w.stream_remove(&shares_stream(&oid), actor.id())? {
         return Err(bad(format!("Not shared: {oid}")));
@@ -437,7 +428,7 @@ fn add(
 }
 
 /// Adds `object` to a list's members or a group's documents; returns the stored target.
-fn add_to(w: &W, cfg: &Config, actor: &Actor, object: &Value, target: &Value) -> Result<Value> {
+fn add_to(w: &W, cfg: &Config, actor: &Actor, object: &Value, target: &Value) -> Result<Object> {
     let target = objects::ensure(w, cfg, target)?;
     let tid = id_of(&target).unwrap_or_default().to_string();
     let oid = id_of(object).unwrap_or_default();
@@ -541,7 +532,7 @@ fn name(v: &Value) -> String {
         .to_string()
 }
 
-fn join(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn join(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let obj = objects::ensure(w, cfg, given)?;
     if type_of(&obj) != "group" {
         return Ok(obj);
@@ -573,7 +564,7 @@ fn join(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
     Ok(obj)
 }
 
-fn leave(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Value> {
+fn leave(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let obj = objects::ensure(w, cfg, given)?;
     if type_of(&obj) != "group" {
         return Ok(obj);

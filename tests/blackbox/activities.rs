@@ -146,13 +146,23 @@ fn scrubbing_and_generated_content() {
         "generator": {"objectType": "application", "summary": "<script>evil()</script>"},
         "object": {"objectType": "note", "displayName": "<script>alert(1)</script>",
                    "content": "I <strong>really</strong> like weed.<img src=x onerror=alert(1)>",
-                   "summary": "<a href=\"javascript:alert(1)\">x</a>", "_private": 1}}),
+                   "summary": "<a href=\"javascript:alert(1)\">x</a>", "_private": 1,
+                   "extra": {"nested": [{"_deep": 1}]}}}),
     );
     // displayName is plain text (never scrubbed, escaped where rendered): the rest is HTML.
     assert_eq!(a["object"]["displayName"], "<script>alert(1)</script>");
     a["object"].as_object_mut().unwrap().remove("displayName");
     let text = a.to_string();
-    for bad in ["<script", "onerror", "javascript:", "_private", "evil()"] {
+    // Names starting with `_` are the server's, at any depth (activities.md §3.7).
+    assert_eq!(a["object"]["extra"], json!({"nested": [{}]}));
+    for bad in [
+        "<script",
+        "onerror",
+        "javascript:",
+        "_private",
+        "_deep",
+        "evil()",
+    ] {
         assert!(!text.contains(bad), "{bad} came back: {text}");
     }
     assert!(a["object"]["content"]
