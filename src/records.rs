@@ -7,6 +7,7 @@
 //! On disk a record is one JSON object: the document's keys, and the private fields under the
 //! names earlier releases gave them (`_uuid`, `_passwordHash`, …). Clients cannot send such
 //! names (input scrubbing drops `_` keys, activities.md §3.7), so the two never collide.
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::ops::{Deref, DerefMut};
 
@@ -59,6 +60,84 @@ pub struct User {
     pub password_hash: String,
     /// Locked until the address is confirmed (`requireEmail`).
     pub unconfirmed: bool,
+}
+
+/// An OAuth 1.0a client (consumer), registered through the API.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Client {
+    pub consumer_key: String,
+    pub secret: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "type")]
+    pub app_type: Option<String>,
+    #[serde(default)]
+    pub contacts: Option<String>,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    #[serde(default)]
+    pub redirect_uris: Option<String>,
+    /// Bound to a remote server (Dialback).
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Bound to a remote account (Dialback).
+    #[serde(default)]
+    pub webfinger: Option<String>,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub updated: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct RequestToken {
+    pub token: String,
+    pub secret: String,
+    pub consumer_key: String,
+    pub callback: String,
+    pub verifier: String,
+    /// The user who logged in on the authorize page.
+    #[serde(default)]
+    pub nick: Option<String>,
+    #[serde(default)]
+    pub authorized: bool,
+    /// Set once exchanged; a second exchange is refused.
+    #[serde(default)]
+    pub access_token: Option<String>,
+    pub created: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AccessToken {
+    pub token: String,
+    pub secret: String,
+    pub consumer_key: String,
+    pub nick: String,
+    #[serde(default)]
+    pub created: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct BearerToken {
+    pub token: String,
+    pub consumer_key: String,
+    #[serde(default)]
+    pub nick: Option<String>,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// A code mailed to a user (address confirmation, password recovery).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MailCode {
+    /// `confirm` or `recover`.
+    pub kind: String,
+    pub nick: String,
+    /// Unix seconds.
+    pub expires: i64,
+    pub used: bool,
 }
 
 const UUID: &str = "_uuid";

@@ -3,9 +3,9 @@
 use crate::app::App;
 use crate::config::{Config, Sources};
 use crate::error::Result;
-use crate::social::clients::{put_access_token, AccessToken, BearerToken};
+use crate::social::clients::{put_access_token, put_bearer_token, AccessToken, BearerToken};
 use crate::social::users::{self, NewUser};
-use crate::store::{Store, Table};
+use crate::store::Store;
 use crate::{control, http};
 use serde_json::Value;
 use smol::stream::StreamExt;
@@ -299,9 +299,8 @@ async fn provision(app: &App) -> Result<()> {
                                 created: 0,
                             },
                         )?,
-                        None => w.put(
-                            Table::BearerToken,
-                            &token.clone(),
+                        None => put_bearer_token(
+                            w,
                             &BearerToken {
                                 token,
                                 consumer_key: client,

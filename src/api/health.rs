@@ -6,7 +6,7 @@ use crate::http::Resp;
 use serde_json::json;
 
 pub fn get(app: &App) -> Result<Resp> {
-    app.store.read(crate::store::schema_recorded)?;
+    app.store.read(crate::store::meta::schema_recorded)?;
     let uptime = crate::util::time::now_secs() - app.started;
     Ok(Resp::json(&json!({
         "status": "ok",

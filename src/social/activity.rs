@@ -3,7 +3,7 @@ use super::content;
 use super::objects::{self, id_of};
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{Read, Table, W};
+use crate::store::{Read, W};
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
 
@@ -85,17 +85,11 @@ pub fn build(
 
 /// A stored activity by id.
 pub fn get(r: &impl Read, id: &str) -> Result<Option<Activity>> {
-    Ok(r.get_value(Table::IdActivity, id)?
-        .map(Activity::from_stored))
+    crate::store::activities::get(r, id)
 }
 
 pub fn put(w: &W, act: &Activity) -> Result<()> {
-    let id = id_of(act).unwrap_or_default();
-    w.put(Table::IdActivity, id, &act.to_stored())?;
-    if let Some(uuid) = &act.private.uuid {
-        w.put(Table::UuidActivity, uuid, &id)?;
-    }
-    Ok(())
+    crate::store::activities::put(w, act)
 }
 
 /// Major: share and checkin, and post/create unless of a comment or a collection (§7).

@@ -6,7 +6,7 @@ use super::objects::{self, id_of, type_of};
 use super::{relations, urls};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::{Read, Table, W};
+use crate::store::{users, Read, W};
 use serde_json::{json, Map, Value};
 
 pub const FIELDS: [&str; 4] = ["to", "cc", "bto", "bcc"];
@@ -252,7 +252,7 @@ pub fn check_recipients(r: &impl Read, cfg: &Config, act: &Map<String, Value>) -
             // Every form that `may_see` takes for the same account.
             let names = std::iter::once(id.to_string()).chain(aliases(id));
             for nick in names.filter_map(|n| urls::nick_of_person_id(cfg, &n)) {
-                if !r.exists(Table::NickUser, &nick)? && !r.exists(Table::DeletedNick, &nick)? {
+                if !users::exists(r, &nick)? && !users::was_deleted(r, &nick)? {
                     return Err(Error::bad(format!("No such person: {id}")));
                 }
             }

@@ -1,76 +1,11 @@
 //! OAuth clients (consumers) and the tokens bound to them: records and look-ups.
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{Read, Store, Table, W};
-use serde::{Deserialize, Serialize};
+use crate::store::{tokens, Read, Store, W};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct Client {
-    pub consumer_key: String,
-    pub secret: String,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default, rename = "type")]
-    pub app_type: Option<String>,
-    #[serde(default)]
-    pub contacts: Option<String>,
-    #[serde(default)]
-    pub logo_url: Option<String>,
-    #[serde(default)]
-    pub redirect_uris: Option<String>,
-    /// Bound to a remote server (Dialback).
-    #[serde(default)]
-    pub host: Option<String>,
-    /// Bound to a remote account (Dialback).
-    #[serde(default)]
-    pub webfinger: Option<String>,
-    #[serde(default)]
-    pub created: String,
-    #[serde(default)]
-    pub updated: String,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct RequestToken {
-    pub token: String,
-    pub secret: String,
-    pub consumer_key: String,
-    pub callback: String,
-    pub verifier: String,
-    /// The user who logged in on the authorize page.
-    #[serde(default)]
-    pub nick: Option<String>,
-    #[serde(default)]
-    pub authorized: bool,
-    /// Set once exchanged; a second exchange is refused.
-    #[serde(default)]
-    pub access_token: Option<String>,
-    pub created: i64,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct AccessToken {
-    pub token: String,
-    pub secret: String,
-    pub consumer_key: String,
-    pub nick: String,
-    #[serde(default)]
-    pub created: i64,
-}
-
-#[derive(Serialize, Deserialize, Clone, Debug)]
-pub struct BearerToken {
-    pub token: String,
-    pub consumer_key: String,
-    #[serde(default)]
-    pub nick: Option<String>,
-    #[serde(default)]
-    pub scope: Option<String>,
-}
+pub use crate::records::{AccessToken, BearerToken, Client, RequestToken};
 
 impl Client {
     /// A client from the `clients` config key.
@@ -144,19 +79,13 @@ pub fn find(cfg: &Config, store: &Store, key: &str) -> Result<Option<Client>> {
     {
         return Ok(Some(c));
     }
-    store.read(|r| r.get(Table::ClientKeyClient, key))
-}
-
-fn pair_key(consumer: &str, nick: &str) -> String {
-    format!("{consumer}\n{nick}")
+    store.read(|r| tokens::client(r, key))
 }
 
 /// The one access token of (client, user), created when missing (api.md §8.3).
 pub fn issue_access_token(w: &W, consumer: &str, nick: &str) -> Result<AccessToken> {
-    if let Some(t) = w.get::<String>(Table::ClientUserToken, &pair_key(consumer, nick))? {
-        if let Some(at) = w.get::<AccessToken>(Table::AccessToken, &t)? {
-            return Ok(at);
-        }
+    if let Some(at) = tokens::access_token_of(w, consumer, nick)? {
+        return Ok(at);
     }
     let at = AccessToken {
         token: crate::util::rand::token(16),
@@ -170,92 +99,62 @@ pub fn issue_access_token(w: &W, consumer: &str, nick: &str) -> Result<AccessTok
 }
 
 pub fn put_access_token(w: &W, at: &AccessToken) -> Result<()> {
-    w.put(Table::AccessToken, &at.token, at)?;
-    w.put(
-        Table::ClientUserToken,
-        &pair_key(&at.consumer_key, &at.nick),
-        &at.token,
-    )
+    tokens::put_access_token(w, at)
 }
 
 /// Whether `nick` already holds an access token for this client.
 pub fn has_access_token(store: &Store, consumer: &str, nick: &str) -> Result<bool> {
-    store.read(|r| r.exists(Table::ClientUserToken, &pair_key(consumer, nick)))
+    store.read(|r| Ok(tokens::access_token_of(r, consumer, nick)?.is_some()))
 }
 
 /// The consumer keys of the clients that hold an access token for `nick`.
 pub fn authorized(r: &impl Read, nick: &str) -> Result<Vec<String>> {
-    Ok(r.scan(Table::ClientUserToken, "", usize::MAX)?
-        .into_iter()
-        .filter_map(|(k, _)| {
-            let (consumer, n) = k.rsplit_once('\n')?;
-            (n == nick).then(|| consumer.to_string())
-        })
-        .collect())
+    tokens::clients_of(r, nick)
 }
 
 /// Takes back the access token that `consumer` holds for `nick`; false if it held none.
 pub fn revoke(w: &W, consumer: &str, nick: &str) -> Result<bool> {
-    let key = pair_key(consumer, nick);
-    let Some(token) = w.get::<String>(Table::ClientUserToken, &key)? else {
-        return Ok(false);
-    };
-    w.delete(Table::ClientUserToken, &key)?;
-    w.delete(Table::AccessToken, &token)?;
-    Ok(true)
+    tokens::revoke(w, consumer, nick)
 }
 
 /// Removes every access token of `nick`'s (an account deleted).
 pub fn revoke_all_for(w: &W, nick: &str) -> Result<()> {
-    for (k, token) in w.scan(Table::ClientUserToken, "", usize::MAX)? {
-        if k.rsplit_once('\n').is_some_and(|(_, n)| n == nick) {
-            w.delete(Table::ClientUserToken, &k)?;
-            if let Ok(t) = serde_json::from_slice::<String>(&token) {
-                w.delete(Table::AccessToken, &t)?;
-            }
-        }
-    }
-    Ok(())
+    tokens::revoke_all_for(w, nick)
 }
 
 /// A client registered through the API (not one of the config file's).
 pub fn registered(r: &impl Read, key: &str) -> Result<Option<Client>> {
-    r.get(Table::ClientKeyClient, key)
+    tokens::client(r, key)
 }
 
 pub fn put_registered(w: &W, client: &Client) -> Result<()> {
-    w.put(Table::ClientKeyClient, &client.consumer_key, client)
+    tokens::put_client(w, client)
 }
 
 pub fn access_token(r: &impl Read, token: &str) -> Result<Option<AccessToken>> {
-    r.get(Table::AccessToken, token)
+    tokens::access_token(r, token)
 }
 
 pub fn bearer_token(r: &impl Read, token: &str) -> Result<Option<BearerToken>> {
-    r.get(Table::BearerToken, token)
+    tokens::bearer_token(r, token)
+}
+
+pub fn put_bearer_token(w: &W, b: &BearerToken) -> Result<()> {
+    tokens::put_bearer_token(w, b)
 }
 
 pub fn request_token(r: &impl Read, token: &str) -> Result<Option<RequestToken>> {
-    r.get(Table::RequestToken, token)
+    tokens::request_token(r, token)
 }
 
 pub fn put_request_token(w: &W, rt: &RequestToken) -> Result<()> {
-    w.put(Table::RequestToken, &rt.token, rt)
+    tokens::put_request_token(w, rt)
 }
 
 /// Drops the request tokens made before `cutoff` (of every client: they can no longer be
 /// exchanged) and counts the others.
 pub fn sweep_request_tokens(w: &W, cutoff: i64) -> Result<usize> {
-    let mut live = 0;
-    for (k, v) in w.scan(Table::RequestToken, "", usize::MAX)? {
-        match serde_json::from_slice::<RequestToken>(&v) {
-            Ok(old) if old.created >= cutoff => live += 1,
-            _ => {
-                w.delete(Table::RequestToken, &k)?;
-            }
-        }
-    }
-    Ok(live)
+    tokens::sweep_request_tokens(w, cutoff)
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::mail::Mail;
-use crate::store::{Read, Store, Table, W};
+use crate::records::MailCode;
+use crate::store::{self, Read, Store, W};
 use crate::util::time::now_secs;
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub const CONFIRM: &str = "confirm";
@@ -23,40 +23,28 @@ pub fn new_code() -> String {
 
 /// Stores `code` for `nick` (inside a write job), and remembers it as the user's latest.
 pub fn put(w: &W, code: &str, kind: &str, nick: &str, ttl: i64) -> Result<()> {
-    let rec = json!({"kind": kind, "nick": nick, "expires": now_secs() + ttl, "used": false});
-    w.put(Table::MailCode, code, &rec)?;
-    w.put(
-        Table::MailCode,
-        &format!("latest\n{kind}\n{nick}"),
-        &json!(code),
-    )
+    let rec = MailCode {
+        kind: kind.to_string(),
+        nick: nick.to_string(),
+        expires: now_secs() + ttl,
+        used: false,
+    };
+    store::codes::put(w, code, &rec)
 }
 
 /// A code's record, whatever its state.
-pub fn record(r: &impl Read, code: &str) -> Result<Option<Value>> {
-    if code.contains('\n') {
-        return Ok(None);
-    }
-    r.get(Table::MailCode, code)
+pub fn record(r: &impl Read, code: &str) -> Result<Option<MailCode>> {
+    store::codes::get(r, code)
 }
 
 /// A code's record if it is of `kind`, unused and unexpired.
-pub fn valid(r: &impl Read, code: &str, kind: &str) -> Result<Option<Value>> {
-    if code.contains('\n') {
-        return Ok(None);
-    }
-    let rec: Option<Value> = r.get(Table::MailCode, code)?;
-    Ok(rec.filter(|c| {
-        c["kind"] == kind
-            && c["used"] == false
-            && c["expires"].as_i64().is_some_and(|e| e > now_secs())
-    }))
+pub fn valid(r: &impl Read, code: &str, kind: &str) -> Result<Option<MailCode>> {
+    Ok(record(r, code)?.filter(|c| c.kind == kind && !c.used && c.expires > now_secs()))
 }
 
 /// The user's latest code of `kind`, if still valid.
 pub fn outstanding(r: &impl Read, kind: &str, nick: &str) -> Result<Option<String>> {
-    let latest: Option<String> = r.get(Table::MailCode, &format!("latest\n{kind}\n{nick}"))?;
-    match latest {
+    match store::codes::latest(r, kind, nick)? {
         Some(c) if valid(r, &c, kind)?.is_some() => Ok(Some(c)),
         _ => Ok(None),
     }
@@ -64,9 +52,9 @@ pub fn outstanding(r: &impl Read, kind: &str, nick: &str) -> Result<Option<Strin
 
 /// Marks a code used (inside a write job).
 pub fn use_up(w: &W, code: &str) -> Result<()> {
-    if let Some(mut rec) = w.get::<Value>(Table::MailCode, code)? {
-        rec["used"] = json!(true);
-        w.put(Table::MailCode, code, &rec)?;
+    if let Some(mut rec) = record(w, code)? {
+        rec.used = true;
+        store::codes::update(w, code, &rec)?;
     }
     Ok(())
 }
@@ -86,8 +74,7 @@ pub async fn issue_recovery(
             // Even when asked to send another, not more often than every RESEND_SECS: each
             // link is a mail, and the mail queue is shared by everyone.
             if let Some(prev) = outstanding(w, RECOVER, &n)? {
-                let rec = record(w, &prev)?.unwrap_or_default();
-                let issued = rec["expires"].as_i64().unwrap_or(0) - RECOVER_SECS;
+                let issued = record(w, &prev)?.map_or(0, |c| c.expires) - RECOVER_SECS;
                 if issued > now_secs() - RESEND_SECS {
                     return Err(Error::Conflict(
                         "A link was sent less than five minutes ago; wait a little before asking for another.".into(),

@@ -4,9 +4,8 @@
 use super::addressing::mark_carried;
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{Read, Store, Table};
+use crate::store::{activities, meta, Store};
 use crate::util::time::now_iso;
-use serde_json::Value;
 
 /// Activities looked at per transaction.
 const BATCH: usize = 500;
@@ -16,7 +15,7 @@ const BATCH: usize = 500;
 const CARRIED: &str = "carried_by";
 
 pub fn run(store: &Store, cfg: &Config) -> Result<()> {
-    if store.read(|r| r.exists(Table::Meta, &crate::store::migration_mark(CARRIED)))? {
+    if store.read(|r| meta::migrated(r, CARRIED))? {
         return Ok(());
     }
     let mut after = String::new();
@@ -25,9 +24,8 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
         let from = after.clone();
         let cfg = cfg.clone();
         let last = store.write_blocking(move |w| {
-            let batch = w.scan_after(Table::IdActivity, &from, BATCH)?;
-            for (aid, raw) in &batch {
-                let act: Value = serde_json::from_slice(raw)?;
+            let batch = activities::after(w, &from, BATCH)?;
+            for (aid, act) in &batch {
                 for k in ["object", "target"] {
                     if let Some(o) = act.get(k) {
                         mark_carried(w, &cfg, o, aid)?;
@@ -35,11 +33,7 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
                 }
             }
             if batch.len() < BATCH {
-                w.put(
-                    Table::Meta,
-                    &crate::store::migration_mark(CARRIED),
-                    &now_iso(),
-                )?;
+                meta::mark_migrated(w, CARRIED, &now_iso())?;
             }
             Ok(batch
                 .last()

@@ -3,7 +3,7 @@
 use super::urls;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::{Read, Table, W};
+use crate::store::{self, Read, W};
 use crate::util::enc::pct;
 use crate::util::{rand, time::now_iso};
 use serde_json::{json, Map, Value};
@@ -168,20 +168,11 @@ pub fn new_foreign(cfg: &Config, mut m: Map<String, Value>, local_author: bool) 
 
 /// Stores an object under its id (and its uuid, for `/api/<type>/<uuid>`).
 pub fn put(w: &W, obj: &Object) -> Result<()> {
-    let id = id_of(obj).ok_or_else(|| Error::internal("object without id"))?;
-    w.put(Table::IdObject, id, &obj.to_stored())?;
-    if let Some(uuid) = &obj.private.uuid {
-        w.put(
-            Table::UuidObject,
-            &format!("{}/{uuid}", segment(type_of(obj))),
-            &id,
-        )?;
-    }
-    Ok(())
+    store::objects::put(w, obj, segment(type_of(obj)))
 }
 
 pub fn get(r: &impl Read, id: &str) -> Result<Option<Object>> {
-    Ok(r.get_value(Table::IdObject, id)?.map(Object::from_stored))
+    store::objects::get(r, id)
 }
 
 /// The stored copy of an object the client named by id (None for new or unknown objects).
@@ -194,10 +185,7 @@ pub fn stored_for(r: &impl Read, given: Option<&Value>) -> Result<Option<Object>
 
 /// The object behind `/api/<segment>/<uuid>`.
 pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Object>> {
-    match r.get::<String>(Table::UuidObject, &format!("{seg}/{uuid}"))? {
-        Some(id) => get(r, &id),
-        None => Ok(None),
-    }
+    store::objects::by_uuid(r, seg, uuid)
 }
 
 /// Whether `id` is on this server (its host is ours).
@@ -377,5 +365,5 @@ pub fn local_nick(r: &impl Read, cfg: &Config, id: &str) -> Result<Option<String
     let Some(nick) = urls::nick_of_person_id(cfg, id) else {
         return Ok(None);
     };
-    Ok(r.exists(Table::NickUser, &nick)?.then_some(nick))
+    Ok(store::users::exists(r, &nick)?.then_some(nick))
 }

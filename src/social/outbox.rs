@@ -7,7 +7,7 @@ use super::verbs::{self, Actor};
 use super::{addressing, deliver, sanitize, urls, validate};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::{Read, Table, W};
+use crate::store::{Read, W};
 use crate::util::rand;
 use serde_json::{json, Map, Value};
 
@@ -150,8 +150,5 @@ pub fn post(
 
 /// The activity behind `/api/activity/<uuid>`.
 pub fn by_uuid(r: &impl Read, uuid: &str) -> Result<Option<activity::Activity>> {
-    match r.get::<String>(Table::UuidActivity, uuid)? {
-        Some(id) => activity::get(r, &id),
-        None => Ok(None),
-    }
+    crate::store::activities::by_uuid(r, uuid)
 }

@@ -1,11 +1,11 @@
 //! Which object a stored upload file belongs to, by its path under the uploads directory.
 use crate::error::Result;
-use crate::store::{Read, Table, W};
+use crate::store::{uploads, Read, W};
 
 pub fn owner(r: &impl Read, rel: &str) -> Result<Option<String>> {
-    r.get(Table::UploadPath, rel)
+    uploads::owner(r, rel)
 }
 
 pub fn put(w: &W, rel: &str, object_id: &str) -> Result<()> {
-    w.put(Table::UploadPath, rel, &object_id)
+    uploads::put(w, rel, object_id)
 }

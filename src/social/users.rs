@@ -6,7 +6,7 @@ use super::{activity, objects, passwords, person, sanitize, sessions, urls};
 use crate::config::Config;
 use crate::error::{Error, Result};
 pub use crate::records::User;
-use crate::store::{Read, Store, Table, W};
+use crate::store::{self, Read, Store, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -23,18 +23,17 @@ const MANAGED: &[&str] = &[
 ];
 
 pub fn user_record(r: &impl Read, nick: &str) -> Result<Option<User>> {
-    Ok(r.get::<Map<String, Value>>(Table::NickUser, nick)?
-        .map(User::from_stored))
+    store::users::get(r, nick)
 }
 
 /// Whether `nick` is a local account.
 pub fn exists(r: &impl Read, nick: &str) -> Result<bool> {
-    r.exists(Table::NickUser, nick)
+    store::users::exists(r, nick)
 }
 
 /// Stores a changed user record.
 pub fn put_record(w: &W, nick: &str, user: &User) -> Result<()> {
-    w.put(Table::NickUser, nick, &user.to_stored())
+    store::users::put(w, nick, user)
 }
 
 /// The address of `nick` is confirmed by the code mailed to it: the account is unlocked and
@@ -95,14 +94,14 @@ pub async fn create(
     let cfg = cfg.clone();
     store
         .write(move |w| {
-            if w.exists(Table::NickUser, &nu.nick)? {
+            if exists(w, &nu.nick)? {
                 return Err(Error::Conflict(format!(
                     "Already have a(n) 'user' with id '{}'",
                     nu.nick
                 )));
             }
             // The config file's users are the operator's to bring back.
-            if nu.activities && w.exists(Table::DeletedNick, &nu.nick)? {
+            if nu.activities && store::users::was_deleted(w, &nu.nick)? {
                 return Err(Error::Conflict(format!(
                     "The nickname '{}' belonged to a deleted account and stays reserved",
                     nu.nick
@@ -246,7 +245,7 @@ fn build(
 
 /// The site's service object: made once, then found through `meta/service_id` (§9).
 fn site_service(w: &W, cfg: &Config) -> Result<Object> {
-    if let Some(id) = w.get::<String>(Table::Meta, "service_id")? {
+    if let Some(id) = store::meta::service_id(w)? {
         if let Some(s) = objects::get(w, &id)? {
             return Ok(s);
         }
@@ -256,7 +255,7 @@ fn site_service(w: &W, cfg: &Config) -> Result<Object> {
     m.insert("url".into(), json!(format!("{}/", cfg.base())));
     let s = objects::new_local(cfg, "service", None, m);
     objects::put(w, &s)?;
-    w.put(Table::Meta, "service_id", &s["id"])?;
+    store::meta::set_service_id(w, id_of(&s).unwrap_or_default())?;
     Ok(s)
 }
 
@@ -328,12 +327,12 @@ pub async fn delete(store: &Store, cfg: &Arc<Config>, nick: &str) -> Result<()> 
     let (nick, cfg) = (nick.to_string(), cfg.clone());
     store
         .write(move |w| {
-            if !w.delete(Table::NickUser, &nick)? {
+            if !store::users::delete(w, &nick)? {
                 return Err(no_such_user(&nick));
             }
             // The nickname stays reserved: a newcomer under it would get the same person id,
             // and with it whatever was addressed to the old account.
-            w.put(Table::DeletedNick, &nick, &now_iso())?;
+            store::users::mark_deleted(w, &nick, &now_iso())?;
             sessions::close_all(w, &cfg, &nick, None)?;
             w.stream_remove(urls::USERS_STREAM, &nick)?;
             clients::revoke_all_for(w, &nick)

@@ -6,8 +6,7 @@ use super::relations::{self, FAVORITE, FOLLOW, MEMBER, SHARE};
 use super::urls;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::Table;
-use crate::store::{Read, W};
+use crate::store::{self, Read, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Value};
 
@@ -299,8 +298,8 @@ fn delete(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     // Its uploaded files stop being served with this commit and are removed after it.
     let mut gone = Vec::new();
     for rel in crate::media::files::of(cfg, &obj) {
-        if w.get::<String>(Table::UploadPath, &rel)?.as_deref() == Some(id.as_str()) {
-            w.delete(Table::UploadPath, &rel)?;
+        if store::uploads::owner(w, &rel)?.as_deref() == Some(id.as_str()) {
+            store::uploads::delete(w, &rel)?;
             gone.push(rel);
         }
     }

@@ -6,14 +6,23 @@
 //! and re-run without it. A write's future resolves only once its transaction is durable.
 
 mod access;
+pub mod activities;
+pub mod codes;
 mod dump;
 pub mod jobs;
+pub mod meta;
+pub mod objects;
+pub mod relations;
 mod schema;
+pub mod sessions;
 mod tables;
+pub mod tokens;
+pub mod uploads;
+pub mod users;
 mod writer;
 
 pub use access::{Read, R, W};
-pub use tables::Table;
+use tables::Table;
 
 use crate::error::{Error, Result};
 use redb::backends::InMemoryBackend;
@@ -29,19 +38,6 @@ crate::error::internal_from!(
     redb::StorageError,
     redb::CommitError
 );
-
-/// Whether the store records its schema version (health checks).
-pub fn schema_recorded(r: &impl Read) -> Result<bool> {
-    r.exists(Table::Meta, "schema_version")
-}
-
-/// The meta table's keys that note a data migration done: `migration:<name>`.
-const MIGRATION_MARK: &str = "migration:";
-
-/// The meta key noting that the data migration `name` has run.
-pub fn migration_mark(name: &str) -> String {
-    format!("{MIGRATION_MARK}{name}")
-}
 
 /// The schema this binary writes; a store with a newer one is refused, an older one migrated
 /// (`schema.rs`).
@@ -137,7 +133,7 @@ impl Store {
         input: &mut impl std::io::Read,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        let used = self.read(|r| Ok(!r.scan(Table::NickUser, "", 1)?.is_empty()))?;
+        let used = self.read(users::any)?;
         if used {
             return Err(Error::bad(
                 "the store is not empty: restore only into a new data dir",
@@ -161,7 +157,7 @@ impl Store {
         let tx = self.db.begin_write()?;
         {
             let w = W::new(&tx);
-            for (k, _) in w.scan(Table::Meta, MIGRATION_MARK, usize::MAX)? {
+            for (k, _) in w.scan(Table::Meta, meta::MIGRATION_MARK, usize::MAX)? {
                 w.delete(Table::Meta, &k)?;
             }
         }

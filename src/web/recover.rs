@@ -96,9 +96,9 @@ pub fn sent(ctx: &Ctx) -> Resp {
 }
 
 fn valid(ctx: &Ctx, code: &str, kind: &str) -> Result<Option<String>> {
-    ctx.app.store.read(|r| {
-        Ok(codes::valid(r, code, kind)?.and_then(|c| c["nick"].as_str().map(str::to_string)))
-    })
+    ctx.app
+        .store
+        .read(|r| Ok(codes::valid(r, code, kind)?.map(|c| c.nick)))
 }
 
 fn expired(ctx: &Ctx) -> Resp {
@@ -150,13 +150,13 @@ pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
 pub async fn confirm(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
     let rec = ctx.app.store.read(|r| {
         let rec = codes::record(r, code)?;
-        Ok(rec.filter(|c| c["kind"] == CONFIRM))
+        Ok(rec.filter(|c| c.kind == CONFIRM))
     })?;
     let Some(rec) = rec else {
         return Err(Error::NotFound("Invalid state for confirmation.".into()));
     };
-    let nick = rec["nick"].as_str().unwrap_or_default().to_string();
-    if rec["used"] == true {
+    let nick = rec.nick;
+    if rec.used {
         return Err(Error::bad("Already confirmed."));
     }
     if ctx.me.as_deref().is_some_and(|me| me != nick) {
