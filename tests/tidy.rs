@@ -181,6 +181,13 @@ fn naming(name: &str, allowed: &[&str]) -> Vec<String> {
 #[test]
 fn only_the_store_names_redb() {
     assert_eq!(naming("redb", &["store"]), Vec::<String>::new());
+    // Inside the store, only the engine's folder: the repositories are written over the
+    // engine trait, so that a second engine changes nothing above it.
+    let above_engine: Vec<String> = naming("redb", &[])
+        .into_iter()
+        .filter(|rel| rel.starts_with("store/") && !rel.starts_with("store/redb_engine/"))
+        .collect();
+    assert_eq!(above_engine, Vec::<String>::new());
 }
 
 #[test]

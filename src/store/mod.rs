@@ -1,4 +1,6 @@
-//! The storage seam over redb: the only module that knows redb (DESIGN.md "Storage").
+//! The storage seam: the only module that knows the engine (redb, DESIGN.md "Storage"), the
+//! key spaces and the key formats. Above the engine (`engine.rs`, implemented in `redb_engine/`)
+//! are typed repositories, one file each, and the streams of `access.rs`.
 //!
 //! Reads run on the caller's thread from a snapshot. Writes are closures sent to one writer
 //! thread, which runs every queued closure in one transaction and commits them together (group
@@ -8,12 +10,12 @@
 mod access;
 pub mod activities;
 pub mod codes;
-mod dump;
+mod engine;
 pub mod jobs;
 pub mod meta;
 pub mod objects;
+mod redb_engine;
 pub mod relations;
-mod schema;
 pub mod sessions;
 mod tables;
 pub mod tokens;
@@ -22,76 +24,29 @@ pub mod users;
 mod writer;
 
 pub use access::{Read, R, W};
+pub use redb_engine::file_in;
 use tables::Table;
 
 use crate::error::{Error, Result};
-use redb::backends::InMemoryBackend;
-use redb::{Database, ReadableDatabase};
+use engine::Engine;
 use std::path::Path;
 use std::sync::Arc;
 
-crate::error::internal_from!(
-    redb::Error,
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
-
 /// The schema this binary writes; a store with a newer one is refused, an older one migrated
-/// (`schema.rs`).
+/// (`redb_engine/schema.rs`).
 pub const SCHEMA_VERSION: u64 = 2;
-
-/// The store's file in `dir`.
-pub fn file_in(dir: &Path) -> std::path::PathBuf {
-    dir.join("pump.redb")
-}
-
-fn open_file(dir: &Path, cache_size: usize) -> Result<Database> {
-    let path = file_in(dir);
-    let mut builder = Database::builder();
-    builder.set_cache_size(cache_size);
-    builder.create(&path).map_err(|e| match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => Error::Internal(format!(
-            "{} is already open in another process (is `pump serve` running?)",
-            path.display()
-        )),
-        other => Error::Internal(format!("cannot open {}: {other}", path.display())),
-    })
-}
 
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Database>,
+    db: Arc<dyn Engine>,
     writer: writer::Writer,
 }
 
 impl Store {
-    /// Opens (or creates) `<dir>/pump.redb`, or an in-memory store when `dir` is None.
+    /// Opens (or creates) `<dir>/pump.redb`, or an in-memory store when `dir` is None. A
+    /// store of an older schema is copied beside itself, then migrated.
     pub fn open(dir: Option<&Path>, cache_size: usize) -> Result<Store> {
-        let db = match dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir)?;
-                let db = open_file(dir, cache_size)?;
-                // An older schema is migrated below, after a copy of the file as it was.
-                match schema::stored_version(&db)? {
-                    Some(v) if v < SCHEMA_VERSION => {
-                        drop(db);
-                        schema::back_up(&file_in(dir), v)?;
-                        open_file(dir, cache_size)?
-                    }
-                    _ => db,
-                }
-            }
-            None => {
-                let mut builder = Database::builder();
-                builder.set_cache_size(cache_size);
-                builder.create_with_backend(InMemoryBackend::new())?
-            }
-        };
-        let db = Arc::new(db);
-        init(&db)?;
+        let db: Arc<dyn Engine> = Arc::new(redb_engine::Redb::open(dir, cache_size)?);
         let writer = writer::Writer::start(db.clone())?;
         Ok(Store { db, writer })
     }
@@ -124,7 +79,7 @@ impl Store {
         out: &mut impl std::io::Write,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
-        dump::dump(&self.db, out, progress)
+        self.db.dump(out, progress)
     }
 
     /// Loads a dump into this store, which must hold no users and no objects (restores).
@@ -140,10 +95,10 @@ impl Store {
             ));
         }
         self.forget_migrations()?;
-        let n = dump::load(&self.db, input, progress)?;
+        let n = self.db.load(input, progress)?;
         // The dump's own schema version came with it: an older one is migrated at the next
         // start (after a copy), a newer one this binary cannot serve.
-        match schema::stored_version(&self.db)? {
+        match self.db.schema_version()? {
             Some(v) if v > SCHEMA_VERSION => Err(Error::bad(format!(
                 "the backup has schema version {v}, newer than this binary's {SCHEMA_VERSION}: restore it with a newer pump"
             ))),
@@ -154,21 +109,18 @@ impl Store {
     /// Data migrations done on this (empty) store do not apply to what a restore brings in:
     /// the backup's own markers say which ran on its data.
     fn forget_migrations(&self) -> Result<()> {
-        let tx = self.db.begin_write()?;
-        {
-            let w = W::new(&tx);
+        self.db.transact(&mut |changes| {
+            let w = W::new(changes);
             for (k, _) in w.scan(Table::Meta, meta::MIGRATION_MARK, usize::MAX)? {
                 w.delete(Table::Meta, &k)?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Runs `f` on a read snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&R) -> Result<T>) -> Result<T> {
-        let tx = self.db.begin_read()?;
-        f(&R::new(tx))
+        f(&R::new(self.db.snapshot()?))
     }
 
     /// Runs `f` in a group-committed write transaction; resolves after the commit is durable.
@@ -190,37 +142,6 @@ impl Store {
     {
         smol::block_on(self.writer.submit(f))
     }
-}
-
-/// Creates every table and checks the schema version.
-fn init(db: &Database) -> Result<()> {
-    let tx = db.begin_write()?;
-    {
-        for t in Table::all() {
-            tx.open_table(t.def())?;
-        }
-        tx.open_table(tables::STREAM_ITEMS)?;
-        tx.open_table(tables::STREAM_INDEX)?;
-        tx.open_table(tables::STREAM_COUNTS)?;
-        tx.open_table(tables::COUNTERS)?;
-        let w = W::new(&tx);
-        match w.get::<u64>(Table::Meta, "schema_version")? {
-            None => w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?,
-            Some(v) if v == SCHEMA_VERSION => {}
-            Some(v) if v > SCHEMA_VERSION => {
-                return Err(Error::Internal(format!(
-                    "the store has schema version {v}, newer than this binary's {SCHEMA_VERSION}: upgrade pump"
-                )))
-            }
-            Some(v) => {
-                schema::migrate(&w, v)?;
-                w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?;
-                log::info!("store: migrated from schema version {v} to {SCHEMA_VERSION}");
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 #[cfg(test)]

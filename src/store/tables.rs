@@ -1,7 +1,7 @@
-//! Every redb table definition, in one place (DESIGN.md "Storage").
-use redb::TableDefinition;
+//! Every key space of the store, in one place (DESIGN.md "Storage"). Each engine keeps them
+//! its own way (`redb_engine/tables.rs`).
 
-/// Key-value tables holding JSON values, keyed by a string.
+/// Key spaces holding JSON values, keyed by a string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Table {
     /// `schema_version` and other single values.
@@ -71,8 +71,9 @@ impl Table {
         ALL
     }
 
-    pub fn def(self) -> TableDefinition<'static, &'static str, &'static [u8]> {
-        TableDefinition::new(match self {
+    /// The key space's name (also in backups).
+    pub fn name(self) -> &'static str {
+        match self {
             Table::Meta => "meta",
             Table::NickUser => "nick_user",
             Table::IdObject => "id_object",
@@ -91,15 +92,6 @@ impl Table {
             Table::Session => "session",
             Table::Job => "job",
             Table::JobDue => "job_due",
-        })
+        }
     }
 }
-
-/// `(stream, sequence)` → item id; newest item = highest sequence.
-pub const STREAM_ITEMS: TableDefinition<(&str, u64), &str> = TableDefinition::new("stream_items");
-/// `(stream, item id)` → sequence, for removal and for `before`/`since`.
-pub const STREAM_INDEX: TableDefinition<(&str, &str), u64> = TableDefinition::new("stream_index");
-/// stream → number of items; never computed by iterating.
-pub const STREAM_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("stream_counts");
-/// named counters (`seq` for stream sequences).
-pub const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");

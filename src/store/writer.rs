@@ -1,7 +1,7 @@
 //! The writer thread: batches queued write closures into one transaction (group commit).
 use super::access::W;
+use super::engine::Engine;
 use crate::error::{Error, Result};
-use redb::Database;
 use smol::channel::{bounded, Receiver, Sender};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -50,7 +50,7 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn start(db: Arc<Database>) -> Result<Writer> {
+    pub fn start(db: Arc<dyn Engine>) -> Result<Writer> {
         let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
         let generation = Arc::new(AtomicU64::new(0));
         let g = generation.clone();
@@ -102,7 +102,7 @@ impl Writer {
 }
 
 fn run(
-    db: Arc<Database>,
+    db: Arc<dyn Engine>,
     rx: Receiver<Box<dyn Job>>,
     generation: Arc<AtomicU64>,
     jobs_queued: Sender<()>,
@@ -115,7 +115,7 @@ fn run(
                 Err(_) => break,
             }
         }
-        if commit(&db, batch, &generation) {
+        if commit(db.as_ref(), batch, &generation) {
             let _ = jobs_queued.try_send(());
         }
     }
@@ -124,39 +124,27 @@ fn run(
 /// Runs `jobs` in one transaction. A failing job is answered with its error and the rest are
 /// run again in a fresh transaction, so no job ever sees another's half-done writes. True when
 /// the committed transaction queued background jobs.
-fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) -> bool {
+fn commit(db: &dyn Engine, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) -> bool {
     while !jobs.is_empty() {
-        let tx = match db.begin_write() {
-            Ok(tx) => tx,
-            Err(e) => {
-                let msg = e.to_string();
-                log::error!("store: cannot begin a write transaction: {msg}");
-                for j in jobs {
-                    j.done(Err(Error::Internal(msg.clone())));
-                }
-                return false;
-            }
-        };
         let mut failed = None;
-        let queued = {
-            // One set of open tables for the whole batch, closed before the commit.
-            let w = W::new(&tx);
+        let mut queued = false;
+        let outcome = db.transact(&mut |changes| {
+            // One transaction for the whole batch.
+            let w = W::new(changes);
             for (i, job) in jobs.iter_mut().enumerate() {
                 if let Err(e) = job.run(&w) {
                     failed = Some((i, e));
-                    break;
+                    return Err(Error::internal("rolled back"));
                 }
             }
-            w.queued_jobs()
-        };
+            queued = w.queued_jobs();
+            Ok(())
+        });
         if let Some((i, e)) = failed {
-            if let Err(abort) = tx.abort() {
-                log::error!("store: abort failed: {abort}");
-            }
             jobs.remove(i).done(Err(e));
             continue;
         }
-        match tx.commit() {
+        match outcome {
             Ok(()) => {
                 // Before answering, so that a reader who sees the answer sees the new generation.
                 generation.fetch_add(1, Ordering::SeqCst);
@@ -167,7 +155,7 @@ fn commit(db: &Database, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) ->
             }
             Err(e) => {
                 let msg = e.to_string();
-                log::error!("store: commit failed: {msg}");
+                log::error!("store: a write transaction failed: {msg}");
                 for j in jobs {
                     j.done(Err(Error::Internal(msg.clone())));
                 }

@@ -4,16 +4,17 @@
 //! 1. the first release;
 //! 2. background jobs (`job`, `job_due`): an older binary would not run them, so it must not
 //!    open such a store. The tables are created empty at start, so the step changes no data.
-use super::access::W;
-use super::tables::Table;
+use super::tables::def;
 use crate::error::{Error, Result};
+use crate::store::access::W;
+use crate::store::tables::Table;
 use redb::{Database, ReadableDatabase, TableError};
 use std::path::{Path, PathBuf};
 
 /// The version a store records, None for a new one.
 pub fn stored_version(db: &Database) -> Result<Option<u64>> {
     let tx = db.begin_read()?;
-    let meta = match tx.open_table(Table::Meta.def()) {
+    let meta = match tx.open_table(def(Table::Meta)) {
         Ok(t) => t,
         Err(TableError::TableDoesNotExist(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -54,7 +55,7 @@ pub fn back_up(file: &Path, v: u64) -> Result<()> {
 
 /// Brings the data of a store of version `from` to this binary's version.
 pub fn migrate(_w: &W, from: u64) -> Result<()> {
-    for v in from..super::SCHEMA_VERSION {
+    for v in from..crate::store::SCHEMA_VERSION {
         match v {
             // 1 → 2: the job tables, already created by `init`.
             1 => {}

@@ -1,8 +1,9 @@
 //! The whole store as one stream of records, read from a single read transaction (so a backup
 //! taken while the server writes is consistent), and loaded back into a new, empty store.
 //! Format: a magic line, then records of length-prefixed fields; a record of no fields ends it.
-use super::tables::{self, Table};
+use super::tables::{self, def};
 use crate::error::{Error, Result};
+use crate::store::tables::Table;
 use redb::{Database, ReadableDatabase, ReadableTable};
 use std::io::{Read, Write};
 
@@ -10,14 +11,14 @@ const MAGIC: &[u8] = b"pump store dump 1\n";
 /// Records per write transaction when loading.
 const BATCH: u64 = 20_000;
 
-fn field(out: &mut impl Write, b: &[u8]) -> Result<()> {
+fn field(out: &mut dyn Write, b: &[u8]) -> Result<()> {
     let n = u32::try_from(b.len()).map_err(|_| Error::internal("field too large"))?;
     out.write_all(&n.to_le_bytes())?;
     out.write_all(b)?;
     Ok(())
 }
 
-fn record(out: &mut impl Write, fields: &[&[u8]]) -> Result<()> {
+fn record(out: &mut dyn Write, fields: &[&[u8]]) -> Result<()> {
     out.write_all(&[fields.len() as u8])?;
     for f in fields {
         field(out, f)?;
@@ -26,7 +27,7 @@ fn record(out: &mut impl Write, fields: &[&[u8]]) -> Result<()> {
 }
 
 /// Writes every table; `progress` gets the number of records written so far, now and then.
-pub fn dump(db: &Database, out: &mut impl Write, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+pub fn dump(db: &Database, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -> Result<u64> {
     let tx = db.begin_read()?;
     out.write_all(MAGIC)?;
     let mut n = 0u64;
@@ -36,8 +37,8 @@ pub fn dump(db: &Database, out: &mut impl Write, progress: &mut dyn FnMut(u64)) 
         }
     };
     for t in Table::all() {
-        let table = tx.open_table(t.def())?;
-        let name = t.def().to_string();
+        let table = tx.open_table(def(*t))?;
+        let name = t.name();
         for row in table.iter()? {
             let (k, v) = row?;
             record(
@@ -91,7 +92,7 @@ pub fn dump(db: &Database, out: &mut impl Write, progress: &mut dyn FnMut(u64)) 
     Ok(n)
 }
 
-fn read_record(input: &mut impl Read) -> Result<Vec<Vec<u8>>> {
+fn read_record(input: &mut dyn Read) -> Result<Vec<Vec<u8>>> {
     let mut count = [0u8];
     input.read_exact(&mut count)?;
     let mut fields = Vec::with_capacity(count[0] as usize);
@@ -121,7 +122,7 @@ fn text(b: &[u8]) -> Result<&str> {
 }
 
 /// Loads a dump into `db`, which must be empty; returns the number of records.
-pub fn load(db: &Database, input: &mut impl Read, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) -> Result<u64> {
     let mut magic = vec![0u8; MAGIC.len()];
     input.read_exact(&mut magic)?;
     if magic != MAGIC {
@@ -143,9 +144,9 @@ pub fn load(db: &Database, input: &mut impl Read, progress: &mut dyn FnMut(u64))
                 [b"kv", table, k, v] => {
                     let t = Table::all()
                         .iter()
-                        .find(|t| t.def().to_string().as_bytes() == *table)
+                        .find(|t| t.name().as_bytes() == *table)
                         .ok_or_else(|| Error::bad("backup: unknown table"))?;
-                    tx.open_table(t.def())?.insert(text(k)?, *v)?;
+                    tx.open_table(def(*t))?.insert(text(k)?, *v)?;
                 }
                 [b"si", s, seq, item] => {
                     tx.open_table(tables::STREAM_ITEMS)?
