@@ -17,6 +17,7 @@ mod mail;
 mod media;
 mod notify;
 mod oauth;
+mod principal;
 mod records;
 mod routes;
 mod serve;

@@ -268,6 +268,24 @@ fn private_fields_are_typed_not_filtered_by_name() {
 }
 
 #[test]
+fn only_the_principal_reads_credentials() {
+    // Adapters ask `principal` for a policy. The OAuth endpoints read their own parameters,
+    // and the upload admission checks a file's sender before its body is read.
+    let reading: Vec<String> = lines_before_tests()
+        .into_iter()
+        .filter(|(rel, line)| {
+            let own = rel.starts_with("principal/") || rel.starts_with("oauth/");
+            let reads = line.contains("\"authorization\"")
+                || line.contains("session::current")
+                || (line.contains("verify::check") && rel != "routes/uploads.rs");
+            !own && reads
+        })
+        .map(|(rel, line)| format!("{rel}: {}", line.trim()))
+        .collect();
+    assert_eq!(reading, Vec::<String>::new());
+}
+
+#[test]
 fn the_api_and_the_web_ui_never_import_each_other() {
     let graph = module_graph();
     for (a, b) in [("api", "web"), ("web", "api")] {

@@ -1,10 +1,10 @@
 //! The outbox and the inbox: `/api/user/<nick>/feed…` and `/inbox…` (api.md §10).
-use super::auth::{self, same_user};
 use crate::app::App;
 use crate::core::feeds::{self, Activities, FeedQuery};
 use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal::{self as auth, same_user};
 use crate::social::clients::Client;
 use crate::social::outbox::Feed;
 use crate::social::render::{self, Viewer, FULL};

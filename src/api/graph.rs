@@ -1,5 +1,4 @@
 //! Followers, following, favorites and lists of a user (api.md §11).
-use super::auth::{self, same_user};
 use super::feeds::user_name;
 use crate::app::App;
 use crate::core::feeds::{self, FeedQuery, Persons};
@@ -7,6 +6,7 @@ use crate::core::paging::Page;
 use crate::core::walk::walk;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal::{self as auth, same_user};
 use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::users::no_such_user;
 use crate::social::{addressing, objects, person, urls};

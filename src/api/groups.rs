@@ -1,11 +1,11 @@
 //! List members (api.md §13) and group feeds (§14).
-use super::auth;
 use super::objects::Key;
 use crate::app::App;
 use crate::core::feeds::{self, Activities, FeedQuery, Persons};
 use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal as auth;
 use crate::social::render::{self, Viewer};
 use crate::social::verbs::{group_stream, members_stream};
 use crate::social::{addressing, objects, urls};

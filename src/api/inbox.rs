@@ -5,18 +5,12 @@ use crate::app::App;
 use crate::core::posting::{self, Inbox};
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
-use crate::oauth::verify;
 use crate::social::objects;
 use crate::social::render::{self, Viewer, FULL};
 
 /// The remote identity behind a Dialback-bound client (remote-write, api.md §2.3).
 fn principal(app: &App, req: &Req) -> Result<String> {
-    let client = verify::check(app, req, false)?.client;
-    match (&client.webfinger, &client.host) {
-        (Some(wf), _) => Ok(format!("acct:{wf}")),
-        (None, Some(h)) => Ok(format!("http://{h}/")),
-        _ => Err(Error::Unauthorized("Authentication required".into())),
-    }
+    crate::principal::remote_write(app, req)
 }
 
 fn answer(app: &App, id: &str, principal: &str) -> Result<Resp> {

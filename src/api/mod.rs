@@ -1,5 +1,4 @@
 //! Thin JSON handlers, one file per resource family.
-pub mod auth;
 pub mod feeds;
 pub mod graph;
 pub mod groups;

@@ -1,12 +1,12 @@
 //! Objects and their feeds: `/api/<type>/<uuid>`, `?id=` look-ups, likes/replies/shares
 //! (api.md §15), and activities `/api/activity/<uuid>` (§12).
-use super::auth;
 use crate::app::App;
 use crate::core::feeds::{self, FeedQuery, Persons};
 use crate::core::paging::Page;
 use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal as auth;
 use crate::social::objects::Object;
 use crate::social::outbox::{self, Feed};
 use crate::social::render::{self, Viewer, FULL};

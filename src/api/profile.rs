@@ -1,8 +1,8 @@
 //! `/api/user/<nick>/profile` (api.md §9.6).
-use super::auth::{self, same_user};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal::{self as auth, same_user};
 use crate::social::outbox::Feed;
 use crate::social::users::no_such_user;
 use crate::social::{person, urls};

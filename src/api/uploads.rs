@@ -1,6 +1,5 @@
 //! Uploads: `POST`/`GET /api/user/<nick>/uploads` (api.md §11.5) and the files themselves,
 //! `GET /uploads/<path>` (§18).
-use super::auth::{self, same_user};
 use super::feeds::user_name;
 use crate::app::App;
 use crate::core::feeds::{self, FeedQuery};
@@ -10,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::media::prepare::Purpose;
 use crate::media::{mime, serve};
-use crate::oauth::verify;
+use crate::principal::{self as auth, same_user};
 use crate::social::render::Viewer;
 use crate::social::{addressing, objects, urls};
 use crate::util::rand;
@@ -115,15 +114,8 @@ pub fn file(app: &App, req: &Req, rel: &str) -> Result<Resp> {
         return Err(not_allowed());
     }
     // Optional credentials: OAuth in the header (two- or three-legged), else nobody.
-    let viewer = match req
-        .header("authorization")
-        .filter(|h| h.trim_start().to_ascii_lowercase().starts_with("oauth"))
-    {
-        Some(h) => verify::check(app, req, h.contains("oauth_token"))?
-            .token
-            .map(|t| urls::person_id(&app.cfg, &t.nick)),
-        None => None,
-    };
+    let viewer =
+        crate::principal::optional_user(app, req)?.map(|nick| urls::person_id(&app.cfg, &nick));
     let allowed = app.store.read(|r| {
         let Some(id) = crate::social::upload_paths::owner(r, rel)? else {
             return Err(Error::NotFound(format!("No such file: {rel}")));

@@ -1,9 +1,9 @@
 //! `/api/users`, `/api/user/<nick>` and `/api/whoami` (api.md §9).
-use super::auth::{self, same_user};
 use crate::app::App;
 use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
+use crate::principal::{self as auth, same_user};
 use crate::social::users::{self, no_such_user, NewUser};
 use crate::social::{passwords, urls};
 use crate::store::Read;

@@ -44,7 +44,7 @@ pub fn admit(app: &App, head: &mut Req) -> Result<bool, Resp> {
             }
             Err(e) => Err(super::errors::error_response(app, head, e)),
         },
-        Some(Sender::Web) => match crate::web::session::user(app, head) {
+        Some(Sender::Web) => match crate::principal::session_user(app, head) {
             Some(_) => Ok(true),
             None => Err(Resp::new(
                 401,

@@ -133,7 +133,7 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
     let reg = app.live.clone();
     // One stream per session, keyed by the session (not by the Cookie header, which a client
     // can vary at will to take every place).
-    let Some((_, sid)) = super::session::current(ctx.app, ctx.req) else {
+    let Some((_, sid)) = crate::principal::session(ctx.app, ctx.req) else {
         return Err(Error::Unauthorized("Not logged in.".into()));
     };
     let Some(ticket) = Registry::admit(&reg, sid.clone(), me, app.cfg.max_live_streams) else {

@@ -180,7 +180,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     // and someone guessing at the login page does not lock the owner out of this form.
     let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
     let now = crate::util::time::now_secs();
-    let sid = super::session::current(ctx.app, ctx.req)
+    let sid = crate::principal::session(ctx.app, ctx.req)
         .map(|(_, sid)| sid)
         .unwrap_or_default();
     let account = format!("{me}\nsession {sid}");
@@ -220,7 +220,7 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     }
     let hash = passwords::hash(pw).await?;
     // Every other browser logged in as this account is logged out; this one stays.
-    let ends = match super::session::current(ctx.app, ctx.req) {
+    let ends = match crate::principal::session(ctx.app, ctx.req) {
         Some((_, sid)) => users::Ends::OthersThan(sid),
         None => users::Ends::All,
     };

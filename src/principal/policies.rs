@@ -1,0 +1,85 @@
+//! The access policies of api.md §2.3, each a choice of sources and a check of the principal.
+use super::{identify, not_logged_in, Principal, Via};
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::http::Req;
+use crate::social::clients::Client;
+
+/// The authenticated party of a read.
+pub struct Who {
+    /// The local user acting, if any.
+    pub nick: Option<String>,
+}
+
+/// any-read: a bearer token, or OAuth 1 in the Authorization header (two- or three-legged).
+pub fn any_read(app: &App, req: &Req) -> Result<Who> {
+    match identify(app, req, &[Via::Bearer, Via::OAuthHeader { user: false }])? {
+        Principal::Nobody => Err(not_logged_in()),
+        p => Ok(Who {
+            nick: p.nick().map(String::from),
+        }),
+    }
+}
+
+/// user-read: a bearer token naming a user, or three-legged OAuth 1 in the header.
+pub fn user_read(app: &App, req: &Req) -> Result<String> {
+    match identify(app, req, &[Via::Bearer, Via::OAuthHeader { user: true }])? {
+        p @ (Principal::Bearer(_) | Principal::User { .. }) => {
+            p.nick().map(String::from).ok_or_else(not_logged_in)
+        }
+        _ => Err(not_logged_in()),
+    }
+}
+
+/// user-write: three-legged OAuth 1 from the header, query or form body.
+pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
+    match identify(app, req, &[Via::OAuth { user: true }])? {
+        Principal::User { nick, client } => Ok((nick, client)),
+        _ => Err(Error::OAuth(400, "Missing required parameter")),
+    }
+}
+
+/// client-write: two-legged OAuth 1 (a token, if sent, is not needed).
+pub fn client_write(app: &App, req: &Req) -> Result<Client> {
+    match identify(app, req, &[Via::OAuth { user: false }])? {
+        Principal::Client(c) => Ok(c),
+        _ => Err(Error::OAuth(400, "Missing required parameter")),
+    }
+}
+
+/// remote-write: a client that Dialback bound to a remote server or account; returns that
+/// remote identity.
+pub fn remote_write(app: &App, req: &Req) -> Result<String> {
+    identify(app, req, &[Via::OAuth { user: false }])?
+        .remote_id()
+        .ok_or_else(|| Error::Unauthorized("Authentication required".into()))
+}
+
+/// Optional OAuth 1 in the header (uploaded files): the user, if any; Nobody is fine.
+pub fn optional_user(app: &App, req: &Req) -> Result<Option<String>> {
+    Ok(identify(app, req, &[Via::OAuthHeader { user: false }])?
+        .nick()
+        .map(String::from))
+}
+
+/// The web UI's user: a browser whose session is open.
+pub fn session_user(app: &App, req: &Req) -> Option<String> {
+    session(app, req).map(|(nick, _)| nick)
+}
+
+/// The open session of the web UI's user, as (nickname, session id).
+pub fn session(app: &App, req: &Req) -> Option<(String, String)> {
+    match identify(app, req, &[Via::Session]) {
+        Ok(Principal::Session { nick, sid }) => Some((nick, sid)),
+        _ => None,
+    }
+}
+
+/// same-user: the principal must be `<nick>` (401 otherwise, as the original).
+pub fn same_user(principal: &str, nick: &str) -> Result<()> {
+    if principal == nick {
+        Ok(())
+    } else {
+        Err(Error::Unauthorized("Not authorized".into()))
+    }
+}
