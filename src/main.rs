@@ -52,7 +52,14 @@ enum Cmd {
     ExportUser(ExportCmd),
     InitConfig(InitConfigCmd),
     SystemdUnit(UnitCmd),
+    Routes(RoutesCmd),
 }
+
+/// Print the route table: every method and path the server answers, the body each reads and
+/// the access policy it asks for.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "routes")]
+struct RoutesCmd {}
 
 /// Print the systemd unit this binary is meant to run under (scripts/install.sh uses it).
 #[derive(FromArgs)]
@@ -330,6 +337,10 @@ fn main() -> ExitCode {
                     eprintln!("{s}");
                 }
             }),
+        Some(Cmd::Routes(_)) => {
+            print!("{}", routes::table::print());
+            Ok(())
+        }
         Some(Cmd::Jobs(j)) => load(j.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Jobs))
             .map(|out| println!("{out}")),

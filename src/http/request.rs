@@ -22,6 +22,8 @@ pub struct Req {
     /// signature does not cover such a body), so that nobody unauthenticated can make the
     /// server write to disk: see `Service::admit_file_body`.
     pub admitted: Option<Box<dyn std::any::Any>>,
+    /// The access policy the handler asked for (the route table checks it against its row).
+    pub asked: std::cell::Cell<Option<&'static str>>,
     /// Deepest nesting accepted in a JSON body.
     pub max_json_depth: usize,
     /// The address the request came from (login throttling).
@@ -49,6 +51,7 @@ impl Req {
             body: Bytes::new(),
             upload: None,
             admitted: None,
+            asked: Default::default(),
             max_json_depth: 8,
             peer: None,
         }

@@ -283,6 +283,7 @@ fn request(parts: hyper::http::request::Parts) -> Req {
         body: Bytes::new(),
         upload: None,
         admitted: None,
+        asked: Default::default(),
         max_json_depth: 64,
         peer: None,
     }

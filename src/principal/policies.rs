@@ -13,6 +13,7 @@ pub struct Who {
 
 /// any-read: a bearer token, or OAuth 1 in the Authorization header (two- or three-legged).
 pub fn any_read(app: &App, req: &Req) -> Result<Who> {
+    req.asked.set(Some("any-read"));
     match identify(app, req, &[Via::Bearer, Via::OAuthHeader { user: false }])? {
         Principal::Nobody => Err(not_logged_in()),
         p => Ok(Who {
@@ -23,6 +24,7 @@ pub fn any_read(app: &App, req: &Req) -> Result<Who> {
 
 /// user-read: a bearer token naming a user, or three-legged OAuth 1 in the header.
 pub fn user_read(app: &App, req: &Req) -> Result<String> {
+    req.asked.set(Some("user-read"));
     match identify(app, req, &[Via::Bearer, Via::OAuthHeader { user: true }])? {
         p @ (Principal::Bearer(_) | Principal::User { .. }) => {
             p.nick().map(String::from).ok_or_else(not_logged_in)
@@ -33,6 +35,7 @@ pub fn user_read(app: &App, req: &Req) -> Result<String> {
 
 /// user-write: three-legged OAuth 1 from the header, query or form body.
 pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
+    req.asked.set(Some("user-write"));
     match identify(app, req, &[Via::OAuth { user: true }])? {
         Principal::User { nick, client } => Ok((nick, client)),
         _ => Err(Error::OAuth(400, "Missing required parameter")),
@@ -41,6 +44,7 @@ pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
 
 /// client-write: two-legged OAuth 1 (a token, if sent, is not needed).
 pub fn client_write(app: &App, req: &Req) -> Result<Client> {
+    req.asked.set(Some("client-write"));
     match identify(app, req, &[Via::OAuth { user: false }])? {
         Principal::Client(c) => Ok(c),
         _ => Err(Error::OAuth(400, "Missing required parameter")),
@@ -50,6 +54,7 @@ pub fn client_write(app: &App, req: &Req) -> Result<Client> {
 /// remote-write: a client that Dialback bound to a remote server or account; returns that
 /// remote identity.
 pub fn remote_write(app: &App, req: &Req) -> Result<String> {
+    req.asked.set(Some("remote-write"));
     identify(app, req, &[Via::OAuth { user: false }])?
         .remote_id()
         .ok_or_else(|| Error::Unauthorized("Authentication required".into()))
@@ -57,6 +62,7 @@ pub fn remote_write(app: &App, req: &Req) -> Result<String> {
 
 /// Optional OAuth 1 in the header (uploaded files): the user, if any; Nobody is fine.
 pub fn optional_user(app: &App, req: &Req) -> Result<Option<String>> {
+    req.asked.set(Some("optional"));
     Ok(identify(app, req, &[Via::OAuthHeader { user: false }])?
         .nick()
         .map(String::from))
