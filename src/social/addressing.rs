@@ -295,8 +295,34 @@ fn copy_from(act: &mut Map<String, Value>, source: &Value, skip: Option<&str>) {
     }
 }
 
+/// What the default-recipient rules look at.
+struct Defaulting<'a> {
+    verb: String,
+    actor: &'a Value,
+    actor_id: String,
+    /// The object as stored, else as given.
+    obj: Value,
+    obj_id: Option<String>,
+}
+
+impl Defaulting<'_> {
+    fn followers(&self) -> Option<Value> {
+        followers_id(self.actor).map(|id| json!([{"objectType": "collection", "id": id}]))
+    }
+
+    fn cc_followers(&self, act: &mut Map<String, Value>) -> bool {
+        match self.followers() {
+            Some(f) => {
+                act.insert("cc".into(), f);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Fills `to`/`cc` of an activity that came with no addresses (§6.5). `object` and `target`
-/// are the objects as stored, when known.
+/// are the objects as stored, when known. The rules are tried in the spec's order.
 pub fn default_recipients(
     w: &W,
     cfg: &Config,
@@ -305,117 +331,143 @@ pub fn default_recipients(
     object: Option<&Object>,
     target: Option<&Object>,
 ) -> Result<()> {
+    let _ = cfg;
     if has_addresses(act) {
         return Ok(());
     }
-    let verb = act
-        .get("verb")
-        .and_then(Value::as_str)
-        .unwrap_or("post")
-        .to_string();
-    let actor_id = id_of(actor).unwrap_or_default().to_string();
-    let followers =
-        || followers_id(actor).map(|id| json!([{"objectType": "collection", "id": id}]));
     let given = act.get("object").cloned().unwrap_or(Value::Null);
     let obj = object.map(|o| o.doc.clone()).unwrap_or(given);
-    let obj_id = id_of(&obj).map(String::from);
-    // 1. update/delete of something other than oneself: the original post's addresses.
-    if (verb == "update" || verb == "delete") && obj_id.as_deref() != Some(actor_id.as_str()) {
-        let stored = object.ok_or_else(|| {
-            Error::bad(format!(
-                "No such object: {}",
-                obj_id.clone().unwrap_or_default()
-            ))
-        })?;
-        // Without a creating activity the later rules decide (the verb then says what is wrong).
-        if let Some(creating) = creating_activity(w, stored)? {
-            copy_from(act, &creating, None);
-            if has_addresses(act) {
-                return Ok(());
-            }
-        }
-    }
+    let d = Defaulting {
+        verb: act
+            .get("verb")
+            .and_then(Value::as_str)
+            .unwrap_or("post")
+            .to_string(),
+        actor,
+        actor_id: id_of(actor).unwrap_or_default().to_string(),
+        obj_id: id_of(&obj).map(String::from),
+        obj,
+    };
     // Lists are a private tool: changes to one's members go to nobody but the owner.
-    if let (true, Some(t)) = (verb == "add" || verb == "remove", target) {
-        if objects::is_list(t) {
-            return Ok(());
+    let list_change =
+        (d.verb == "add" || d.verb == "remove") && target.is_some_and(objects::is_list);
+    let done = like_the_original(w, act, &d, object)?
+        || list_change
+        || like_the_liked(w, act, &d, object)?
+        || about_someone(act, &d)
+        || into_group(act, &d, target)
+        || reply(w, act, &d)?
+        || (type_of(actor) == "person" && d.cc_followers(act));
+    if done {
+        Ok(())
+    } else {
+        Err(Error::bad(
+            "Can't find default recipients for this activity",
+        ))
+    }
+}
+
+/// 1. An update or delete of something other than oneself: the original post's addresses.
+fn like_the_original(
+    w: &W,
+    act: &mut Map<String, Value>,
+    d: &Defaulting,
+    object: Option<&Object>,
+) -> Result<bool> {
+    if !(d.verb == "update" || d.verb == "delete")
+        || d.obj_id.as_deref() == Some(d.actor_id.as_str())
+    {
+        return Ok(false);
+    }
+    let stored = object.ok_or_else(|| {
+        Error::bad(format!(
+            "No such object: {}",
+            d.obj_id.clone().unwrap_or_default()
+        ))
+    })?;
+    // Without a creating activity the later rules decide (the verb then says what is wrong).
+    if let Some(creating) = creating_activity(w, stored)? {
+        copy_from(act, &creating, None);
+    }
+    Ok(has_addresses(act))
+}
+
+/// 2. Likes follow the liked object's audience (else the liker's followers).
+fn like_the_liked(
+    w: &W,
+    act: &mut Map<String, Value>,
+    d: &Defaulting,
+    object: Option<&Object>,
+) -> Result<bool> {
+    if !["favorite", "unfavorite", "like", "dislike"].contains(&d.verb.as_str()) {
+        return Ok(false);
+    }
+    match object
+        .map(|o| creating_activity(w, o))
+        .transpose()?
+        .flatten()
+    {
+        Some(creating) => copy_from(act, &creating, None),
+        None => {
+            d.cc_followers(act);
         }
     }
-    // 2. likes follow the liked object's audience.
-    if ["favorite", "unfavorite", "like", "dislike"].contains(&verb.as_str()) {
-        match object
-            .map(|o| creating_activity(w, o))
-            .transpose()?
-            .flatten()
+    Ok(true)
+}
+
+/// 3. About another person: to them, cc followers. 4. About a group: the same.
+fn about_someone(act: &mut Map<String, Value>, d: &Defaulting) -> bool {
+    let other_person =
+        type_of(&d.obj) == "person" && d.obj_id.as_deref() != Some(d.actor_id.as_str());
+    let group = type_of(&d.obj) == "group" && d.verb != "create";
+    if !(other_person || group) {
+        return false;
+    }
+    act.insert("to".into(), json!([objects::reference(&d.obj)]));
+    d.cc_followers(act);
+    true
+}
+
+/// 5. Into a group: to the group.
+fn into_group(act: &mut Map<String, Value>, d: &Defaulting, target: Option<&Object>) -> bool {
+    match target {
+        Some(t)
+            if type_of(t) == "group" && ["add", "remove", "post"].contains(&d.verb.as_str()) =>
         {
-            Some(creating) => copy_from(act, &creating, None),
-            None => {
-                if let Some(f) = followers() {
-                    act.insert("cc".into(), f);
-                }
-            }
-        }
-        return Ok(());
-    }
-    // 3. about another person: to them, cc followers.
-    if type_of(&obj) == "person" && obj_id.as_deref() != Some(actor_id.as_str()) {
-        act.insert("to".into(), json!([objects::reference(&obj)]));
-        if let Some(f) = followers() {
-            act.insert("cc".into(), f);
-        }
-        return Ok(());
-    }
-    // 4. about a group.
-    if type_of(&obj) == "group" && verb != "create" {
-        act.insert("to".into(), json!([objects::reference(&obj)]));
-        if let Some(f) = followers() {
-            act.insert("cc".into(), f);
-        }
-        return Ok(());
-    }
-    // 5. into a group.
-    if let Some(t) = target {
-        if type_of(t) == "group" && ["add", "remove", "post"].contains(&verb.as_str()) {
             act.insert("to".into(), json!([objects::reference(t)]));
-            return Ok(());
+            true
         }
+        _ => false,
     }
-    // 6. a reply: the parent's audience, plus the parent's author.
-    if let Some(parent) = obj.get("inReplyTo").filter(|p| p.is_object()) {
-        let parent = match id_of(parent) {
-            Some(pid) => objects::get(w, pid)?,
-            None => None,
-        };
-        let creating = match &parent {
-            Some(p) => audience_activity(w, p)?,
-            None => None,
-        }
-        .ok_or_else(|| Error::bad("Can't reply to an object that was never posted"))?;
-        copy_from(act, &creating, Some(&actor_id));
-        if let Some(parent_actor) = creating.get("actor") {
-            if id_of(parent_actor) != Some(actor_id.as_str()) {
-                let mut to = act
-                    .get("to")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                if !to.iter().any(|x| id_of(x) == id_of(parent_actor)) {
-                    to.push(parent_actor.clone());
-                }
-                act.insert("to".into(), Value::Array(to));
+}
+
+/// 6. A reply: the parent's audience, plus the parent's author.
+fn reply(w: &W, act: &mut Map<String, Value>, d: &Defaulting) -> Result<bool> {
+    let Some(parent) = d.obj.get("inReplyTo").filter(|p| p.is_object()) else {
+        return Ok(false);
+    };
+    let parent = match id_of(parent) {
+        Some(pid) => objects::get(w, pid)?,
+        None => None,
+    };
+    let creating = match &parent {
+        Some(p) => audience_activity(w, p)?,
+        None => None,
+    }
+    .ok_or_else(|| Error::bad("Can't reply to an object that was never posted"))?;
+    copy_from(act, &creating, Some(&d.actor_id));
+    if let Some(parent_actor) = creating.get("actor") {
+        if id_of(parent_actor) != Some(d.actor_id.as_str()) {
+            let mut to = act
+                .get("to")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if !to.iter().any(|x| id_of(x) == id_of(parent_actor)) {
+                to.push(parent_actor.clone());
             }
-        }
-        return Ok(());
-    }
-    // 7. everything else by a person: cc the followers.
-    if type_of(actor) == "person" {
-        if let Some(f) = followers() {
-            act.insert("cc".into(), f);
-            return Ok(());
+            act.insert("to".into(), Value::Array(to));
         }
     }
-    let _ = cfg;
-    Err(Error::bad(
-        "Can't find default recipients for this activity",
-    ))
+    Ok(true)
 }

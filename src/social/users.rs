@@ -119,21 +119,45 @@ fn build(
     hash: &str,
 ) -> Result<(User, Option<AccessToken>)> {
     let nick = nu.nick.as_str();
-    let now = now_iso();
     let me = person::new(cfg, nick);
     objects::put(w, &me)?;
-    let mut user = Map::new();
+    let user = account(w, cfg, nu, hash, &me)?;
+    let generator = nu.client.as_ref().map(Client::generator);
+    if let Some(g) = &generator {
+        store_generator(w, cfg, g)?;
+    }
+    let lists = default_lists(w, cfg, nick, &me)?;
+    if nu.activities {
+        let mut extra = Map::new();
+        if let Some(g) = &generator {
+            extra.insert("generator".into(), objects::reference(g));
+        }
+        first_activities(w, cfg, nick, &me, lists, extra)?;
+    }
+    let token = match &nu.client {
+        Some(c) => Some(issue_access_token(w, &c.consumer_key, nick)?),
+        None => None,
+    };
+    Ok((user, token))
+}
+
+/// The user record, its confirmation code and mail when one is asked for, and its place in
+/// the list of users.
+fn account(w: &W, cfg: &Arc<Config>, nu: &NewUser, hash: &str, me: &Object) -> Result<User> {
+    let nick = nu.nick.as_str();
+    let now = now_iso();
+    let mut doc = Map::new();
     for (k, v) in &nu.extra {
         if !sanitize::reserved(k) && !MANAGED.contains(&k.as_str()) {
-            user.insert(k.clone(), v.clone());
+            doc.insert(k.clone(), v.clone());
         }
     }
-    user.insert("nickname".into(), json!(nick));
-    user.insert("published".into(), json!(now));
-    user.insert("updated".into(), json!(now));
-    user.insert("profile".into(), objects::reference(&me));
+    doc.insert("nickname".into(), json!(nick));
+    doc.insert("published".into(), json!(now));
+    doc.insert("updated".into(), json!(now));
+    doc.insert("profile".into(), objects::reference(me));
     let user = User {
-        doc: user,
+        doc,
         password_hash: hash.to_string(),
         unconfirmed: nu.confirm.is_some(),
     };
@@ -149,98 +173,95 @@ fn build(
     }
     put_record(w, nick, &user)?;
     w.stream_push(urls::USERS_STREAM, nick)?;
+    Ok(user)
+}
 
-    // The virtual Followers/Following collections, addressable like any collection (§6.4).
+/// The registering client as an object, so that the activities can name it as generator.
+fn store_generator(w: &W, cfg: &Config, g: &Value) -> Result<()> {
+    let Some(id) = g.get("id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let mut stored = g.clone();
+    let enc = crate::util::enc::pct(id);
+    let kind = g["objectType"].as_str().unwrap_or("application");
+    stored["links"] = json!({"self": {"href": format!("{}/api/{kind}?id={enc}", cfg.base())}});
+    objects::put(w, &Object::new(stored))
+}
+
+/// The followers and following collections (addressable like any collection, §6.4), the
+/// profile pictures list and the four person lists; returns the person lists.
+fn default_lists(w: &W, cfg: &Config, nick: &str, me: &Object) -> Result<Vec<Object>> {
     for (name, title) in [("followers", "Followers"), ("following", "Following")] {
         let id = urls::user_api(cfg, nick, name);
         let c = json!({"objectType": "collection", "id": id, "displayName": title,
             "links": {"self": {"href": id}}, "url": format!("{}/{nick}/{name}", cfg.base()),
-            "members": {"url": id}, "author": objects::reference(&me)});
+            "members": {"url": id}, "author": objects::reference(me)});
         objects::put(w, &Object::new(c))?;
     }
-    let list = |title: &str, kind: &str| {
+    let list = |title: &str, kind: &str| -> Result<Object> {
         let mut m = Map::new();
         m.insert("displayName".into(), json!(title));
         m.insert("objectTypes".into(), json!([kind]));
-        m.insert("author".into(), objects::reference(&me));
+        m.insert("author".into(), objects::reference(me));
         let mut list = objects::new_local(cfg, "collection", Some(nick), m);
         list.private.list = true;
-        list
+        objects::put(w, &list)?;
+        w.stream_push(
+            &urls::stream(nick, &format!("lists:{kind}")),
+            id_of(&list).unwrap_or_default(),
+        )?;
+        Ok(list)
     };
-    let pictures = list("Profile Pictures", "image");
-    objects::put(w, &pictures)?;
-    w.stream_push(
-        &urls::stream(nick, "lists:image"),
-        pictures["id"].as_str().unwrap_or_default(),
-    )?;
+    list("Profile Pictures", "image")?;
+    ["Friends", "Family", "Acquaintances", "Coworkers"]
+        .iter()
+        .map(|title| list(title, "person"))
+        .collect()
+}
 
-    let generator = nu.client.as_ref().map(Client::generator);
-    if let Some(g) = &generator {
-        if let Some(id) = g.get("id").and_then(Value::as_str) {
-            let mut stored = g.clone();
-            let enc = crate::util::enc::pct(id);
-            let kind = g["objectType"].as_str().unwrap_or("application");
-            stored["links"] =
-                json!({"self": {"href": format!("{}/api/{kind}?id={enc}", cfg.base())}});
-            objects::put(w, &Object::new(stored))?;
-        }
-    }
-    let mut extra = Map::new();
-    if let Some(g) = &generator {
-        extra.insert("generator".into(), objects::reference(g));
-    }
+/// What a registration does in public (§9): the join, the welcome note from the site, and
+/// the creation of each person list, in the new user's streams.
+fn first_activities(
+    w: &W,
+    cfg: &Config,
+    nick: &str,
+    me: &Object,
+    lists: Vec<Object>,
+    extra: Map<String, Value>,
+) -> Result<()> {
     let followers =
         json!({"id": urls::user_api(cfg, nick, "followers"), "objectType": "collection"});
+    let service = site_service(w, cfg)?;
+    let mut join_extra = extra.clone();
+    join_extra.insert("cc".into(), json!([followers]));
+    let join = activity::new(cfg, me, "join", &service, join_extra);
+    activity::put(w, &join)?;
+    let id = id_of(&join).unwrap_or_default();
+    activity::to_outbox(w, nick, id, false)?;
+    activity::to_inbox(w, nick, id, false, false)?;
 
-    let mut lists = Vec::new();
-    for title in ["Friends", "Family", "Acquaintances", "Coworkers"] {
-        let l = list(title, "person");
+    let mut welcome = welcome_note(cfg, nick, me, &service);
+    objects::put(w, &welcome)?;
+    let mut to = Map::new();
+    to.insert("to".into(), json!([objects::reference(me)]));
+    let post = activity::new(cfg, &service, "post", &welcome, to);
+    activity::put(w, &post)?;
+    welcome.private.created_by = id_of(&post).map(String::from);
+    objects::put(w, &welcome)?;
+    activity::to_inbox(w, nick, id_of(&post).unwrap_or_default(), true, true)?;
+
+    for mut l in lists {
+        let mut e = extra.clone();
+        e.insert("to".into(), json!([followers]));
+        let create = activity::new(cfg, me, "create", &l, e);
+        activity::put(w, &create)?;
+        l.private.created_by = id_of(&create).map(String::from);
         objects::put(w, &l)?;
-        w.stream_push(
-            &urls::stream(nick, "lists:person"),
-            l["id"].as_str().unwrap_or_default(),
-        )?;
-        lists.push(l);
-    }
-
-    if nu.activities {
-        let service = site_service(w, cfg)?;
-        let mut join_extra = extra.clone();
-        join_extra.insert("cc".into(), json!([followers]));
-        let join = activity::new(cfg, &me, "join", &service, join_extra);
-        activity::put(w, &join)?;
-        let id = join["id"].as_str().unwrap_or_default();
+        let id = id_of(&create).unwrap_or_default();
         activity::to_outbox(w, nick, id, false)?;
         activity::to_inbox(w, nick, id, false, false)?;
-
-        let welcome = welcome_note(cfg, nick, &me, &service);
-        objects::put(w, &welcome)?;
-        let mut to = Map::new();
-        to.insert("to".into(), json!([objects::reference(&me)]));
-        let post = activity::new(cfg, &service, "post", &welcome, to);
-        activity::put(w, &post)?;
-        let mut welcome = welcome;
-        welcome.private.created_by = id_of(&post).map(String::from);
-        objects::put(w, &welcome)?;
-        activity::to_inbox(w, nick, post["id"].as_str().unwrap_or_default(), true, true)?;
-
-        for l in &mut lists {
-            let mut e = extra.clone();
-            e.insert("to".into(), json!([followers]));
-            let create = activity::new(cfg, &me, "create", l, e);
-            activity::put(w, &create)?;
-            l.private.created_by = id_of(&create).map(String::from);
-            objects::put(w, l)?;
-            let id = create["id"].as_str().unwrap_or_default();
-            activity::to_outbox(w, nick, id, false)?;
-            activity::to_inbox(w, nick, id, false, false)?;
-        }
     }
-    let token = match &nu.client {
-        Some(c) => Some(issue_access_token(w, &c.consumer_key, nick)?),
-        None => None,
-    };
-    Ok((user, token))
+    Ok(())
 }
 
 /// The site's service object: made once, then found through `meta/service_id` (§9).
