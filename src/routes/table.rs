@@ -526,14 +526,15 @@ impl Params {
     }
 }
 
-/// Whether `pattern` matches the (decoded) path segments; what it captured.
+/// Whether `pattern` matches the (decoded) path segments; what it captured. Every request
+/// walks the table, so this allocates only for what it captures.
 pub fn matches(pattern: &'static str, segs: &[String]) -> Option<Params> {
-    let parts: Vec<&'static str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
     let mut out = Params::default();
     let mut i = 0;
-    for (n, part) in parts.iter().enumerate() {
+    let mut parts = pattern.split('/').filter(|s| !s.is_empty()).peekable();
+    while let Some(part) = parts.next() {
         let Some(inner) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
-            if segs.get(i).map(String::as_str) != Some(*part) {
+            if segs.get(i).map(String::as_str) != Some(part) {
                 return None;
             }
             i += 1;
@@ -541,7 +542,7 @@ pub fn matches(pattern: &'static str, segs: &[String]) -> Option<Params> {
         };
         if let Some(name) = inner.strip_suffix("..") {
             // The rest, as one value: only last in a pattern.
-            if n + 1 != parts.len() || i >= segs.len() {
+            if parts.peek().is_some() || i >= segs.len() {
                 return None;
             }
             out.0.push((name, segs[i..].join("/")));

@@ -27,42 +27,7 @@ fn canonical(id: &str) -> String {
 
 /// Stores (once) and places an incoming activity; returns its id and the local users reached.
 pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<Posted> {
-    validate::activity(body)?;
-    let mut body = body.clone();
-    sanitize::activity(&mut body);
-    let actor = body
-        .get("actor")
-        .filter(|a| id_of(a).is_some())
-        .cloned()
-        .ok_or_else(|| Error::bad("Invalid actor"))?;
-    let actor_id = canonical(id_of(&actor).unwrap_or_default());
-    let matches = actor_id == principal
-        || (principal.ends_with('/')
-            && actor_id.trim_end_matches('/') == principal.trim_end_matches('/'));
-    if !matches {
-        return Err(Error::bad(format!(
-            "Actor is invalid since {actor_id} is not {principal}"
-        )));
-    }
-    let aid = id_of(&body)
-        .map(String::from)
-        .ok_or_else(|| Error::bad("Activity has no id"))?;
-    if objects::is_local_id(cfg, &aid) {
-        return Err(Error::bad(format!(
-            "Activity {aid} claims to be from this server"
-        )));
-    }
-    if let Dest::Group(g) = &dest {
-        let gid = id_of(g).unwrap_or_default();
-        if !addressing::all(&body)
-            .iter()
-            .any(|a| id_of(a) == Some(gid) && type_of(a) == "group")
-        {
-            return Err(Error::bad(format!(
-                "Group {gid} is not a recipient of activity {aid}"
-            )));
-        }
-    }
+    let (body, actor, actor_id, aid) = checked(cfg, principal, body, &dest)?;
     let act = match activity::get(w, &aid)? {
         Some(existing) => existing,
         None => store_new(w, cfg, body, &actor, &aid)?,
@@ -114,6 +79,54 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
         }
     };
     Ok(Posted { id: aid, reached })
+}
+
+/// Validates and scrubs a delivery, and checks that it comes from its actor, is not ours, and
+/// is addressed to the group it was delivered to; returns it with its actor, the actor's
+/// canonical id and its own id.
+fn checked(
+    cfg: &Config,
+    principal: &str,
+    body: &Value,
+    dest: &Dest,
+) -> Result<(Value, Value, String, String)> {
+    validate::activity(body)?;
+    let mut body = body.clone();
+    sanitize::activity(&mut body);
+    let actor = body
+        .get("actor")
+        .filter(|a| id_of(a).is_some())
+        .cloned()
+        .ok_or_else(|| Error::bad("Invalid actor"))?;
+    let actor_id = canonical(id_of(&actor).unwrap_or_default());
+    let matches = actor_id == principal
+        || (principal.ends_with('/')
+            && actor_id.trim_end_matches('/') == principal.trim_end_matches('/'));
+    if !matches {
+        return Err(Error::bad(format!(
+            "Actor is invalid since {actor_id} is not {principal}"
+        )));
+    }
+    let aid = id_of(&body)
+        .map(String::from)
+        .ok_or_else(|| Error::bad("Activity has no id"))?;
+    if objects::is_local_id(cfg, &aid) {
+        return Err(Error::bad(format!(
+            "Activity {aid} claims to be from this server"
+        )));
+    }
+    if let Dest::Group(g) = dest {
+        let gid = id_of(g).unwrap_or_default();
+        if !addressing::all(&body)
+            .iter()
+            .any(|a| id_of(a) == Some(gid) && type_of(a) == "group")
+        {
+            return Err(Error::bad(format!(
+                "Group {gid} is not a recipient of activity {aid}"
+            )));
+        }
+    }
+    Ok((body, actor, actor_id, aid))
 }
 
 /// First arrival: default verb and recipients, side effects, then the activity is saved with

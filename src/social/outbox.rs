@@ -70,22 +70,78 @@ pub fn post(
     generator: Option<&Value>,
     feed: Feed,
 ) -> Result<Posted> {
-    validate::activity(body)?;
-    let mut body = body.clone();
-    sanitize::activity(&mut body);
-    let Value::Object(mut act) = body else {
-        return Err(Error::bad("Activity must be a JSON object"));
-    };
     let me_id = urls::person_id(cfg, nick);
     let me = objects::get(w, &me_id)?
         .ok_or_else(|| Error::internal(format!("person of {nick} is missing")))?;
-    if let Some(a) = act.get("actor") {
-        if id_of(a).is_some_and(|id| id != me_id) {
-            return Err(Error::bad("Invalid actor"));
-        }
+    let mut c = checked(w, cfg, &me, body, feed)?;
+    addressing::default_recipients(
+        w,
+        cfg,
+        &mut c.act,
+        &me,
+        c.stored_object.as_ref(),
+        c.stored_target.as_ref(),
+    )?;
+    if let Some(g) = generator {
+        c.act
+            .insert("generator".into(), store_generator(w, cfg, g)?);
+    } else {
+        c.act.remove("generator");
+    }
+    let uuid = rand::uuid();
+    let aid = activity::id_for(cfg, &uuid);
+    let actor = Actor {
+        person: &me,
+        nick: Some(nick),
+    };
+    let applied = verbs::apply(w, cfg, &c.verb, &actor, &c.given, c.target.as_ref(), &aid)?;
+    let mut act = c.act;
+    store_embedded(w, cfg, &mut act)?;
+    if let Some(t) = &applied.target {
+        act.insert("target".into(), t.doc.clone());
+    }
+    for k in ["id", "url", "links", "updated"] {
+        act.remove(k);
+    }
+    let stored = activity::build(cfg, &uuid, &me, &c.verb, &applied.object, act);
+    activity::put(w, &stored)?;
+    applied.mark_carried(w, cfg, &aid)?;
+    activity::to_outbox(w, nick, &aid, c.major)?;
+    activity::to_inbox(w, nick, &aid, c.major, is_direct(&stored, &me_id))?;
+    let reached = deliver::local(w, cfg, &stored, &me, c.major)?;
+    Ok(Posted { id: aid, reached })
+}
+
+/// A posted activity that passed its checks, with what it refers to.
+struct Checked {
+    act: Map<String, Value>,
+    verb: String,
+    /// The object as given, with its type from the store when only referenced.
+    given: Value,
+    stored_object: Option<objects::Object>,
+    target: Option<Value>,
+    stored_target: Option<objects::Object>,
+    major: bool,
+}
+
+/// Validates and scrubs the body, and checks its actor, references, recipients and feed.
+fn checked(w: &W, cfg: &Config, me: &Value, body: &Value, feed: Feed) -> Result<Checked> {
+    validate::activity(body)?;
+    let mut body = body.clone();
+    sanitize::activity(&mut body);
+    let Value::Object(act) = body else {
+        return Err(Error::bad("Activity must be a JSON object"));
+    };
+    let me_id = id_of(me).unwrap_or_default();
+    if act
+        .get("actor")
+        .and_then(id_of)
+        .is_some_and(|id| id != me_id)
+    {
+        return Err(Error::bad("Invalid actor"));
     }
     let (verb, given) = activity::verb_and_object(&act)?;
-    addressing::check_references(w, &act, &me_id)?;
+    addressing::check_references(w, &act, me_id)?;
     addressing::check_recipients(w, cfg, &act)?;
     if type_of(&given).is_empty() && id_of(&given).is_none() {
         return Err(Error::bad("object has no objectType"));
@@ -103,49 +159,23 @@ pub fn post(
     if type_of(&given).is_empty() {
         return Err(Error::bad("object has no objectType"));
     }
-    let given_target = act.get("target").cloned().filter(Value::is_object);
-    let stored_target = objects::stored_for(w, given_target.as_ref())?;
+    let target = act.get("target").cloned().filter(Value::is_object);
+    let stored_target = objects::stored_for(w, target.as_ref())?;
     let major = is_major(&verb, type_of(&given));
     match feed {
         Feed::Major if !major => return Err(Error::bad("Only major activities to this feed.")),
         Feed::Minor if major => return Err(Error::bad("Only minor activities to this feed.")),
         _ => {}
     }
-    addressing::default_recipients(
-        w,
-        cfg,
-        &mut act,
-        &me,
-        stored_object.as_ref(),
-        stored_target.as_ref(),
-    )?;
-    if let Some(g) = generator {
-        act.insert("generator".into(), store_generator(w, cfg, g)?);
-    } else {
-        act.remove("generator");
-    }
-    let uuid = rand::uuid();
-    let aid = activity::id_for(cfg, &uuid);
-    let actor = Actor {
-        person: &me,
-        nick: Some(nick),
-    };
-    let applied = verbs::apply(w, cfg, &verb, &actor, &given, given_target.as_ref(), &aid)?;
-    store_embedded(w, cfg, &mut act)?;
-    if let Some(t) = &applied.target {
-        act.insert("target".into(), t.doc.clone());
-    }
-    act.remove("id");
-    act.remove("url");
-    act.remove("links");
-    act.remove("updated");
-    let stored = activity::build(cfg, &uuid, &me, &verb, &applied.object, act);
-    activity::put(w, &stored)?;
-    applied.mark_carried(w, cfg, &aid)?;
-    activity::to_outbox(w, nick, &aid, major)?;
-    activity::to_inbox(w, nick, &aid, major, is_direct(&stored, &me_id))?;
-    let reached = deliver::local(w, cfg, &stored, &me, major)?;
-    Ok(Posted { id: aid, reached })
+    Ok(Checked {
+        act,
+        verb,
+        given,
+        stored_object,
+        target,
+        stored_target,
+        major,
+    })
 }
 
 /// The activity behind `/api/activity/<uuid>`.
