@@ -60,9 +60,11 @@ fn viewer_id(app: &App, nick: &Option<String>) -> Option<String> {
 
 pub fn get(app: &App, req: &Req, kind: &str, key: Key) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
-    let obj = find(app, req, kind, &key)?;
+    check_type(kind)?;
     let me = viewer_id(app, &who.nick);
+    // An answer kept for this generation of the store stands for the object's look-up too.
     super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        let obj = find(app, req, kind, &key)?;
         app.store.read(|r| {
             addressing::check_object(r, &obj, me.as_deref())?;
             render::object(r, Viewer { id: me.as_deref() }, &obj, FULL)
@@ -130,17 +132,18 @@ fn name(obj: &Value) -> String {
 /// `/likes`, `/replies` and `/shares` of an object (api.md §15.3).
 pub fn sub_feed(app: &App, req: &Req, kind: &str, key: Key, which: &str) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
-    let obj = find(app, req, kind, &key)?;
+    check_type(kind)?;
     let me = viewer_id(app, &who.nick);
     let viewer = Viewer { id: me.as_deref() };
-    let id = objects::id_of(&obj).unwrap_or_default().to_string();
-    let url = obj
-        .get(which)
-        .and_then(|s| s.get("url"))
-        .and_then(Value::as_str)
-        .map(String::from)
-        .unwrap_or_else(|| format!("{id}/{which}"));
     super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        let obj = find(app, req, kind, &key)?;
+        let id = objects::id_of(&obj).unwrap_or_default().to_string();
+        let url = obj
+            .get(which)
+            .and_then(|s| s.get("url"))
+            .and_then(Value::as_str)
+            .map(String::from)
+            .unwrap_or_else(|| format!("{id}/{which}"));
         app.store.read(|r| {
             addressing::check_object(r, &obj, viewer.id)?;
             match which {
@@ -217,9 +220,9 @@ fn actor_only(app: &App, act: &Value, nick: &str) -> Result<()> {
 
 pub fn activity_get(app: &App, req: &Req, uuid: &str) -> Result<Resp> {
     let who = auth::any_read(app, req)?;
-    let act = find_activity(app, uuid)?;
     let me = viewer_id(app, &who.nick);
     super::negotiate::cached(app, req, who.nick.as_deref(), || {
+        let act = find_activity(app, uuid)?;
         app.store.read(|r| {
             if !addressing::may_see(r, &act, me.as_deref())? {
                 return Err(Error::Forbidden(

@@ -22,13 +22,15 @@ pub async fn route(app: &App, req: Req) -> Resp {
     }
     let not_found = || Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path));
     let segs = req.segments();
-    let Some((pattern, params)) = owner(app, &segs) else {
+    let Some((group, params)) = owner(app, &segs) else {
         return not_found();
     };
     let rows = || {
         table::ROUTES
             .iter()
-            .filter(move |r| r.path == pattern && applies(app, r))
+            .zip(table::compiled())
+            .filter(move |(r, (_, g))| *g == group && applies(app, r))
+            .map(|(r, _)| r)
     };
     if req.method == "OPTIONS" {
         let mut allow: Vec<&str> = Vec::new();
@@ -54,12 +56,14 @@ pub async fn route(app: &App, req: Req) -> Resp {
     dispatch::run(app, &req, row, &params).await
 }
 
-/// The first pattern of a route that applies here and matches the path, with what it captured.
-fn owner(app: &App, segs: &[String]) -> Option<(&'static str, table::Params)> {
+/// The first pattern of a route that applies here and matches the path: its group (the index
+/// of its first row) and what it captured.
+fn owner(app: &App, segs: &[String]) -> Option<(usize, table::Params)> {
     table::ROUTES
         .iter()
-        .filter(|r| applies(app, r))
-        .find_map(|r| table::matches(r.path, segs).map(|p| (r.path, p)))
+        .zip(table::compiled())
+        .filter(|(r, _)| applies(app, r))
+        .find_map(|(_, (pattern, group))| pattern.matches(segs).map(|p| (*group, p)))
 }
 
 /// Whether a route exists on this server: web pages not with `noweb`, mail pages only with mail.

@@ -526,50 +526,111 @@ impl Params {
     }
 }
 
-/// Whether `pattern` matches the (decoded) path segments; what it captured. Every request
-/// walks the table, so this allocates only for what it captures.
-pub fn matches(pattern: &'static str, segs: &[String]) -> Option<Params> {
-    let mut out = Params::default();
-    let mut i = 0;
-    let mut parts = pattern.split('/').filter(|s| !s.is_empty()).peekable();
-    while let Some(part) = parts.next() {
-        let Some(inner) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
-            if segs.get(i).map(String::as_str) != Some(part) {
-                return None;
-            }
-            i += 1;
-            continue;
-        };
-        if let Some(name) = inner.strip_suffix("..") {
-            // The rest, as one value: only last in a pattern.
-            if parts.peek().is_some() || i >= segs.len() {
-                return None;
-            }
-            out.0.push((name, segs[i..].join("/")));
-            return Some(out);
-        }
-        let seg = segs.get(i)?;
-        let name = capture(inner, seg)?;
-        out.0.push((name, seg.clone()));
-        i += 1;
-    }
-    (i == segs.len()).then_some(out)
+/// One segment of a pattern, parsed once.
+#[derive(Debug)]
+enum Part {
+    Lit(&'static str),
+    /// Any one non-empty segment.
+    Any(&'static str),
+    /// One of the alternatives.
+    Alt(&'static str, Vec<&'static str>),
+    /// A segment that can be a nickname.
+    Nick(&'static str),
+    /// A segment that can be an object type.
+    Kind(&'static str),
+    /// The rest, at least one segment.
+    Rest(&'static str),
+    /// A class this table does not know: matches nothing.
+    Never,
 }
 
-/// The name a `{…}` part captures `seg` under, if `seg` is allowed there.
-fn capture(inner: &'static str, seg: &str) -> Option<&'static str> {
+fn part(s: &'static str) -> Part {
+    let Some(inner) = s.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
+        return Part::Lit(s);
+    };
+    if let Some(name) = inner.strip_suffix("..") {
+        return Part::Rest(name);
+    }
     if let Some((name, alts)) = inner.split_once('=') {
-        return alts.split('|').any(|a| a == seg).then_some(name);
+        return Part::Alt(name, alts.split('|').collect());
     }
-    if let Some((name, class)) = inner.split_once('~') {
-        let ok = match class {
-            "nick" => !seg.is_empty() && !ROUTED.contains(&seg),
-            "kind" => !API_WORDS.contains(&seg),
-            _ => false,
-        };
-        return ok.then_some(name);
+    match inner.split_once('~') {
+        Some((name, "nick")) => Part::Nick(name),
+        Some((name, "kind")) => Part::Kind(name),
+        Some(_) => Part::Never,
+        None => Part::Any(inner),
     }
-    (!seg.is_empty()).then_some(inner)
+}
+
+/// A pattern, parsed.
+#[derive(Debug)]
+pub struct Pattern(Vec<Part>);
+
+impl Pattern {
+    pub fn parse(pattern: &'static str) -> Pattern {
+        Pattern(
+            pattern
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(part)
+                .collect(),
+        )
+    }
+
+    /// Whether the pattern matches the (decoded) path segments; what it captured.
+    pub fn matches(&self, segs: &[String]) -> Option<Params> {
+        // Most rows fail on a literal: try them before capturing anything.
+        let literal_fails =
+            self.0.iter().enumerate().any(
+                |(i, p)| matches!(p, Part::Lit(l) if segs.get(i).map(String::as_str) != Some(*l)),
+            );
+        if literal_fails {
+            return None;
+        }
+        let mut out = Params::default();
+        for (i, p) in self.0.iter().enumerate() {
+            if let Part::Rest(name) = p {
+                // Only last in a pattern.
+                if i + 1 != self.0.len() || i >= segs.len() {
+                    return None;
+                }
+                out.0.push((name, segs[i..].join("/")));
+                return Some(out);
+            }
+            let seg = segs.get(i)?;
+            let name = match p {
+                Part::Lit(_) => continue,
+                Part::Any(n) => (!seg.is_empty()).then_some(*n),
+                Part::Alt(n, alts) => alts.contains(&seg.as_str()).then_some(*n),
+                Part::Nick(n) => (!seg.is_empty() && !ROUTED.contains(&seg.as_str())).then_some(*n),
+                Part::Kind(n) => (!API_WORDS.contains(&seg.as_str())).then_some(*n),
+                Part::Rest(_) | Part::Never => None,
+            }?;
+            out.0.push((name, seg.clone()));
+        }
+        (self.0.len() == segs.len()).then_some(out)
+    }
+}
+
+/// Each row's pattern, parsed once, and the index of the first row with the same pattern
+/// (the rows that share it give the path's methods).
+pub fn compiled() -> &'static [(Pattern, usize)] {
+    static TABLE: std::sync::OnceLock<Vec<(Pattern, usize)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        ROUTES
+            .iter()
+            .map(|r| {
+                let first = ROUTES.iter().position(|o| o.path == r.path).unwrap_or(0);
+                (Pattern::parse(r.path), first)
+            })
+            .collect()
+    })
+}
+
+/// Whether `pattern` matches the (decoded) path segments; what it captured.
+#[cfg(test)]
+pub fn matches(pattern: &'static str, segs: &[String]) -> Option<Params> {
+    Pattern::parse(pattern).matches(segs)
 }
 
 /// The table as text, one row a line (`pump routes`).

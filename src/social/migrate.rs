@@ -2,10 +2,12 @@
 //! store in bounded batches, one write transaction a batch, so a large store needs no more
 //! memory than a small one and a crash mid-way resumes from the start (each step is idempotent).
 use super::addressing::mark_carried;
+use super::sanitize::drop_reserved;
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{activities, meta, Store};
+use crate::store::{activities, meta, objects, users, Store, W};
 use crate::util::time::now_iso;
+use serde_json::Value;
 
 /// Activities looked at per transaction.
 const BATCH: usize = 500;
@@ -14,17 +16,18 @@ const BATCH: usize = 500;
 /// hidden from everyone but their author by the visibility gate: note their first activity.
 const CARRIED: &str = "carried_by";
 
+/// Stored documents may hold reserved names from before input scrubbing reached every depth
+/// (the original's output filter hid them; nothing filters output now): drop them once.
+const RESERVED: &str = "reserved_names";
+
 pub fn run(store: &Store, cfg: &Config) -> Result<()> {
-    if store.read(|r| meta::migrated(r, CARRIED))? {
-        return Ok(());
-    }
-    let mut after = String::new();
-    let mut seen = 0usize;
-    loop {
-        let from = after.clone();
-        let cfg = cfg.clone();
-        let last = store.write_blocking(move |w| {
-            let batch = activities::after(w, &from, BATCH)?;
+    let cfg = cfg.clone();
+    batched(
+        store,
+        CARRIED,
+        "activities for carried objects",
+        move |w, from| {
+            let batch = activities::after(w, from, BATCH)?;
             for (aid, act) in &batch {
                 for k in ["object", "target"] {
                     if let Some(o) = act.get(k) {
@@ -32,13 +35,97 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
                     }
                 }
             }
-            if batch.len() < BATCH {
-                meta::mark_migrated(w, CARRIED, &now_iso())?;
+            Ok(batch
+                .last()
+                .map(|(k, _)| k.clone())
+                .filter(|_| batch.len() == BATCH))
+        },
+    )?;
+    batched(
+        store,
+        RESERVED,
+        "activities for reserved names",
+        |w, from| {
+            let batch = activities::after(w, from, BATCH)?;
+            for (_, mut act) in batch.iter().cloned() {
+                if scrubbed(&mut act.doc) {
+                    activities::put(w, &act)?;
+                }
             }
             Ok(batch
                 .last()
                 .map(|(k, _)| k.clone())
                 .filter(|_| batch.len() == BATCH))
+        },
+    )?;
+    batched(
+        store,
+        &format!("{RESERVED}_objects"),
+        "objects for reserved names",
+        |w, from| {
+            let batch = objects::after(w, from, BATCH)?;
+            for (id, mut obj) in batch.iter().cloned() {
+                if scrubbed(&mut obj.doc) {
+                    objects::rewrite(w, &id, &obj)?;
+                }
+            }
+            Ok(batch
+                .last()
+                .map(|(k, _)| k.clone())
+                .filter(|_| batch.len() == BATCH))
+        },
+    )?;
+    batched(
+        store,
+        &format!("{RESERVED}_users"),
+        "accounts for reserved names",
+        |w, from| {
+            let batch = users::after(w, from, BATCH)?;
+            for (nick, mut user) in batch.iter().cloned() {
+                let mut doc = Value::Object(std::mem::take(&mut user.doc));
+                let changed = scrubbed(&mut doc);
+                if let Value::Object(m) = doc {
+                    user.doc = m;
+                }
+                if changed {
+                    users::put(w, &nick, &user)?;
+                }
+            }
+            Ok(batch
+                .last()
+                .map(|(k, _)| k.clone())
+                .filter(|_| batch.len() == BATCH))
+        },
+    )
+}
+
+/// Drops reserved names from a stored document (its private fields are out of it already);
+/// whether there were any.
+fn scrubbed(doc: &mut Value) -> bool {
+    let before = doc.clone();
+    drop_reserved(doc);
+    *doc != before
+}
+
+/// Runs the migration `name` once: `step` handles the batch after a key in one transaction
+/// and returns the batch's last key, or None when it was the last batch.
+fn batched<F>(store: &Store, name: &str, what: &str, step: F) -> Result<()>
+where
+    F: Fn(&W, &str) -> Result<Option<String>> + Clone + Send + 'static,
+{
+    if store.read(|r| meta::migrated(r, name))? {
+        return Ok(());
+    }
+    let mut after = String::new();
+    let mut seen = 0usize;
+    loop {
+        let (from, step, name) = (after.clone(), step.clone(), name.to_string());
+        let last = store.write_blocking(move |w| {
+            let last = step(w, &from)?;
+            if last.is_none() {
+                meta::mark_migrated(w, &name, &now_iso())?;
+            }
+            Ok(last)
         })?;
         seen += BATCH;
         match last {
@@ -47,7 +134,7 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
         }
     }
     if seen > BATCH {
-        log::info!("migration: looked at about {seen} activities for carried objects");
+        log::info!("migration: looked at about {seen} {what}");
     }
     Ok(())
 }

@@ -34,7 +34,8 @@ pub fn reserved(key: &str) -> bool {
     key.starts_with('_')
 }
 
-fn drop_reserved(v: &mut Value) {
+/// Drops reserved names from `v` at any depth.
+pub fn drop_reserved(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.retain(|k, _| !reserved(k));

@@ -149,7 +149,9 @@ fn account(w: &W, cfg: &Arc<Config>, nu: &NewUser, hash: &str, me: &Object) -> R
     let mut doc = Map::new();
     for (k, v) in &nu.extra {
         if !sanitize::reserved(k) && !MANAGED.contains(&k.as_str()) {
-            doc.insert(k.clone(), v.clone());
+            let mut v = v.clone();
+            sanitize::drop_reserved(&mut v);
+            doc.insert(k.clone(), v);
         }
     }
     doc.insert("nickname".into(), json!(nick));
@@ -328,19 +330,40 @@ pub async fn set_password_hash(
 ) -> Result<User> {
     let (nick, cfg) = (nick.to_string(), cfg.clone());
     store
+        .write(move |w| set_hash(w, &cfg, &nick, &hash, &ends))
+        .await
+}
+
+/// A new password through the recovery `code`, which is used up in the same transaction; every
+/// session of the account ends.
+pub async fn recover_password(
+    store: &Store,
+    cfg: &Arc<Config>,
+    nick: &str,
+    hash: String,
+    code: &str,
+) -> Result<User> {
+    let (nick, cfg, code) = (nick.to_string(), cfg.clone(), code.to_string());
+    store
         .write(move |w| {
-            let mut u = user_record(w, &nick)?.ok_or_else(|| no_such_user(&nick))?;
-            u.password_hash = hash.clone();
-            u.doc.insert("updated".into(), json!(now_iso()));
-            put_record(w, &nick, &u)?;
-            match &ends {
-                Ends::All => sessions::close_all(w, &cfg, &nick, None)?,
-                Ends::OthersThan(sid) => sessions::close_all(w, &cfg, &nick, Some(sid))?,
-                Ends::None => {}
-            }
+            let u = set_hash(w, &cfg, &nick, &hash, &Ends::All)?;
+            crate::social::codes::use_up(w, &code)?;
             Ok(u)
         })
         .await
+}
+
+fn set_hash(w: &W, cfg: &Arc<Config>, nick: &str, hash: &str, ends: &Ends) -> Result<User> {
+    let mut u = user_record(w, nick)?.ok_or_else(|| no_such_user(nick))?;
+    u.password_hash = hash.to_string();
+    u.doc.insert("updated".into(), json!(now_iso()));
+    put_record(w, nick, &u)?;
+    match ends {
+        Ends::All => sessions::close_all(w, cfg, nick, None)?,
+        Ends::OthersThan(sid) => sessions::close_all(w, cfg, nick, Some(sid))?,
+        Ends::None => {}
+    }
+    Ok(u)
 }
 
 /// Deletes the user record and its access tokens; the person and activities stay (§9.5).
@@ -408,7 +431,9 @@ pub fn merge_update(user: &mut User, body: &Map<String, Value>) -> Result<()> {
     }
     for (k, v) in body {
         if !sanitize::reserved(k) && !MANAGED.contains(&k.as_str()) {
-            user.insert(k.clone(), v.clone());
+            let mut v = v.clone();
+            sanitize::drop_reserved(&mut v);
+            user.insert(k.clone(), v);
         }
     }
     user.insert("updated".into(), json!(now_iso()));

@@ -28,3 +28,17 @@ pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Object>> {
         None => Ok(None),
     }
 }
+
+/// Writes `obj` back under its id (its uuid index is left as it is).
+pub fn rewrite(w: &W, id: &str, obj: &Object) -> Result<()> {
+    w.put(Table::IdObject, id, &obj.to_stored())
+}
+
+/// Objects whose ids sort after `after`, in id order, at most `limit` (a walk in batches).
+pub fn after(r: &impl Read, after: &str, limit: usize) -> Result<Vec<(String, Object)>> {
+    let mut out = Vec::new();
+    for (id, raw) in r.scan_after(Table::IdObject, after, limit)? {
+        out.push((id, Object::from_stored(serde_json::from_slice(&raw)?)));
+    }
+    Ok(out)
+}

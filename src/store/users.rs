@@ -37,3 +37,12 @@ pub fn was_deleted(r: &impl Read, nick: &str) -> Result<bool> {
 pub fn mark_deleted(w: &W, nick: &str, when: &str) -> Result<()> {
     w.put(Table::DeletedNick, nick, when)
 }
+
+/// Accounts whose nicknames sort after `after`, in order, at most `limit`.
+pub fn after(r: &impl Read, after: &str, limit: usize) -> Result<Vec<(String, User)>> {
+    let mut out = Vec::new();
+    for (nick, raw) in r.scan_after(Table::NickUser, after, limit)? {
+        out.push((nick, User::from_stored(serde_json::from_slice(&raw)?)));
+    }
+    Ok(out)
+}

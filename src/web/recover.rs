@@ -140,9 +140,7 @@ pub async fn set_password(ctx: &Ctx<'_>, code: &str) -> Result<Resp> {
         return new_password_page(ctx, code, 400, Some(e.message()));
     }
     let hash = passwords::hash(pw).await?;
-    users::set_password_hash(&ctx.app.store, &ctx.app.cfg, &nick, hash, users::Ends::All).await?;
-    let c = code.to_string();
-    ctx.app.store.write(move |w| codes::use_up(w, &c)).await?;
+    users::recover_password(&ctx.app.store, &ctx.app.cfg, &nick, hash, code).await?;
     session::log_in(ctx.app, ctx.see_other("/"), &nick).await
 }
 

@@ -3,7 +3,8 @@
 //! the release's binary: `PUMP_BIN=<old pump> PUMP_FIXTURE=<name> cargo test --test blackbox
 //! make_fixture -- --ignored` writes `tests/fixtures/datadir-<name>.tar.gz`:
 //! - `0.1.0`: the first release (users, follows, notes, a list, likes, replies, shares);
-//! - `95d4d6c`: the release before the code's reshaping (issue 12), with uploads as well.
+//! - `95d4d6c`: the release before the code's reshaping (issue 12), with uploads as well, and
+//!   reserved names nested in a user's and a note's properties.
 use crate::common::{Client, Server};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -128,6 +129,21 @@ fn make_fixture() {
     let list = s.act(&c("alice"), "alice", json!({"verb": "create", "object": {"objectType": "collection", "displayName": "Close", "objectTypes": ["person"]}}))["object"].clone();
     s.act(&c("alice"), "alice", json!({"verb": "add", "object": person("bob"), "target": {"id": list["id"], "objectType": "collection"}}));
     s.act(&c("alice"), "alice", json!({"object": {"objectType": "note", "content": "for the list"}, "to": [{"objectType": "collection", "id": list["id"]}]}));
+    // Reserved names nested where a client may store anything: the release before issue 12
+    // kept them and hid them on output, a migration drops them.
+    let r = s.signed(
+        &c("alice"),
+        "PUT",
+        "/api/user/alice",
+        Some(&json!({"nickname": "alice", "password": PASSWORD, "hobby": {"name": "chess", "_seen": "hidden"}})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    s.act(
+        &c("alice"),
+        "alice",
+        json!({"object": {"objectType": "note", "content": "nested",
+        "extra": {"_kept": "hidden", "shown": true}}, "to": public}),
+    );
     let nid = note["object"]["id"].as_str().unwrap().to_string();
     let bare = json!({"objectType": "note", "id": nid});
     s.act(
