@@ -220,6 +220,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub control_socket: PathBuf,
     pub site: String,
+    /// A file served at `/favicon.ico` instead of the built-in icon.
+    pub favicon: Option<PathBuf>,
     pub noweb: bool,
     pub disable_registration: bool,
     pub require_email: bool,
@@ -250,6 +252,8 @@ pub struct Config {
     pub job_attempts: u32,
     /// Seconds before a failed job's first retry; each further retry waits twice as long.
     pub job_retry_delay: i64,
+    /// Seconds an OAuth 2 authorization code stays valid.
+    pub oauth2_code_secs: i64,
     pub max_body_memory: usize,
     pub max_requests_in_flight: usize,
     pub max_connections: usize,
@@ -429,8 +433,13 @@ fn get_bool(m: &Map<String, Value>, k: &str, default: bool) -> Result<bool, Stri
     match m.get(k) {
         None | Some(Value::Null) => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s == "true" => Ok(true),
-        Some(Value::String(s)) if s == "false" => Ok(false),
+        // The original read config values as JavaScript does: `noweb: 1` is on.
+        Some(Value::Number(n)) => Ok(n.as_f64().is_some_and(|f| f != 0.0)),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" | "" => Ok(false),
+            _ => Err(format!("`{k}` must be true or false, not {s:?}")),
+        },
         Some(other) => Err(format!("`{k}` must be true or false, not {other}")),
     }
 }
@@ -500,6 +509,7 @@ fn check(
         data_dir,
         control_socket,
         site: get_str(&m, "site")?.unwrap_or_else(|| "pump.io".into()),
+        favicon: get_str(&m, "favicon")?.map(PathBuf::from),
         noweb: get_bool(&m, "noweb", false)?,
         disable_registration: get_bool(&m, "disableRegistration", false)?,
         require_email: get_bool(&m, "requireEmail", false)?,
@@ -520,6 +530,7 @@ fn check(
         job_workers: get_num(&m, "jobWorkers", 2, 1, 64)? as usize,
         job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
         job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
+        oauth2_code_secs: get_num(&m, "oauth2CodeLifetime", 600, 10, 86_400)? as i64,
         max_body_memory: get_num(&m, "maxBodyMemory", 16 << 20, 1024, 1 << 34)? as usize,
         max_requests_in_flight: get_num(&m, "maxRequestsInFlight", 256, 1, 1 << 20)? as usize,
         max_connections: get_num(&m, "maxConnections", 512, 1, 1 << 20)? as usize,
@@ -664,7 +675,15 @@ fn places(m: &Map<String, Value>, src: &mut Sources) -> Result<Places, String> {
         .clone()
         .or_else(|| datadir.as_ref().map(|d| d.join("db")))
         .unwrap_or_else(|| PathBuf::from("pump-data"));
-    let data_dir = datadir.clone().unwrap_or_else(|| store_dir.clone());
+    let data_dir = match (&datadir, &params_dir) {
+        (Some(d), _) => d.clone(),
+        // A memory store keeps nothing: its files (control socket, session secret) go to a
+        // private place of this process, so that servers started side by side never collide.
+        (None, None) if memory => {
+            std::env::temp_dir().join(format!("pump-memory-{}", std::process::id()))
+        }
+        (None, _) => store_dir.clone(),
+    };
     let uploads = match (get_bool(m, "enableUploads", false)?, &datadir) {
         (true, None) => return Err("`enableUploads` needs `datadir`".into()),
         (true, Some(d)) => Some(d.join("uploads")),
@@ -890,6 +909,9 @@ impl Config {
             json!(if self.memory { "memory" } else { "disk" }),
         );
         set(&mut m, "site", json!(self.site));
+        if let Some(f) = &self.favicon {
+            set(&mut m, "favicon", json!(f));
+        }
         m.insert("storeDir".into(), json!(self.store_dir));
         m.insert("controlSocket".into(), json!(self.control_socket));
         set(&mut m, "cacheSize", json!(self.cache_size));
@@ -903,6 +925,7 @@ impl Config {
         set(&mut m, "jobWorkers", json!(self.job_workers));
         set(&mut m, "jobAttempts", json!(self.job_attempts));
         set(&mut m, "jobRetryDelay", json!(self.job_retry_delay));
+        set(&mut m, "oauth2CodeLifetime", json!(self.oauth2_code_secs));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

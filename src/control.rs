@@ -3,9 +3,8 @@
 //! work while the server holds the store open.
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::social::passwords;
 use crate::social::users::{self, NewUser};
-use crate::social::{passwords, urls};
-use crate::store::Read;
 use smol::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use smol::net::unix::{UnixListener, UnixStream};
 use smol::LocalExecutor;
@@ -44,12 +43,7 @@ pub async fn user_set_password(app: &App, nick: &str, password: &str) -> Result<
 }
 
 pub fn user_list(app: &App) -> Result<Vec<String>> {
-    app.store.read(|r| {
-        let n = r.stream_count(urls::USERS_STREAM)? as usize;
-        let mut v = r.stream_newest(urls::USERS_STREAM, None, 0, n)?;
-        v.reverse();
-        Ok(v)
-    })
+    app.store.read(users::all_nicks)
 }
 
 /// Answers one command line.

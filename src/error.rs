@@ -23,6 +23,8 @@ pub enum Error {
     TooLarge(String),
     /// 415: a body type the endpoint does not take.
     Unsupported(String),
+    /// 429: too many failed attempts (logins) from this account or address.
+    TooMany(String),
     /// 503 with a Retry-After header: a bound was reached.
     Busy(String),
     /// OAuth-layer failure: text/plain with `WWW-Authenticate` (api.md §1.5).
@@ -45,6 +47,7 @@ impl Error {
             Error::Gone(_) => 410,
             Error::TooLarge(_) => 413,
             Error::Unsupported(_) => 415,
+            Error::TooMany(_) => 429,
             Error::Busy(_) => 503,
             Error::OAuth(s, _) => *s,
             Error::Internal(_) => 500,
@@ -63,6 +66,7 @@ impl Error {
             | Error::Gone(m)
             | Error::TooLarge(m)
             | Error::Unsupported(m)
+            | Error::TooMany(m)
             | Error::Busy(m) => m,
             Error::OAuth(_, m) => m,
             Error::Internal(_) => "Internal server error",

@@ -127,6 +127,27 @@ pub struct BearerToken {
     pub nick: Option<String>,
     #[serde(default)]
     pub scope: Option<String>,
+    /// Unix seconds; 0 for tokens of the config file.
+    #[serde(default)]
+    pub created: i64,
+}
+
+/// An OAuth 2 authorization code (api.md §8.4): used once, soon, by the client it was for.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AuthCode {
+    pub code: String,
+    pub consumer_key: String,
+    pub nick: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    /// The PKCE challenge (S256, RFC 7636) the exchange must answer.
+    #[serde(default)]
+    pub challenge: Option<String>,
+    /// Unix seconds.
+    pub expires: i64,
+    /// The bearer token it was exchanged for: presenting the code again revokes it.
+    #[serde(default)]
+    pub exchanged: Option<String>,
 }
 
 /// A code mailed to a user (address confirmation, password recovery).

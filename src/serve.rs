@@ -94,6 +94,10 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
         crate::app::nonces::keep(&app);
     }
     let _ = std::fs::remove_file(&app.cfg.control_socket);
+    if app.cfg.memory && app.cfg.data_dir.starts_with(std::env::temp_dir()) {
+        // The private place of a memory store: nothing in it outlives the process.
+        let _ = std::fs::remove_dir_all(&app.cfg.data_dir);
+    }
     // Drop every task (and with them their handles on the app) before closing the store.
     drop(ex);
     match Rc::try_unwrap(app) {
@@ -258,6 +262,7 @@ async fn provision(app: &App) -> Result<()> {
         if exists {
             let hash = crate::social::passwords::hash(password).await?;
             users::set_password_hash(&app.store, &app.cfg, &nick, hash, users::Ends::None).await?;
+            users::unlist(&app.store, &nick).await?;
         } else {
             let mut extra = u.as_object().cloned().unwrap_or_default();
             extra.remove("tokens");
@@ -306,6 +311,7 @@ async fn provision(app: &App) -> Result<()> {
                                 consumer_key: client,
                                 nick: Some(nick.clone()),
                                 scope: s("scope"),
+                                created: 0,
                             },
                         )?,
                     }

@@ -20,8 +20,10 @@ mod blackbox {
     pub mod mail;
     pub mod nonce;
     pub mod oauth;
+    pub mod oauth2;
     pub mod pictures;
     pub mod privacy;
+    pub mod session_json;
     pub mod slow;
     pub mod upgrade;
     pub mod uploads;

@@ -4,7 +4,7 @@ use crate::core::paging::Page;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::principal::{self as auth, same_user};
-use crate::social::users::{self, no_such_user, NewUser};
+use crate::social::users::{self, no_such_user};
 use crate::social::{passwords, urls};
 use crate::store::Read;
 use serde_json::{json, Value};
@@ -46,49 +46,7 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
     if app.cfg.disable_registration {
         return Err(Error::Forbidden("No registration allowed.".into()));
     }
-    let mut body = req.fields()?;
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
-    let nick = text(body.get("nickname"));
-    let password = text(body.get("password"));
-    if app.cfg.require_email {
-        let email = text(body.get("email"));
-        if email.is_empty() {
-            return Err(Error::bad("No email address"));
-        }
-        if !crate::social::passwords::valid_email(&email) {
-            return Err(Error::bad("Invalid email address provided"));
-        }
-    }
-    body.remove("password");
-    // With mail set up, a required address is confirmed by a mailed link before the account
-    // may use the API.
-    let email = body.get("email").and_then(Value::as_str);
-    let confirm = users::confirmation(&app.cfg, &nick, email);
-    let (user, token) = users::create(
-        &app.store,
-        &app.cfg,
-        NewUser {
-            nick: nick.clone(),
-            password,
-            extra: body,
-            client: Some(client),
-            activities: true,
-            confirm,
-        },
-    )
-    .await?;
-    let nick = user
-        .get("nickname")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let mut out = app
-        .store
-        .read(|r| users::show(r, &app.cfg, &user, Some(&nick)))?;
-    if let Some(t) = token {
-        out["token"] = json!(t.token);
-        out["secret"] = json!(t.secret);
-    }
+    let (out, _) = crate::core::accounts::register(app, client, req.fields()?).await?;
     Ok(Resp::json(&out))
 }
 

@@ -81,7 +81,10 @@ fn resolve(app: &App, resource: &str) -> Result<Vec<Value>> {
     }
     if let Some(acct) = r.strip_prefix("acct:") {
         let (nick, host) = acct.rsplit_once('@').ok_or_else(unrecognized)?;
-        if !host.eq_ignore_ascii_case(&cfg.hostname) {
+        // `host:port` is ours when the port is the public one.
+        let ours = host.eq_ignore_ascii_case(&cfg.hostname)
+            || host.eq_ignore_ascii_case(&format!("{}:{}", cfg.hostname, cfg.url_port));
+        if !ours {
             return Err(unrecognized());
         }
         if !app.store.read(|s| crate::social::users::exists(s, nick))? {

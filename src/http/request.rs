@@ -136,11 +136,20 @@ impl Req {
     /// Body fields from JSON or a form, as a JSON object (forms give strings).
     pub fn fields(&self) -> Result<serde_json::Map<String, Value>> {
         match self.content_type().as_str() {
-            "application/x-www-form-urlencoded" => Ok(self
-                .form_pairs()
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect()),
+            "application/x-www-form-urlencoded" => {
+                // A key given more than once is an array, as the original's body parser made it.
+                let mut m = serde_json::Map::new();
+                for (k, v) in self.form_pairs() {
+                    match m.get_mut(&k) {
+                        Some(Value::Array(a)) => a.push(Value::String(v)),
+                        Some(first) => *first = Value::Array(vec![first.take(), Value::String(v)]),
+                        None => {
+                            m.insert(k, Value::String(v));
+                        }
+                    }
+                }
+                Ok(m)
+            }
             _ => match self.json()? {
                 Value::Object(m) => Ok(m),
                 _ => Err(Error::bad("Request body must be a JSON object")),

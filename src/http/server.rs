@@ -510,12 +510,8 @@ fn finish(cfg: &Config, resp: Resp, is_head: bool) -> hyper::Response<Body> {
         .status(resp.status)
         .header(
             "server",
-            concat!(
-                "pump.io/",
-                env!("CARGO_PKG_VERSION"),
-                " pump/",
-                env!("CARGO_PKG_VERSION")
-            ),
+            // Clients that read the pump.io version see the one whose API we speak.
+            concat!("pump.io/6.0.0-alpha.0 pump/", env!("CARGO_PKG_VERSION")),
         )
         .header("content-security-policy", csp)
         .header("x-content-type-options", "nosniff")

@@ -3,5 +3,6 @@
 pub mod params;
 pub mod register;
 pub mod signature;
+pub mod token2;
 pub mod tokens;
 pub mod verify;

@@ -60,12 +60,16 @@ pub fn remote_write(app: &App, req: &Req) -> Result<String> {
         .ok_or_else(|| Error::Unauthorized("Authentication required".into()))
 }
 
-/// Optional OAuth 1 in the header (uploaded files): the user, if any; Nobody is fine.
+/// Optional OAuth 1 in the header, else the web session (uploaded files, api.md §18): the
+/// user, if any; Nobody is fine.
 pub fn optional_user(app: &App, req: &Req) -> Result<Option<String>> {
     req.asked.set(Some("optional"));
-    Ok(identify(app, req, &[Via::OAuthHeader { user: false }])?
-        .nick()
-        .map(String::from))
+    let via: &[Via] = if app.cfg.noweb {
+        &[Via::OAuthHeader { user: false }]
+    } else {
+        &[Via::OAuthHeader { user: false }, Via::Session]
+    };
+    Ok(identify(app, req, via)?.nick().map(String::from))
 }
 
 /// The web UI's user: a browser whose session is open.

@@ -68,8 +68,13 @@ pub enum H {
     /// The web UI's uploads (a picture, the avatar): JSON answers, also with `noweb`.
     WebUpload,
     WebUploadAvatar,
+    MainLogin,
+    MainRegister,
+    MainRenew,
+    MainRedeemCode,
     ApiHome,
     Health,
+    Favicon,
     HostMeta,
     HostMetaJson,
     Webfinger,
@@ -79,6 +84,7 @@ pub enum H {
     AuthorizePage,
     Authorize,
     AccessToken,
+    OAuth2Token,
     UsersList,
     Register,
     UserGet,
@@ -176,6 +182,8 @@ pub const ROUTES: &[Route] = &[
     web("GET", "/", NONE, Browser, Web(Page::Home)),
     web("GET", "/main/login", NONE, Browser, Web(Page::LoginForm)),
     web("POST", "/main/login", Form, Browser, Web(Page::Login)),
+    // The single-page client's JSON (api.md §21): any body that is not a form.
+    web("POST", "/main/login", Json, ClientWrite, MainLogin),
     web(
         "GET",
         "/main/register",
@@ -184,6 +192,18 @@ pub const ROUTES: &[Route] = &[
         Web(Page::RegisterForm),
     ),
     web("POST", "/main/register", Form, Browser, Web(Page::Register)),
+    web("POST", "/main/register", Json, ClientWrite, MainRegister),
+    web("POST", "/main/renew", NONE, UserWrite, MainRenew),
+    Route {
+        mail: true,
+        ..web(
+            "POST",
+            "/main/redeem-code",
+            Json,
+            ClientWrite,
+            MainRedeemCode,
+        )
+    },
     web("GET", "/main/logout", NONE, Browser, Web(Page::LogoutForm)),
     web("POST", "/main/logout", Form, Browser, Web(Page::Logout)),
     mail("GET", "/main/recover", NONE, Web(Page::RecoverForm)),
@@ -312,8 +332,39 @@ pub const ROUTES: &[Route] = &[
         Signed,
         AccessToken,
     ),
+    // OAuth 2: the pages need the web UI, the token endpoint does not.
+    web(
+        "GET",
+        "/oauth2/authz",
+        NONE,
+        Browser,
+        Web(Page::OAuth2Consent),
+    ),
+    web(
+        "POST",
+        "/oauth2/authz",
+        Form,
+        Browser,
+        Web(Page::OAuth2Decide),
+    ),
+    web(
+        "GET",
+        "/oauth2/authc",
+        NONE,
+        Browser,
+        Web(Page::OAuth2LoginForm),
+    ),
+    web(
+        "POST",
+        "/oauth2/authc",
+        Form,
+        Browser,
+        Web(Page::OAuth2Login),
+    ),
+    r("POST", "/oauth2/token", Form, Public, OAuth2Token),
     // The API.
     r("GET", "/api/health", NONE, Public, Health),
+    r("GET", "/favicon.ico", NONE, Public, Favicon),
     r("GET", "/api/users", NONE, AnyRead, UsersList),
     r("POST", "/api/users", Json, ClientWrite, Register),
     r("GET", "/api/user/{nick}", NONE, AnyRead, UserGet),
@@ -681,13 +732,17 @@ mod tests {
                 };
                 assert!(known, "{}: {part}", r.path);
             }
-            // The same method and path twice only as a web page and its API fallback.
-            let twins = ROUTES
+            // The same method and path twice only as a web page and its API fallback, or as
+            // a form and the JSON of the same endpoint.
+            let twins: Vec<&Route> = ROUTES
                 .iter()
                 .filter(|o| o.method == r.method && o.path == r.path)
-                .count();
+                .collect();
+            let form_then_json = twins.len() == 2
+                && twins[0].body == Body::Form
+                && twins[1].body == Body::Json;
             assert!(
-                twins == 1 || (twins == 2 && r.path == "/"),
+                twins.len() == 1 || (twins.len() == 2 && r.path == "/") || form_then_json,
                 "{} {}",
                 r.method,
                 r.path

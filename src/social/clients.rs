@@ -107,12 +107,19 @@ pub fn has_access_token(store: &Store, consumer: &str, nick: &str) -> Result<boo
     store.read(|r| Ok(tokens::access_token_of(r, consumer, nick)?.is_some()))
 }
 
-/// The consumer keys of the clients that hold an access token for `nick`.
+/// The consumer keys of the clients that hold a token (OAuth 1 or 2) for `nick`.
 pub fn authorized(r: &impl Read, nick: &str) -> Result<Vec<String>> {
-    tokens::clients_of(r, nick)
+    let mut keys = tokens::clients_of(r, nick)?;
+    for k in tokens::bearer_clients_of(r, nick)? {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    Ok(keys)
 }
 
-/// Takes back the access token that `consumer` holds for `nick`; false if it held none.
+/// Takes back the tokens (OAuth 1 and 2) that `consumer` holds for `nick`; false if it held
+/// none.
 pub fn revoke(w: &W, consumer: &str, nick: &str) -> Result<bool> {
     tokens::revoke(w, consumer, nick)
 }

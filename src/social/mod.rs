@@ -8,6 +8,7 @@ pub mod content;
 pub mod deliver;
 pub mod inbox;
 pub mod migrate;
+pub mod oauth2;
 pub mod objects;
 pub mod outbox;
 pub mod passwords;

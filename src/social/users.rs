@@ -58,7 +58,8 @@ pub struct NewUser {
     pub extra: Map<String, Value>,
     /// The registering client: gets an access token and is the activities' generator.
     pub client: Option<Client>,
-    /// false for users from the config file: no join, welcome note or list activities.
+    /// false for users from the config file: no join, welcome note or list activities, and
+    /// not in the list of users (`GET /api/users` lists registered accounts, as the original).
     pub activities: bool,
     /// A confirmation code and the mail that carries it: the account stays locked (403) until
     /// its link is opened. The mail is queued in the same transaction as the account.
@@ -174,7 +175,9 @@ fn account(w: &W, cfg: &Arc<Config>, nu: &NewUser, hash: &str, me: &Object) -> R
         crate::jobs::queue(w, cfg, &crate::jobs::Job::Mail(c.mail.clone()))?;
     }
     put_record(w, nick, &user)?;
-    w.stream_push(urls::USERS_STREAM, nick)?;
+    if nu.activities {
+        w.stream_push(urls::USERS_STREAM, nick)?;
+    }
     Ok(user)
 }
 
@@ -389,6 +392,35 @@ pub fn unconfirmed(store: &Store, nick: &str) -> Result<bool> {
     store.read(|r| Ok(user_record(r, nick)?.is_some_and(|u| u.unconfirmed)))
 }
 
+/// Takes a configured user out of the list of users (stores of releases that listed them).
+pub async fn unlist(store: &Store, nick: &str) -> Result<()> {
+    let nick = nick.to_string();
+    store
+        .write(move |w| w.stream_remove(urls::USERS_STREAM, &nick).map(|_| ()))
+        .await
+}
+
+/// Every account's nickname: the registered ones in the order they came, then the others
+/// (from the config file) by name.
+pub fn all_nicks(r: &impl Read) -> Result<Vec<String>> {
+    let n = r.stream_count(urls::USERS_STREAM)? as usize;
+    let mut v = r.stream_newest(urls::USERS_STREAM, None, 0, n)?;
+    v.reverse();
+    let mut after = String::new();
+    loop {
+        let batch = store::users::after(r, &after, 500)?;
+        for (nick, _) in &batch {
+            if !v.contains(nick) {
+                v.push(nick.clone());
+            }
+        }
+        match batch.last() {
+            Some((k, _)) if batch.len() == 500 => after = k.clone(),
+            _ => return Ok(v),
+        }
+    }
+}
+
 pub fn no_such_user(nick: &str) -> Error {
     Error::NotFound(format!("No such 'user' with id '{nick}'"))
 }
@@ -424,9 +456,7 @@ pub fn merge_update(user: &mut User, body: &Map<String, Value>) -> Result<()> {
     if let Some(p) = body.get("profile") {
         let stored = user.get("profile").cloned().unwrap_or(Value::Null);
         if p.get("id") != stored.get("id") || p.get("objectType") != stored.get("objectType") {
-            return Err(Error::bad(
-                "profile cannot be changed here; use the profile endpoint",
-            ));
+            return Err(Error::bad("'profile' is immutable"));
         }
     }
     for (k, v) in body {

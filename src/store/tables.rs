@@ -26,6 +26,8 @@ pub enum Table {
     ClientUserToken,
     /// bearer token (OAuth 2) → record.
     BearerToken,
+    /// OAuth 2 authorization code → record (short-lived).
+    AuthCode,
     /// `<kind>\n<from id>\n<to id>` → when: follow, favorite, share and membership relations.
     Relation,
     /// stored upload path (`<nick>/<y>/<m>/<d>/<name>.<ext>`) → object id.
@@ -54,6 +56,7 @@ const ALL: &[Table] = &[
     Table::AccessToken,
     Table::ClientUserToken,
     Table::BearerToken,
+    Table::AuthCode,
     Table::Relation,
     Table::UploadPath,
     Table::MailCode,
@@ -65,7 +68,7 @@ const ALL: &[Table] = &[
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 18;
+    pub const COUNT: usize = 19;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -85,6 +88,7 @@ impl Table {
             Table::AccessToken => "access_token",
             Table::ClientUserToken => "client_user_token",
             Table::BearerToken => "bearer_token",
+            Table::AuthCode => "oauth2_code",
             Table::Relation => "relation",
             Table::UploadPath => "upload_path",
             Table::MailCode => "mail_code",

@@ -3,7 +3,7 @@
 use super::access::{Read, W};
 use super::tables::Table;
 use crate::error::Result;
-use crate::records::{AccessToken, BearerToken, Client, RequestToken};
+use crate::records::{AccessToken, AuthCode, BearerToken, Client, RequestToken};
 
 fn pair_key(consumer: &str, nick: &str) -> String {
     format!("{consumer}\n{nick}")
@@ -61,23 +61,89 @@ pub fn clients_of(r: &impl Read, nick: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Removes the access token that `consumer` holds for `nick`; false if it held none.
+/// Removes the access token and the bearer tokens that `consumer` holds for `nick`; false if
+/// it held none.
 pub fn revoke(w: &W, consumer: &str, nick: &str) -> Result<bool> {
+    let mut gone = false;
+    for b in bearers(w)? {
+        if b.consumer_key == consumer && b.nick.as_deref() == Some(nick) {
+            gone |= w.delete(Table::BearerToken, &b.token)?;
+        }
+    }
     let key = pair_key(consumer, nick);
     let Some(token) = w.get::<String>(Table::ClientUserToken, &key)? else {
-        return Ok(false);
+        return Ok(gone);
     };
     w.delete(Table::ClientUserToken, &key)?;
     w.delete(Table::AccessToken, &token)?;
     Ok(true)
 }
 
-/// Removes every access token of `nick`.
+/// Removes every access token and bearer token of `nick`.
 pub fn revoke_all_for(w: &W, nick: &str) -> Result<()> {
     for (consumer, n, token) in pairs(w)? {
         if n == nick {
             w.delete(Table::ClientUserToken, &pair_key(&consumer, &n))?;
             w.delete(Table::AccessToken, &token)?;
+        }
+    }
+    for b in bearers(w)? {
+        if b.nick.as_deref() == Some(nick) {
+            w.delete(Table::BearerToken, &b.token)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every bearer token. There is one per client and user (and one per client of its own), so
+/// a small server holds few; the exchange and the account page look through them.
+fn bearers(r: &impl Read) -> Result<Vec<BearerToken>> {
+    Ok(r.scan(Table::BearerToken, "", usize::MAX)?
+        .into_iter()
+        .filter_map(|(_, v)| serde_json::from_slice(&v).ok())
+        .collect())
+}
+
+/// The bearer token `consumer` holds for `nick` (None: for itself).
+pub fn bearer_of(r: &impl Read, consumer: &str, nick: Option<&str>) -> Result<Option<BearerToken>> {
+    Ok(bearers(r)?
+        .into_iter()
+        .find(|b| b.consumer_key == consumer && b.nick.as_deref() == nick))
+}
+
+/// The consumer keys of the clients holding a bearer token for `nick`.
+pub fn bearer_clients_of(r: &impl Read, nick: &str) -> Result<Vec<String>> {
+    Ok(bearers(r)?
+        .into_iter()
+        .filter(|b| b.nick.as_deref() == Some(nick))
+        .map(|b| b.consumer_key)
+        .collect())
+}
+
+pub fn delete_bearer_token(w: &W, token: &str) -> Result<bool> {
+    w.delete(Table::BearerToken, token)
+}
+
+pub fn code(r: &impl Read, code: &str) -> Result<Option<AuthCode>> {
+    r.get(Table::AuthCode, code)
+}
+
+pub fn put_code(w: &W, c: &AuthCode) -> Result<()> {
+    w.put(Table::AuthCode, &c.code, c)
+}
+
+pub fn delete_code(w: &W, code: &str) -> Result<bool> {
+    w.delete(Table::AuthCode, code)
+}
+
+/// Drops the codes that expired before `now` (and unreadable ones).
+pub fn sweep_codes(w: &W, now: i64) -> Result<()> {
+    for (k, v) in w.scan(Table::AuthCode, "", usize::MAX)? {
+        match serde_json::from_slice::<AuthCode>(&v) {
+            Ok(c) if c.expires >= now => {}
+            _ => {
+                w.delete(Table::AuthCode, &k)?;
+            }
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The pages of the web UI, each named by a `Page` that the route table (`routes/table.rs`)
 //! points at, and served here with the reader's session and the web UI's error pages.
 use super::layout::Ctx;
-use super::{act, assets, auth, home, live, profile, recover, settings, single};
+use super::{act, assets, auth, home, live, oauth2, profile, recover, settings, single};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
@@ -39,6 +39,10 @@ pub enum Page {
     List,
     Activity,
     Object,
+    OAuth2Consent,
+    OAuth2Decide,
+    OAuth2LoginForm,
+    OAuth2Login,
 }
 
 /// What a page's path named: the values of its pattern's `{…}` parts.
@@ -124,6 +128,10 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::List => profile::list(ctx, a.nick, a.uuid),
         Page::Activity => single::activity(ctx, a.nick, a.uuid),
         Page::Object => single::object(ctx, a.nick, a.kind, a.uuid),
+        Page::OAuth2Consent => oauth2::authz_page(ctx),
+        Page::OAuth2Decide => oauth2::authz(ctx).await,
+        Page::OAuth2LoginForm => oauth2::authc_page(ctx),
+        Page::OAuth2Login => oauth2::authc(ctx).await,
     }
 }
 

@@ -106,6 +106,31 @@ fn associate_errors() {
         b"{bad json",
     );
     assert_eq!(r.status, 400);
+    // A form key given twice is an array, refused as in the original; once is fine.
+    let form = |body: &str| {
+        s.req(
+            "POST",
+            "/api/client/register",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )
+    };
+    let twice = form("type=client_associate&contacts=a%40example.com&contacts=b%40example.com");
+    assert_eq!(twice.status, 400);
+    assert_eq!(
+        twice.json()["error"],
+        "contacts must be a string of space-separated email addresses."
+    );
+    let name_twice = form("type=client_associate&application_name=a&application_name=b");
+    assert_eq!(name_twice.status, 400);
+    assert_eq!(
+        name_twice.json()["error"],
+        "application_name must be a string."
+    );
+    assert_eq!(
+        form("type=client_associate&contacts=a%40example.com").status,
+        200
+    );
 }
 
 #[test]

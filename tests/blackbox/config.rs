@@ -54,8 +54,10 @@ fn original_test_suite_style_config() {
         .status,
         401
     );
+    // They work, but only registered accounts are listed, as in the original.
     let list = s.signed(&c, "GET", "/api/users", None).json();
-    assert_eq!(list["totalItems"], 2);
+    assert_eq!(list["totalItems"], 0);
+    assert_eq!(list["items"], serde_json::json!([]));
 }
 
 #[test]
@@ -194,4 +196,102 @@ fn version_flag() {
             .trim()
             .trim_start_matches("pump ")
     ));
+}
+
+#[test]
+fn booleans_as_the_original_read_them() {
+    // `noweb: 1` and `"true"` turn the web UI off; `0` and `"false"` leave it on.
+    for (v, api) in [
+        (serde_json::json!(1), true),
+        (serde_json::json!("true"), true),
+        (serde_json::json!(0), false),
+        (serde_json::json!("false"), false),
+    ] {
+        let s = Server::with(serde_json::json!({ "noweb": v }));
+        let home = s.get("/").text();
+        assert_eq!(home.contains("<h1>pump.io API</h1>"), api, "noweb: {v}");
+    }
+}
+
+#[test]
+fn the_favicon_is_served_to_anyone() {
+    let s = Server::start();
+    let built_in = s.get("/favicon.ico");
+    assert_eq!(built_in.status, 200);
+    assert_eq!(built_in.header("content-type"), Some("image/x-icon"));
+    assert_eq!(&built_in.body[..4], &[0, 0, 1, 0], "an ICO file");
+    let dir = temp_dir("favicon");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mine = dir.join("mine.ico");
+    std::fs::write(&mine, b"\x00\x00\x01\x00not really an icon").unwrap();
+    for cfg in [
+        json!({"favicon": mine}),
+        json!({"favicon": mine, "noweb": true}),
+    ] {
+        let s = Server::with(cfg);
+        let r = s.get("/favicon.ico");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, std::fs::read(&mine).unwrap(), "byte for byte");
+    }
+}
+
+#[test]
+fn two_memory_servers_share_a_working_directory() {
+    let shared = temp_dir("cwd");
+    std::fs::create_dir_all(&shared).unwrap();
+    let ports = [free_port(), free_port()];
+    let mut children = Vec::new();
+    for p in ports {
+        let cfg = shared.join(format!("pump-{p}.json"));
+        std::fs::write(
+            &cfg,
+            json!({"driver": "memory", "port": p, "hostname": "127.0.0.1",
+            "secret": "side by side", "nologger": true})
+            .to_string(),
+        )
+        .unwrap();
+        let child = std::process::Command::new(crate::common::server::bin())
+            .args(["serve", "-c"])
+            .arg(&cfg)
+            .current_dir(&shared)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        children.push(child);
+    }
+    for p in ports {
+        let addr = format!("127.0.0.1:{p}");
+        let start = std::time::Instant::now();
+        loop {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                let r = crate::common::http::raw(&addr, "GET", "/api/health", &[], b"");
+                if r.status == 200 {
+                    break;
+                }
+            }
+            assert!(
+                start.elapsed().as_secs() < 20,
+                "server on {p} did not answer"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    // Both run, and neither left anything in the shared directory.
+    for c in &mut children {
+        assert!(c.try_wait().unwrap().is_none(), "both servers run");
+    }
+    let left: Vec<_> = std::fs::read_dir(&shared)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".json"))
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
+    for c in &mut children {
+        let _ = std::process::Command::new("kill")
+            .arg(c.id().to_string())
+            .status();
+        assert!(c.wait().unwrap().success());
+    }
 }

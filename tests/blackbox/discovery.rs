@@ -122,4 +122,20 @@ fn webfinger_errors() {
         "Unrecognized host"
     );
     assert_eq!(s.get("/api/lrdd").status, 400);
+    // The public port may be named, another port may not.
+    let port = s
+        .url("/")
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let with_port = s.get(&format!(
+        "/.well-known/webfinger?resource=acct:alice@127.0.0.1:{port}"
+    ));
+    assert_eq!(with_port.status, 200, "{}", with_port.text());
+    let lrdd = s.get(&format!("/api/lrdd?resource=acct:alice@127.0.0.1:{port}"));
+    assert_eq!(lrdd.status, 200);
+    let other = s.get("/.well-known/webfinger?resource=acct:alice@127.0.0.1:1");
+    assert_eq!(other.json()["error"], "Unrecognized host");
 }

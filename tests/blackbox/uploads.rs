@@ -84,6 +84,15 @@ fn a_file_is_private_until_posted() {
     assert_eq!(got.header("content-type"), Some("application/octet-stream"));
     assert_eq!(get_file(&s, Some(&bob), &url, &[]).status, 403);
     assert_eq!(get_file(&s, None, &url, &[]).status, 403);
+    let path = s.path_of(&url);
+    assert_eq!(s.req("HEAD", &path, &[], b"").status, 403, "HEAD as GET");
+    // Logged in through the web UI, the owner reads it too; another user's session does not.
+    let own = s.log_in("alice", "correct7horse").expect("alice's session");
+    let got = s.req("GET", &path, &[("Cookie", &own)], b"");
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body, data);
+    let other = s.log_in("bob", "correct7horse").expect("bob's session");
+    assert_eq!(s.req("GET", &path, &[("Cookie", &other)], b"").status, 403);
     let opath = s.path_of(o["id"].as_str().unwrap());
     assert_eq!(
         s.read(&bob, &opath, 403)["error"],

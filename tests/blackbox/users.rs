@@ -365,6 +365,16 @@ fn put_user_changes_password_and_data() {
             "{bad}"
         );
     }
+    // The profile is changed through its own endpoint; sending it back unchanged is fine.
+    let mut other = body.clone();
+    other["profile"] = json!({"objectType": "person", "id": "acct:bob@127.0.0.1"});
+    let r = s.signed(&alice, "PUT", "/api/user/alice", Some(&other));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "'profile' is immutable");
+    let mut same = body.clone();
+    same["profile"] = u["profile"].clone();
+    let r = s.signed(&alice, "PUT", "/api/user/alice", Some(&same));
+    assert_eq!(r.status, 200, "{}", r.text());
     // Someone else, or a client alone, may not.
     assert_eq!(
         s.signed(&bob, "PUT", "/api/user/alice", Some(&body)).status,
