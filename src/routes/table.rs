@@ -738,9 +738,8 @@ mod tests {
                 .iter()
                 .filter(|o| o.method == r.method && o.path == r.path)
                 .collect();
-            let form_then_json = twins.len() == 2
-                && twins[0].body == Body::Form
-                && twins[1].body == Body::Json;
+            let form_then_json =
+                twins.len() == 2 && twins[0].body == Body::Form && twins[1].body == Body::Json;
             assert!(
                 twins.len() == 1 || (twins.len() == 2 && r.path == "/") || form_then_json,
                 "{} {}",
