@@ -75,21 +75,7 @@ pub async fn log_in(
     password: &str,
     address: &str,
 ) -> Result<Value> {
-    if !app.throttle.borrow_mut().attempt(nick, address, now_secs()) {
-        return Err(Error::TooMany(
-            "Too many failed logins; wait a quarter of an hour and try again.".into(),
-        ));
-    }
-    let ok = !nick.is_empty() && users::check_password(&app.store, nick, password).await?;
-    if !ok {
-        return Err(Error::Unauthorized("Incorrect username or password".into()));
-    }
-    app.throttle.borrow_mut().succeeded(nick, address);
-    if users::unconfirmed(&app.store, nick)? {
-        return Err(Error::Forbidden(
-            "Confirm your e-mail address first: the link is in the mail we sent.".into(),
-        ));
-    }
+    check_login(app, nick, password, address).await?;
     let (consumer, who) = (client.consumer_key.clone(), nick.to_string());
     let token = app
         .store
@@ -100,6 +86,30 @@ pub async fn log_in(
         .read(|r| users::user_record(r, nick))?
         .ok_or_else(|| users::no_such_user(nick))?;
     answer(app, &user, Some(token))
+}
+
+/// Whether `nick` may log in with `password` from `address`: logins are throttled per account
+/// and per address, and an account waiting for its confirmation link may not log in yet.
+pub async fn check_login(app: &App, nick: &str, password: &str, address: &str) -> Result<()> {
+    if !app.throttle.borrow_mut().attempt(nick, address, now_secs()) {
+        return Err(Error::TooMany(
+            "Too many failed logins; wait a quarter of an hour and try again.".into(),
+        ));
+    }
+    let ok = !nick.is_empty()
+        && users::check_password(&app.store, nick, password)
+            .await
+            .unwrap_or(false);
+    if !ok {
+        return Err(Error::Unauthorized("Incorrect username or password".into()));
+    }
+    app.throttle.borrow_mut().succeeded(nick, address);
+    if users::unconfirmed(&app.store, nick)? {
+        return Err(Error::Forbidden(
+            "Confirm your e-mail address first: the link is in the mail we sent.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Redeems a password-recovery code through `client`: the code is used up and the client

@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::users::{self, NewUser};
 use crate::util::enc::html;
-use crate::util::time::now_secs;
 
 fn field<'f>(form: &'f [(String, String)], k: &str) -> Option<&'f str> {
     form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
@@ -53,35 +52,12 @@ pub async fn login(ctx: &Ctx<'_>) -> Result<Resp> {
     let nick = field(&form, "nickname").unwrap_or("").trim().to_string();
     let password = field(&form, "password").unwrap_or("");
     let address = ctx.req.peer.map(|a| a.to_string()).unwrap_or_default();
-    let now = now_secs();
-    if !ctx.app.throttle.borrow_mut().attempt(&nick, &address, now) {
-        return Ok(login_page(
-            ctx,
-            429,
-            Some("Too many failed logins; wait a quarter of an hour and try again."),
-            &nick,
-        ));
-    }
-    let ok = !nick.is_empty()
-        && users::check_password(&ctx.app.store, &nick, password)
-            .await
-            .unwrap_or(false);
-    if !ok {
-        return Ok(login_page(
-            ctx,
-            401,
-            Some("Incorrect username or password"),
-            &nick,
-        ));
-    }
-    ctx.app.throttle.borrow_mut().succeeded(&nick, &address);
-    if users::unconfirmed(&ctx.app.store, &nick)? {
-        return Ok(login_page(
-            ctx,
-            403,
-            Some("Confirm your e-mail address first: the link is in the mail we sent."),
-            &nick,
-        ));
+    match crate::core::accounts::check_login(ctx.app, &nick, password, &address).await {
+        Ok(()) => {}
+        Err(e @ (Error::TooMany(_) | Error::Unauthorized(_) | Error::Forbidden(_))) => {
+            return Ok(login_page(ctx, e.status(), Some(e.message()), &nick));
+        }
+        Err(e) => return Err(e),
     }
     let to = super::local_path(field(&form, "continue"));
     session::log_in(ctx.app, ctx.see_other(&to), &nick).await

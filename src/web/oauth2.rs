@@ -2,13 +2,11 @@
 //! user allows or denies a client, and `/oauth2/authc`, the login page on the way there.
 use super::layout::Ctx;
 use super::session;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::clients::{self, Client};
 use crate::social::oauth2::{self, Allowed};
-use crate::social::users;
 use crate::util::enc::{html, pct};
-use crate::util::time::now_secs;
 
 /// The parameters of an authorization request, from the query (GET) or the form (POST).
 struct Ask {
@@ -311,27 +309,12 @@ pub async fn authc(ctx: &Ctx<'_>) -> Result<Resp> {
     let nick = field(ctx, "nickname").trim().to_string();
     let password = field(ctx, "password");
     let address = ctx.req.peer.map(|p| p.to_string()).unwrap_or_default();
-    if !ctx
-        .app
-        .throttle
-        .borrow_mut()
-        .attempt(&nick, &address, now_secs())
-    {
-        let msg = "Too many failed logins; wait a quarter of an hour and try again.";
-        return Ok(login_page(ctx, &a, &client, 429, Some(msg)));
-    }
-    let ok = !nick.is_empty()
-        && users::check_password(&ctx.app.store, &nick, &password)
-            .await
-            .unwrap_or(false);
-    if !ok {
-        let msg = "Incorrect username or password";
-        return Ok(login_page(ctx, &a, &client, 401, Some(msg)));
-    }
-    ctx.app.throttle.borrow_mut().succeeded(&nick, &address);
-    if users::unconfirmed(&ctx.app.store, &nick)? {
-        let msg = "Confirm your e-mail address first: the link is in the mail we sent.";
-        return Ok(login_page(ctx, &a, &client, 403, Some(msg)));
+    match crate::core::accounts::check_login(ctx.app, &nick, &password, &address).await {
+        Ok(()) => {}
+        Err(e @ (Error::TooMany(_) | Error::Unauthorized(_) | Error::Forbidden(_))) => {
+            return Ok(login_page(ctx, &a, &client, e.status(), Some(e.message())));
+        }
+        Err(e) => return Err(e),
     }
     session::log_in(ctx.app, ctx.see_other(&consent), &nick).await
 }
