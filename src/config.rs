@@ -104,6 +104,7 @@ const KNOWN_KEYS: &[&str] = &[
     "smtpusessl",
     "smtptimeout",
     "smtpfrom",
+    "smtpca",
     "requireEmail",
     "firehose",
     "proxyWhitelist",
@@ -128,6 +129,9 @@ pub struct MailConfig {
     pub ssl: bool,
     pub timeout_ms: u64,
     pub from: Option<String>,
+    /// PEM roots the relay's certificate is checked against instead of the system's (for a
+    /// self-signed relay); checked on loopback too when given.
+    pub ca: Option<Vec<u8>>,
 }
 
 /// Keys of the original accepted with a warning: they have no meaning for this server.
@@ -783,6 +787,13 @@ fn mail(m: &Map<String, Value>) -> Result<Option<MailConfig>, String> {
             ssl: get_bool(m, "smtpusessl", false)?,
             timeout_ms: get_num(m, "smtptimeout", 30_000, 100, 600_000)?,
             from: get_str(m, "smtpfrom")?,
+            ca: match get_str(m, "smtpca")? {
+                Some(path) => Some(
+                    std::fs::read(&path)
+                        .map_err(|e| format!("`smtpca` names {path}, which cannot be read: {e}"))?,
+                ),
+                None => None,
+            },
         }),
         _ => None,
     })

@@ -19,6 +19,7 @@ mod notify;
 mod oauth;
 mod principal;
 mod records;
+mod rehost;
 mod routes;
 mod serve;
 mod social;
@@ -49,10 +50,21 @@ enum Cmd {
     CheckConfig(CheckCmd),
     Backup(BackupCmd),
     Restore(RestoreCmd),
+    Rehost(RehostCmd),
     ExportUser(ExportCmd),
     InitConfig(InitConfigCmd),
     SystemdUnit(UnitCmd),
     Routes(RoutesCmd),
+}
+
+/// Move a stopped server's data to the public address (hostname, urlPort, urlPath) of the
+/// config: every stored id and URL of the old address is rewritten.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "rehost")]
+struct RehostCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
 }
 
 /// Print the route table: every method and path the server answers, the body each reads and
@@ -326,6 +338,9 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Backup(b)) => load(b.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| archive_cmd::backup(cfg, &b.file))
+            .map(|s| println!("{s}")),
+        Some(Cmd::Rehost(r)) => load(r.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| rehost::run(cfg))
             .map(|s| println!("{s}")),
         Some(Cmd::Restore(b)) => load(b.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| archive_cmd::restore(cfg, &b.file))

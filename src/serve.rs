@@ -81,6 +81,10 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
     };
     // After the port is known: the data migrations tell local ids by the server's URL.
     crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
+    if let Err(e) = crate::social::address::check(&store, &cfg) {
+        store.close();
+        return Err(e);
+    }
     let app = Rc::new(App::new(cfg, store));
     if let Some(n) = nonces {
         app.nonces.replace(n);

@@ -23,6 +23,7 @@ mod blackbox {
     pub mod oauth2;
     pub mod pictures;
     pub mod privacy;
+    pub mod rehost;
     pub mod session_json;
     pub mod slow;
     pub mod upgrade;

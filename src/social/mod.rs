@@ -1,5 +1,6 @@
 //! The domain: people, objects, activities and their rules. No HTTP here, and no redb.
 pub mod activity;
+pub mod address;
 pub mod addressing;
 pub mod as2;
 pub mod clients;

@@ -33,3 +33,12 @@ pub fn migrated(r: &impl Read, name: &str) -> Result<bool> {
 pub fn mark_migrated(w: &W, name: &str, when: &str) -> Result<()> {
     w.put(Table::Meta, &mark(name), when)
 }
+
+/// The public address (config `base`) the store's ids were made with.
+pub fn address(r: &impl Read) -> Result<Option<String>> {
+    r.get(Table::Meta, "public_address")
+}
+
+pub fn set_address(w: &W, base: &str) -> Result<()> {
+    w.put(Table::Meta, "public_address", base)
+}

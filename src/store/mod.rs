@@ -24,7 +24,7 @@ pub mod users;
 mod writer;
 
 pub use access::{Read, R, W};
-pub use redb_engine::file_in;
+pub use redb_engine::{file_in, rewrite_dump};
 use tables::Table;
 
 use crate::error::{Error, Result};

@@ -187,3 +187,69 @@ fn a_mail_that_keeps_failing_is_given_up_on_and_listed() {
     assert_eq!(cols[1..4], ["mail", "given up", "2"], "{table}");
     assert!(cols[6].contains("sending mail"), "{table}");
 }
+
+#[test]
+fn starttls_on_loopback_needs_no_trusted_certificate_and_smtpca_is_checked() {
+    let dir = crate::common::server::temp_dir("smtp-tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, leaf, key) = crate::common::signed_by_a_ca(&dir, "127.0.0.1");
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let (stranger, _, _) = crate::common::signed_by_a_ca(&other, "127.0.0.1");
+
+    // A relay on loopback with a certificate nobody trusts: the mail goes, over TLS.
+    let sink = Sink::start_tls(&leaf, &key);
+    let s = server_mailing_to(sink.port, json!({}));
+    register_with_email(&s, "jo");
+    assert!(sink.message(1).contains("To: jo@example.org"));
+    assert!(sink.over_tls(1), "STARTTLS was used");
+
+    // With `smtpca` the certificate is checked against it, on loopback too.
+    let sink = Sink::start_tls(&leaf, &key);
+    let s = server_mailing_to(sink.port, json!({"smtpca": ca}));
+    register_with_email(&s, "kim");
+    assert!(sink.message(1).contains("To: kim@example.org"));
+    assert!(sink.over_tls(1));
+
+    // Roots that did not sign it: nothing is sent, and the job says why.
+    let sink = Sink::start_tls(&leaf, &key);
+    let s = server_mailing_to(sink.port, json!({"smtpca": stranger, "jobAttempts": 1}));
+    register_with_email(&s, "lee");
+    let start = std::time::Instant::now();
+    let table = loop {
+        let t = jobs(&s);
+        if t.contains("given up") {
+            break t;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{t}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(table.contains("sending mail"), "{table}");
+    assert_eq!(sink.count(), 0);
+
+    // An unreadable `smtpca` is a configuration error, named at start.
+    let out = crate::common::server::run_cli(
+        &dir,
+        &[
+            "check-config",
+            "-c",
+            &write_config(
+                &dir,
+                json!({"smtpserver": "127.0.0.1", "smtpca": dir.join("nope.pem"), "secret": "x-secret-x"}),
+            ),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("smtpca"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write_config(dir: &std::path::Path, cfg: serde_json::Value) -> String {
+    let p = dir.join("check.json");
+    std::fs::write(&p, cfg.to_string()).unwrap();
+    p.to_string_lossy().into_owned()
+}

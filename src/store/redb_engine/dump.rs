@@ -121,6 +121,34 @@ fn text(b: &[u8]) -> Result<&str> {
     std::str::from_utf8(b).map_err(|_| Error::bad("backup: a key is not text"))
 }
 
+/// Copies a dump from `input` to `out` with every field after a record's tag passed through
+/// `f` (`pump rehost` rewrites ids this way); returns the number of records.
+pub fn rewrite(
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+    f: &mut dyn FnMut(&[u8]) -> Vec<u8>,
+) -> Result<u64> {
+    let mut magic = vec![0u8; MAGIC.len()];
+    input.read_exact(&mut magic)?;
+    if magic != MAGIC {
+        return Err(Error::bad("not a pump store dump"));
+    }
+    out.write_all(MAGIC)?;
+    let mut n = 0u64;
+    loop {
+        let r = read_record(input)?;
+        let Some((tag, rest)) = r.split_first() else {
+            record(out, &[])?;
+            return Ok(n);
+        };
+        let mapped: Vec<Vec<u8>> = rest.iter().map(|b| f(b)).collect();
+        let mut fields: Vec<&[u8]> = vec![tag.as_slice()];
+        fields.extend(mapped.iter().map(Vec::as_slice));
+        record(out, &fields)?;
+        n += 1;
+    }
+}
+
 /// Loads a dump into `db`, which must be empty; returns the number of records.
 pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) -> Result<u64> {
     let mut magic = vec![0u8; MAGIC.len()];

@@ -29,6 +29,15 @@ pub struct Redb {
 }
 
 /// The store's file in `dir`.
+/// A dump with each of its fields passed through `f` (`pump rehost`).
+pub fn rewrite_dump(
+    input: &mut dyn std::io::Read,
+    out: &mut dyn std::io::Write,
+    f: &mut dyn FnMut(&[u8]) -> Vec<u8>,
+) -> crate::error::Result<u64> {
+    dump::rewrite(input, out, f)
+}
+
 pub fn file_in(dir: &Path) -> std::path::PathBuf {
     dir.join("pump.redb")
 }
