@@ -211,6 +211,17 @@ fn booleans_as_the_original_read_them() {
         let home = s.get("/").text();
         assert_eq!(home.contains("<h1>pump.io API</h1>"), api, "noweb: {v}");
     }
+    // Something that is no boolean at all is still named at start.
+    let dir = temp_dir("bool");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("c.json");
+    std::fs::write(&file, r#"{"secret": "s3cret-value", "noweb": "maybe"}"#).unwrap();
+    let out = run_cli(&dir, &["check-config", "-c", &file.to_string_lossy()], None);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("noweb"),
+        "{out:?}"
+    );
 }
 
 #[test]
