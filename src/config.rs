@@ -220,6 +220,9 @@ pub struct Config {
     /// Signs session cookies.
     pub secret: String,
     pub memory: bool,
+    /// The data dir is this process's own (a memory store without `datadir`): removed at a
+    /// clean stop.
+    pub ephemeral_dir: bool,
     pub store_dir: PathBuf,
     pub data_dir: PathBuf,
     pub control_socket: PathBuf,
@@ -486,6 +489,7 @@ fn check(
     let hsts = hsts(&m)?;
     let Places {
         memory,
+        ephemeral,
         store_dir,
         data_dir,
         uploads,
@@ -509,6 +513,7 @@ fn check(
         redirect_address_to_canonical: get_bool(&m, "redirectAddressToCanonical", false)?,
         secret,
         memory,
+        ephemeral_dir: ephemeral,
         store_dir,
         data_dir,
         control_socket,
@@ -652,6 +657,7 @@ fn hsts(m: &Map<String, Value>) -> Result<Option<String>, String> {
 /// Where the server keeps things: the store, the data dir, uploads, the control socket.
 struct Places {
     memory: bool,
+    ephemeral: bool,
     store_dir: PathBuf,
     data_dir: PathBuf,
     uploads: Option<PathBuf>,
@@ -683,9 +689,12 @@ fn places(m: &Map<String, Value>, src: &mut Sources) -> Result<Places, String> {
         (Some(d), _) => d.clone(),
         // A memory store keeps nothing: its files (control socket, session secret) go to a
         // private place of this process, so that servers started side by side never collide.
-        (None, None) if memory => {
-            std::env::temp_dir().join(format!("pump-memory-{}", std::process::id()))
-        }
+        // The name cannot be guessed, so nobody else can make it first.
+        (None, None) if memory => std::env::temp_dir().join(format!(
+            "pump-memory-{}-{}",
+            std::process::id(),
+            crate::util::rand::token(9)
+        )),
         (None, _) => store_dir.clone(),
     };
     let uploads = match (get_bool(m, "enableUploads", false)?, &datadir) {
@@ -704,6 +713,7 @@ fn places(m: &Map<String, Value>, src: &mut Sources) -> Result<Places, String> {
     };
     Ok(Places {
         memory,
+        ephemeral: memory && datadir.is_none() && params_dir.is_none(),
         store_dir,
         data_dir,
         uploads,
@@ -788,10 +798,16 @@ fn mail(m: &Map<String, Value>) -> Result<Option<MailConfig>, String> {
             timeout_ms: get_num(m, "smtptimeout", 30_000, 100, 600_000)?,
             from: get_str(m, "smtpfrom")?,
             ca: match get_str(m, "smtpca")? {
-                Some(path) => Some(
-                    std::fs::read(&path)
-                        .map_err(|e| format!("`smtpca` names {path}, which cannot be read: {e}"))?,
-                ),
+                Some(path) => {
+                    let pem = std::fs::read(&path)
+                        .map_err(|e| format!("`smtpca` names {path}, which cannot be read: {e}"))?;
+                    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+                        return Err(format!(
+                            "`smtpca` names {path}, which holds no PEM certificate"
+                        ));
+                    }
+                    Some(pem)
+                }
                 None => None,
             },
         }),

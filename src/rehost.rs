@@ -6,9 +6,17 @@ use crate::social::address::{self, Address};
 use crate::store::{self, Store};
 use std::io::{BufReader, BufWriter, Write};
 
+/// The file that says a rehost has not finished (it names the kept store).
+pub fn in_progress(cfg: &Config) -> std::path::PathBuf {
+    cfg.store_dir.join("rehost.in-progress")
+}
+
 pub fn run(cfg: Config) -> Result<String, String> {
     if cfg.memory {
         return Err("the store is in memory (driver \"memory\"): there is nothing to move".into());
+    }
+    if cfg.url_port == 0 {
+        return Err("the config gives port 0: name the public port (urlPort or port)".into());
     }
     if std::os::unix::net::UnixStream::connect(&cfg.control_socket).is_ok() {
         return Err("a server is running on this data dir: stop it first".into());
@@ -47,6 +55,13 @@ pub fn run(cfg: Config) -> Result<String, String> {
     old.close();
     written?;
     let (a, b) = (Address::parse(&from), Address::parse(&to));
+    if !a.same_form(&b) {
+        let _ = std::fs::remove_file(&dump);
+        return Err(format!(
+            "moving from {from} to {to} changes the form of person ids (acct: ids go with port 80 \
+             and 443 only); pump rehost cannot do that yet"
+        ));
+    }
     let records = (|| {
         let mut input = BufReader::new(std::fs::File::open(&dump).map_err(io)?);
         let mut out = BufWriter::new(std::fs::File::create(&rewritten).map_err(io)?);
@@ -62,7 +77,13 @@ pub fn run(cfg: Config) -> Result<String, String> {
         out.flush().map_err(io)?;
         Ok::<_, String>(n)
     })()?;
-    let kept = file.with_extension("redb.before-rehost");
+    let kept = file.with_extension(format!(
+        "redb.before-rehost-{}",
+        crate::util::time::now_secs()
+    ));
+    // Until the new store is whole, no server may start on it (serve.rs looks for this).
+    let marker = in_progress(&cfg);
+    std::fs::write(&marker, format!("{}\n", kept.display())).map_err(io)?;
     std::fs::rename(&file, &kept).map_err(io)?;
     let loaded = (|| {
         let new = Store::open(Some(&cfg.store_dir), cfg.cache_size).map_err(err)?;
@@ -81,10 +102,12 @@ pub fn run(cfg: Config) -> Result<String, String> {
     if let Err(e) = loaded {
         let _ = std::fs::remove_file(&file);
         let _ = std::fs::rename(&kept, &file);
+        let _ = std::fs::remove_file(&marker);
         return Err(format!(
             "could not load the rewritten store (the old one is back): {e}"
         ));
     }
+    std::fs::remove_file(&marker).map_err(io)?;
     let _ = std::fs::remove_file(&dump);
     let _ = std::fs::remove_file(&rewritten);
     Ok(format!(

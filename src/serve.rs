@@ -56,6 +56,15 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
     make_private_dir(&cfg.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", cfg.data_dir.display()))?;
     let nonces = crate::app::nonces::restore(&cfg.data_dir, cfg.nonce_cache_size, fresh)?;
+    let interrupted = crate::rehost::in_progress(&cfg);
+    if !cfg.memory && interrupted.exists() {
+        return Err(format!(
+            "a pump rehost did not finish ({} names the store it kept): put that file back as \
+             {} and run pump rehost again",
+            interrupted.display(),
+            crate::store::file_in(&cfg.store_dir).display()
+        ));
+    }
     let store = if cfg.memory {
         log::info!("store: in memory (driver \"memory\"): nothing survives a restart");
         Store::open(None, cfg.cache_size)
@@ -80,11 +89,12 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
         }
     };
     // After the port is known: the data migrations tell local ids by the server's URL.
-    crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
+    // Before the migrations, which tell local ids by the configured address.
     if let Err(e) = crate::social::address::check(&store, &cfg) {
         store.close();
         return Err(e);
     }
+    crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
     let app = Rc::new(App::new(cfg, store));
     if let Some(n) = nonces {
         app.nonces.replace(n);
@@ -98,7 +108,7 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
         crate::app::nonces::keep(&app);
     }
     let _ = std::fs::remove_file(&app.cfg.control_socket);
-    if app.cfg.memory && app.cfg.data_dir.starts_with(std::env::temp_dir()) {
+    if app.cfg.ephemeral_dir {
         // The private place of a memory store: nothing in it outlives the process.
         let _ = std::fs::remove_dir_all(&app.cfg.data_dir);
     }

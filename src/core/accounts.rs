@@ -115,26 +115,21 @@ pub async fn check_login(app: &App, nick: &str, password: &str, address: &str) -
 /// Redeems a password-recovery code through `client`: the code is used up and the client
 /// gets the user's token, in one transaction; the caller then lets the user set a password.
 pub async fn redeem(app: &App, client: &Client, code: &str) -> Result<Value> {
-    let rec = app
-        .store
-        .read(|r| codes::valid(r, code, codes::RECOVER))?
-        .ok_or_else(|| Error::bad("Invalid, used or expired recovery code."))?;
-    let (consumer, nick, c) = (
-        client.consumer_key.clone(),
-        rec.nick.clone(),
-        code.to_string(),
-    );
+    let (consumer, c) = (client.consumer_key.clone(), code.to_string());
+    // Checked and used up in one transaction: two redemptions at once cannot both succeed.
     let token = app
         .store
         .write(move |w| {
+            let rec = codes::valid(w, &c, codes::RECOVER)?
+                .ok_or_else(|| Error::bad("Invalid, used or expired recovery code."))?;
             codes::use_up(w, &c)?;
-            clients::issue_access_token(w, &consumer, &nick)
+            clients::issue_access_token(w, &consumer, &rec.nick)
         })
         .await?;
     let user = app
         .store
-        .read(|r| users::user_record(r, &rec.nick))?
-        .ok_or_else(|| users::no_such_user(&rec.nick))?;
+        .read(|r| users::user_record(r, &token.nick))?
+        .ok_or_else(|| users::no_such_user(&token.nick))?;
     answer(app, &user, Some(token))
 }
 

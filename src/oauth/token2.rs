@@ -63,7 +63,8 @@ pub async fn token(app: &App, req: &Req) -> Result<Resp> {
     let client = clients::find(&app.cfg, &app.store, &id)?;
     let (client, auth) = match (client, secret) {
         (Some(c), Some(s)) if crate::util::same(&c.secret, &s) => (c, ClientAuth::Secret),
-        (Some(c), None) => (c, ClientAuth::Public),
+        // Only a native app may go without its secret (it cannot keep one).
+        (Some(c), None) if c.app_type.as_deref() == Some("native") => (c, ClientAuth::Public),
         _ => {
             return Ok(
                 refusal(401, "invalid_client", "Unknown client or wrong secret")

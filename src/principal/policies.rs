@@ -51,6 +51,26 @@ pub fn client_write(app: &App, req: &Req) -> Result<Client> {
     }
 }
 
+/// client-write with the signature in the `Authorization` header only: for the web session's
+/// JSON endpoints, which log the browser in, so that no cross-site form (which cannot set a
+/// header) logs a visitor into someone else's account.
+pub fn client_write_header(app: &App, req: &Req) -> Result<Client> {
+    req.asked.set(Some("client-write"));
+    match identify(app, req, &[Via::OAuthHeader { user: false }])? {
+        Principal::Client(c) => Ok(c),
+        _ => Err(Error::OAuth(400, "Missing required parameter")),
+    }
+}
+
+/// user-write with the signature in the `Authorization` header only (as above).
+pub fn user_write_header(app: &App, req: &Req) -> Result<(String, Client)> {
+    req.asked.set(Some("user-write"));
+    match identify(app, req, &[Via::OAuthHeader { user: true }])? {
+        Principal::User { nick, client } => Ok((nick, client)),
+        _ => Err(Error::OAuth(400, "Missing required parameter")),
+    }
+}
+
 /// remote-write: a client that Dialback bound to a remote server or account; returns that
 /// remote identity.
 pub fn remote_write(app: &App, req: &Req) -> Result<String> {

@@ -75,6 +75,12 @@ impl Address {
         }
     }
 
+    /// Whether local persons have ids of the same form at both addresses (both `acct:`, or
+    /// both URLs). A move between the forms would also have to tell ids from links.
+    pub fn same_form(&self, other: &Address) -> bool {
+        self.acct == other.acct
+    }
+
     fn person_id(&self, nick: &str) -> String {
         if self.acct {
             format!("acct:{nick}@{}", self.host)

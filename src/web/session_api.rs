@@ -1,6 +1,6 @@
 //! The web session's JSON endpoints that the original's single-page client used (api.md §21):
-//! a client signs the request (two-legged, or three-legged for `renew`), and the answer logs
-//! the browser's session in as well. The HTML forms on the same paths are in `auth.rs`.
+//! a client signs the request in its `Authorization` header (two-legged, or three-legged for
+//! `renew`), and the answer logs the browser's session in as well. The HTML forms on the same paths are in `auth.rs`.
 use super::session;
 use crate::app::App;
 use crate::core::accounts;
@@ -29,7 +29,7 @@ async fn logged_in(app: &App, answer: Value) -> Result<Resp> {
 
 /// `POST /main/login` with `{"nickname", "password"}`.
 pub async fn login(app: &App, req: &Req) -> Result<Resp> {
-    let client = principal::client_write(app, req)?;
+    let client = principal::client_write_header(app, req)?;
     let m = req.fields()?;
     let address = req.peer.map(|a| a.to_string()).unwrap_or_default();
     let answer = accounts::log_in(
@@ -46,7 +46,7 @@ pub async fn login(app: &App, req: &Req) -> Result<Resp> {
 /// `POST /main/register`: as `POST /api/users`, and the session is logged in (unless the
 /// account waits for its confirmation link).
 pub async fn register(app: &App, req: &Req) -> Result<Resp> {
-    let client = principal::client_write(app, req)?;
+    let client = principal::client_write_header(app, req)?;
     let (answer, confirming) = accounts::register(app, client, req.fields()?).await?;
     if confirming {
         return Ok(Resp::json(&answer));
@@ -56,14 +56,14 @@ pub async fn register(app: &App, req: &Req) -> Result<Resp> {
 
 /// `POST /main/renew`: the session again for the user of a three-legged request.
 pub async fn renew(app: &App, req: &Req) -> Result<Resp> {
-    let (nick, _) = principal::user_write(app, req)?;
+    let (nick, _) = principal::user_write_header(app, req)?;
     logged_in(app, accounts::show(app, &nick)?).await
 }
 
 /// `POST /main/redeem-code` with `{"code"}` (password recovery): the user, the client's token,
 /// and a session, so that the page can set a new password.
 pub async fn redeem_code(app: &App, req: &Req) -> Result<Resp> {
-    let client = principal::client_write(app, req)?;
+    let client = principal::client_write_header(app, req)?;
     let code = text(&req.fields()?, "code");
     if code.is_empty() {
         return Err(Error::bad("No code"));

@@ -283,7 +283,7 @@ fn the_code_flow_with_consent_deny_and_a_reused_code() {
 fn bad_requests_never_reach_a_stranger() {
     let s = Server::start();
     s.register("alice", PASSWORD);
-    let (id, _) = register_client(&s, json!({"redirect_uris": CALLBACK}));
+    let (id, secret) = register_client(&s, json!({"redirect_uris": CALLBACK}));
     let mut jar = Jar::default();
     // No client, unknown client, an unregistered redirect: an error page, no redirect.
     for q in [
@@ -344,7 +344,14 @@ fn bad_requests_never_reach_a_stranger() {
         .unwrap()
         .starts_with("/oauth2/authc?"));
     // Token requests that are not one.
-    let none = token(&s, &[("grant_type", "password"), ("client_id", &id)]);
+    let none = token(
+        &s,
+        &[
+            ("grant_type", "password"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+        ],
+    );
     assert_eq!(none.json()["error"], "unsupported_grant_type");
     let unknown = token(
         &s,
@@ -421,6 +428,31 @@ fn a_public_client_proves_its_code_with_pkce() {
     );
     assert_eq!(bare.status, 401);
     assert_eq!(bare.json()["error"], "invalid_client");
+
+    // A web client keeps its secret: without it, PKCE is not enough.
+    let (web, _) = register_client(
+        &s,
+        json!({"redirect_uris": CALLBACK, "application_type": "web"}),
+    );
+    let q = authz_query(
+        &web,
+        &format!("&code_challenge={challenge}&code_challenge_method=S256"),
+    );
+    let consent = jar.get(&s, &format!("/oauth2/authz?{q}"));
+    let fields = form_fields(&consent.text(), "oauth2-authorization");
+    let code = location_param(&decide(&s, &mut jar, &fields, "allow"), "code").unwrap();
+    let secretless = token(
+        &s,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("client_id", &web),
+            ("code_verifier", verifier),
+        ],
+    );
+    assert_eq!(secretless.status, 401);
+    assert_eq!(secretless.json()["error"], "invalid_client");
 }
 
 #[test]

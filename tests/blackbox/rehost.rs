@@ -84,5 +84,14 @@ fn a_new_address_is_refused_until_the_data_is_moved() {
     assert!(std::fs::read_dir(s.dir.join("db"))
         .unwrap()
         .flatten()
-        .any(|e| e.file_name().to_string_lossy().ends_with("before-rehost")));
+        .any(|e| e.file_name().to_string_lossy().contains("before-rehost")));
+    // A rehost that did not finish keeps every server off the store until it is sorted out.
+    std::fs::write(s.dir.join("db/rehost.in-progress"), "kept\n").unwrap();
+    let stopped = std::process::Command::new(bin())
+        .args(["serve", "-c"])
+        .arg(&s.config)
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success());
+    assert!(String::from_utf8_lossy(&stopped.stderr).contains("did not finish"));
 }

@@ -56,6 +56,22 @@ fn login_register_and_renew_answer_json_and_open_a_session() {
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.json()["error"], "Incorrect username or password");
     assert!(session_cookie(&wrong).is_none());
+    // Signed in the query instead of the header (what a cross-site form could send): refused,
+    // so no other site can log a visitor in as someone else.
+    let header = c.header("POST", &s.url("/main/login"), &[]);
+    let query: Vec<String> = header
+        .trim_start_matches("OAuth ")
+        .split(", ")
+        .map(|kv| kv.replacen("=\"", "=", 1).trim_end_matches('"').to_string())
+        .collect();
+    let forged = s.req(
+        "POST",
+        &format!("/main/login?{}", query.join("&")),
+        &[("Content-Type", "text/plain")],
+        br#"{"nickname": "alice", "password": "correct7horse"}"#,
+    );
+    assert_eq!(forged.status, 400, "{}", forged.text());
+    assert!(session_cookie(&forged).is_none());
     // Unsigned, no login.
     let unsigned = s.req(
         "POST",
