@@ -244,6 +244,20 @@ fn the_code_flow_with_consent_deny_and_a_reused_code() {
     let wrong_uri = exchange(&code, "http://127.0.0.1:9/elsewhere", &secret);
     assert_eq!(wrong_uri.status, 400);
     assert_eq!(wrong_uri.json()["error"], "invalid_grant");
+    // Another client, with its own good secret, cannot use this client's code.
+    let (other, other_secret) = register_client(&s, json!({}));
+    let stolen = token(
+        &s,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("client_id", &other),
+            ("client_secret", &other_secret),
+        ],
+    );
+    assert_eq!(stolen.status, 400);
+    assert_eq!(stolen.json()["error"], "invalid_grant");
 
     let ok = exchange(&code, CALLBACK, &secret);
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -303,6 +317,10 @@ fn bad_requests_never_reach_a_stranger() {
         ),
     );
     assert_eq!(unsupported.status, 302);
+    assert!(unsupported
+        .header("location")
+        .unwrap()
+        .starts_with(CALLBACK));
     assert_eq!(
         location_param(&unsupported, "error").as_deref(),
         Some("unsupported_response_type")
@@ -319,6 +337,24 @@ fn bad_requests_never_reach_a_stranger() {
         Some("invalid_scope")
     );
     assert_eq!(location_param(&scope, "state").as_deref(), Some("xyz"));
+    assert!(scope.header("location").unwrap().starts_with(CALLBACK));
+    // Cancel on the login page goes back as a denial, without logging in.
+    let to_login = jar.get(&s, &format!("/oauth2/authz?{}", authz_query(&id, "")));
+    let login = jar.get(&s, to_login.header("location").unwrap());
+    let mut fields = form_fields(&login.text(), "oauth2-authentication");
+    fields.push(("cancel".into(), "cancel".into()));
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let cancelled = jar.post(&s, "/oauth2/authc", &f);
+    assert_eq!(cancelled.status, 302);
+    assert!(cancelled.header("location").unwrap().starts_with(CALLBACK));
+    assert_eq!(
+        location_param(&cancelled, "error").as_deref(),
+        Some("access_denied")
+    );
+    assert!(!jar.header().contains("pump.session="));
     let plain = jar.get(
         &s,
         &format!(

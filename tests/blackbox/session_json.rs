@@ -90,7 +90,10 @@ fn login_register_and_renew_answer_json_and_open_a_session() {
     assert_eq!(reg.status, 200, "{}", reg.text());
     assert_eq!(reg.json()["nickname"], "bob");
     assert!(reg.json()["token"].is_string() && reg.json()["secret"].is_string());
-    assert!(session_cookie(&reg).is_some());
+    let bobs = session_cookie(&reg).expect("bob's session");
+    let page = s.req("GET", "/main/account", &[("Cookie", &bobs)], b"");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("bob"), "the session is bob's");
     assert_eq!(
         s.signed(
             &c,
