@@ -35,10 +35,7 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
                     }
                 }
             }
-            Ok(batch
-                .last()
-                .map(|(k, _)| k.clone())
-                .filter(|_| batch.len() == BATCH))
+            Ok(resume_after(&batch))
         },
     )?;
     batched(
@@ -47,64 +44,60 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
         "activities for reserved names",
         |w, from| {
             let batch = activities::after(w, from, BATCH)?;
-            for (_, mut act) in batch.iter().cloned() {
-                if scrubbed(&mut act.doc) {
+            let next = resume_after(&batch);
+            for (_, mut act) in batch {
+                if drop_reserved(&mut act.doc) {
                     activities::put(w, &act)?;
                 }
             }
-            Ok(batch
-                .last()
-                .map(|(k, _)| k.clone())
-                .filter(|_| batch.len() == BATCH))
+            Ok(next)
         },
     )?;
+    let objects_step = |w: &W, from: &str| {
+        let batch = objects::after(w, from, BATCH)?;
+        let next = resume_after(&batch);
+        for (id, mut obj) in batch {
+            if drop_reserved(&mut obj.doc) {
+                objects::rewrite(w, &id, &obj)?;
+            }
+        }
+        Ok(next)
+    };
     batched(
         store,
         &format!("{RESERVED}_objects"),
         "objects for reserved names",
-        |w, from| {
-            let batch = objects::after(w, from, BATCH)?;
-            for (id, mut obj) in batch.iter().cloned() {
-                if scrubbed(&mut obj.doc) {
-                    objects::rewrite(w, &id, &obj)?;
-                }
-            }
-            Ok(batch
-                .last()
-                .map(|(k, _)| k.clone())
-                .filter(|_| batch.len() == BATCH))
-        },
+        objects_step,
     )?;
+    let users_step = |w: &W, from: &str| {
+        let batch = users::after(w, from, BATCH)?;
+        let next = resume_after(&batch);
+        for (nick, mut user) in batch {
+            let mut doc = Value::Object(std::mem::take(&mut user.doc));
+            let changed = drop_reserved(&mut doc);
+            if let Value::Object(m) = doc {
+                user.doc = m;
+            }
+            if changed {
+                users::put(w, &nick, &user)?;
+            }
+        }
+        Ok(next)
+    };
     batched(
         store,
         &format!("{RESERVED}_users"),
         "accounts for reserved names",
-        |w, from| {
-            let batch = users::after(w, from, BATCH)?;
-            for (nick, mut user) in batch.iter().cloned() {
-                let mut doc = Value::Object(std::mem::take(&mut user.doc));
-                let changed = scrubbed(&mut doc);
-                if let Value::Object(m) = doc {
-                    user.doc = m;
-                }
-                if changed {
-                    users::put(w, &nick, &user)?;
-                }
-            }
-            Ok(batch
-                .last()
-                .map(|(k, _)| k.clone())
-                .filter(|_| batch.len() == BATCH))
-        },
+        users_step,
     )
 }
 
-/// Drops reserved names from a stored document (its private fields are out of it already);
-/// whether there were any.
-fn scrubbed(doc: &mut Value) -> bool {
-    let before = doc.clone();
-    drop_reserved(doc);
-    *doc != before
+/// Where the next batch starts: after this one's last key, unless it was the last (short).
+fn resume_after<T>(batch: &[(String, T)]) -> Option<String> {
+    batch
+        .last()
+        .map(|(k, _)| k.clone())
+        .filter(|_| batch.len() == BATCH)
 }
 
 /// Runs the migration `name` once: `step` handles the batch after a key in one transaction

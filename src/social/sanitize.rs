@@ -34,15 +34,17 @@ pub fn reserved(key: &str) -> bool {
     key.starts_with('_')
 }
 
-/// Drops reserved names from `v` at any depth.
-pub fn drop_reserved(v: &mut Value) {
+/// Drops reserved names from `v` at any depth; whether there were any.
+pub fn drop_reserved(v: &mut Value) -> bool {
     match v {
         Value::Object(m) => {
+            let before = m.len();
             m.retain(|k, _| !reserved(k));
-            m.values_mut().for_each(drop_reserved);
+            let dropped = m.len() != before;
+            m.values_mut().fold(dropped, |d, v| drop_reserved(v) | d)
         }
-        Value::Array(a) => a.iter_mut().for_each(drop_reserved),
-        _ => {}
+        Value::Array(a) => a.iter_mut().fold(false, |d, v| drop_reserved(v) | d),
+        _ => false,
     }
 }
 

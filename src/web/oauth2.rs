@@ -203,16 +203,11 @@ fn login_page(ctx: &Ctx, a: &Ask, client: &Client, status: u16, error: Option<&s
 }
 
 fn form_has(ctx: &Ctx, k: &str) -> bool {
-    ctx.req.form_pairs().iter().any(|(n, _)| n == k)
+    super::settings::field(ctx, k).is_some()
 }
 
 fn field(ctx: &Ctx, k: &str) -> String {
-    ctx.req
-        .form_pairs()
-        .into_iter()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v)
-        .unwrap_or_default()
+    super::settings::field(ctx, k).unwrap_or_default()
 }
 
 fn expired_form(ctx: &Ctx) -> Resp {

@@ -131,6 +131,19 @@ fn jobs(s: &Server) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The `pump jobs` table once a job has been given up on.
+fn given_up(s: &Server) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let t = jobs(s);
+        if t.contains("given up") {
+            return t;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{t}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// The mail server on `port` is down at first: a registration's confirmation mail waits.
 fn server_mailing_to(port: u16, extra: serde_json::Value) -> Server {
     let mut cfg = json!({"smtpserver": "127.0.0.1", "smtpport": port, "site": "Test",
@@ -173,15 +186,7 @@ fn a_mail_that_keeps_failing_is_given_up_on_and_listed() {
     let port = free_port();
     let s = server_mailing_to(port, json!({"jobAttempts": 2}));
     register_with_email(&s, "ines");
-    let start = std::time::Instant::now();
-    let table = loop {
-        let t = jobs(&s);
-        if t.contains("given up") {
-            break t;
-        }
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{t}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    let table = given_up(&s);
     let row = table.lines().nth(1).unwrap_or_default().to_string();
     let cols: Vec<&str> = row.split('\t').collect();
     assert_eq!(cols[1..4], ["mail", "given up", "2"], "{table}");
@@ -215,15 +220,7 @@ fn starttls_on_loopback_needs_no_trusted_certificate_and_smtpca_is_checked() {
     let sink = Sink::start_tls(&leaf, &key);
     let s = server_mailing_to(sink.port, json!({"smtpca": stranger, "jobAttempts": 1}));
     register_with_email(&s, "lee");
-    let start = std::time::Instant::now();
-    let table = loop {
-        let t = jobs(&s);
-        if t.contains("given up") {
-            break t;
-        }
-        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{t}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
+    let table = given_up(&s);
     assert!(table.contains("sending mail"), "{table}");
     assert_eq!(sink.count(), 0);
 

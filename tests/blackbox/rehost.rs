@@ -6,6 +6,15 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "correct7horse";
 
+/// `pump serve` on `config`, for a start that is meant to be refused.
+fn serve_once(config: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(bin())
+        .args(["serve", "-c"])
+        .arg(config)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_new_address_is_refused_until_the_data_is_moved() {
     let mut s = Server::with(json!({"redirectToCanonical": false}));
@@ -35,11 +44,7 @@ fn a_new_address_is_refused_until_the_data_is_moved() {
     let mut cfg: Value = serde_json::from_slice(&std::fs::read(&s.config).unwrap()).unwrap();
     cfg["hostname"] = json!("localhost");
     std::fs::write(&s.config, cfg.to_string()).unwrap();
-    let refused = std::process::Command::new(bin())
-        .args(["serve", "-c"])
-        .arg(&s.config)
-        .output()
-        .unwrap();
+    let refused = serve_once(&s.config);
     assert!(!refused.status.success());
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(
@@ -87,11 +92,7 @@ fn a_new_address_is_refused_until_the_data_is_moved() {
         .any(|e| e.file_name().to_string_lossy().contains("before-rehost")));
     // A rehost that did not finish keeps every server off the store until it is sorted out.
     std::fs::write(s.dir.join("db/rehost.in-progress"), "kept\n").unwrap();
-    let stopped = std::process::Command::new(bin())
-        .args(["serve", "-c"])
-        .arg(&s.config)
-        .output()
-        .unwrap();
+    let stopped = serve_once(&s.config);
     assert!(!stopped.status.success());
     assert!(String::from_utf8_lossy(&stopped.stderr).contains("did not finish"));
 }
