@@ -134,6 +134,36 @@ pub struct MailConfig {
     pub ca: Option<Vec<u8>>,
 }
 
+/// Calls to other servers (federation.md; README "Federation").
+#[derive(Clone, Debug)]
+pub struct FederationConfig {
+    /// Peers may resolve to private, loopback and link-local addresses (tests, closed networks).
+    pub allow_private: bool,
+    /// The longest one exchange with another server may take, connection included.
+    pub timeout_ms: u64,
+    /// The largest answer read from another server, in bytes.
+    pub max_response: usize,
+    pub max_redirects: usize,
+    /// Deliveries to one host at the same time.
+    pub host_concurrency: usize,
+    /// Seconds a delivery is retried before it is kept as failed.
+    pub retry_period: i64,
+    /// Host records and WebFinger answers kept in memory.
+    pub cache_entries: usize,
+}
+
+fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
+    Ok(FederationConfig {
+        allow_private: get_bool(m, "federationAllowPrivate", false)?,
+        timeout_ms: get_num(m, "federationTimeout", 20_000, 100, 600_000)?,
+        max_response: get_num(m, "federationMaxResponse", 1 << 20, 1024, 1 << 30)? as usize,
+        max_redirects: get_num(m, "federationMaxRedirects", 5, 0, 20)? as usize,
+        host_concurrency: get_num(m, "federationHostConcurrency", 2, 1, 64)? as usize,
+        retry_period: get_num(m, "federationRetryPeriod", 172_800, 60, 30 * 86_400)? as i64,
+        cache_entries: get_num(m, "federationCacheSize", 1000, 1, 1 << 20)? as usize,
+    })
+}
+
 /// Keys of the original accepted with a warning: they have no meaning for this server.
 const IGNORED_KEYS: &[(&str, &str)] = &[
     (
@@ -181,6 +211,13 @@ const OWN_KEYS: &[&str] = &[
     "bodyRateGrace",
     "maxConnectionsPerAddress",
     "maxRequestsPerAddress",
+    "federationAllowPrivate",
+    "federationTimeout",
+    "federationMaxResponse",
+    "federationMaxRedirects",
+    "federationHostConcurrency",
+    "federationRetryPeriod",
+    "federationCacheSize",
 ];
 
 /// Derived keys that may not be set (config.md §2.8).
@@ -234,6 +271,7 @@ pub struct Config {
     pub require_email: bool,
     /// Outgoing mail, when `smtpserver` is set.
     pub mail: Option<MailConfig>,
+    pub federation: FederationConfig,
     pub nologger: bool,
     pub log_level: log::LevelFilter,
     pub clients: Vec<Value>,
@@ -523,6 +561,7 @@ fn check(
         disable_registration: get_bool(&m, "disableRegistration", false)?,
         require_email: get_bool(&m, "requireEmail", false)?,
         mail: mail(&m)?,
+        federation: federation(&m)?,
         nologger: get_bool(&m, "nologger", false)?,
         log_level,
         clients,
@@ -953,6 +992,18 @@ impl Config {
         set(&mut m, "jobAttempts", json!(self.job_attempts));
         set(&mut m, "jobRetryDelay", json!(self.job_retry_delay));
         set(&mut m, "oauth2CodeLifetime", json!(self.oauth2_code_secs));
+        let f = &self.federation;
+        set(&mut m, "federationAllowPrivate", json!(f.allow_private));
+        set(&mut m, "federationTimeout", json!(f.timeout_ms));
+        set(&mut m, "federationMaxResponse", json!(f.max_response));
+        set(&mut m, "federationMaxRedirects", json!(f.max_redirects));
+        set(
+            &mut m,
+            "federationHostConcurrency",
+            json!(f.host_concurrency),
+        );
+        set(&mut m, "federationRetryPeriod", json!(f.retry_period));
+        set(&mut m, "federationCacheSize", json!(f.cache_entries));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

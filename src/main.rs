@@ -10,6 +10,7 @@ mod control_stream;
 mod core;
 mod discovery;
 mod error;
+mod federation;
 mod http;
 mod init_config;
 mod jobs;
@@ -26,6 +27,7 @@ mod social;
 mod store;
 mod util;
 mod web;
+mod worker;
 
 use argh::FromArgs;
 use std::path::PathBuf;

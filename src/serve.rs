@@ -216,7 +216,7 @@ async fn main_task(
         None
     };
     let jobs = async {
-        crate::jobs::worker::run(app.clone(), ex.clone()).await;
+        crate::worker::run(app.clone(), ex.clone()).await;
         None
     };
     let mut signals = signals;

@@ -14,6 +14,7 @@ mod blackbox {
     pub mod config;
     pub mod discovery;
     pub mod durability;
+    pub mod federation;
     pub mod feeds;
     pub mod http;
     pub mod inbox;

@@ -191,20 +191,26 @@ fn only_the_store_names_redb() {
 }
 
 #[test]
-fn only_the_transport_names_hyper() {
+fn only_the_transport_and_the_federation_client_name_hyper() {
     for name in ["hyper", "smol_hyper", "http_body_util", "futures_rustls"] {
-        assert_eq!(naming(name, &["http"]), Vec::<String>::new(), "{name}");
+        let named = naming(name, &["http"]);
+        let outside: Vec<&String> = named
+            .iter()
+            .filter(|rel| *rel != "federation/client.rs")
+            .collect();
+        assert_eq!(outside, Vec::<&String>::new(), "{name}");
     }
 }
 
 #[test]
-fn only_mail_connects_to_other_hosts() {
+fn only_mail_and_federation_connect_to_other_hosts() {
     assert_eq!(naming("lettre", &["mail"]), Vec::<String>::new());
     let connecting: Vec<String> = files()
         .into_iter()
         .filter(|(top, _, text)| {
             top != "mail"
-                && ["TcpStream::connect", "ureq::"]
+                && top != "federation"
+                && ["TcpStream::connect", "ureq::", "net::resolve"]
                     .iter()
                     .any(|c| text.contains(c))
         })
@@ -274,7 +280,10 @@ fn only_the_principal_reads_credentials() {
     let reading: Vec<String> = lines_before_tests()
         .into_iter()
         .filter(|(rel, line)| {
-            let own = rel.starts_with("principal/") || rel.starts_with("oauth/");
+            // Federation writes the Authorization headers of its own outgoing requests.
+            let own = rel.starts_with("principal/")
+                || rel.starts_with("oauth/")
+                || rel.starts_with("federation/");
             let reads = line.contains("\"authorization\"")
                 || line.contains("session::current")
                 || (line.contains("verify::check") && rel != "routes/uploads.rs");
@@ -283,6 +292,14 @@ fn only_the_principal_reads_credentials() {
         .map(|(rel, line)| format!("{rel}: {}", line.trim()))
         .collect();
     assert_eq!(reading, Vec::<String>::new());
+}
+
+#[test]
+fn the_domain_queues_federation_work_and_never_calls_it() {
+    let graph = module_graph();
+    for m in ["social", "store", "core", "jobs"] {
+        assert!(!graph[m].contains("federation"), "{m} names federation");
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! State shared by every request on the executor thread: the config, the store, and what the
 //! process keeps in memory for its lifetime (replay guard, response cache, login throttle, open
 //! live streams). Each part is plain state with its own rules; no request logic lives here.
+pub mod dialback_ledger;
+pub mod host_gates;
 pub mod live_streams;
 pub mod nonces;
 pub mod responses;
@@ -28,6 +30,10 @@ pub struct App {
     pub images: smol::lock::Semaphore,
     /// Unix time the process started.
     pub started: i64,
+    /// Dialback requests signed and seen (federation.md §3).
+    pub dialback: RefCell<dialback_ledger::Ledger>,
+    /// Deliveries running per remote host, and hosts resting after failures.
+    pub hosts: RefCell<host_gates::Gates>,
 }
 
 impl App {
@@ -46,6 +52,8 @@ impl App {
             responses,
             load: Default::default(),
             started: crate::util::time::now_secs(),
+            dialback: Default::default(),
+            hosts: Default::default(),
         }
     }
 

@@ -41,6 +41,7 @@ pub async fn post_then<T: Send + 'static>(
         .write(move |w| {
             let posted = outbox::post(w, &cfg, &nick, &body, Some(&generator), feed)?;
             crate::jobs::live(w, &cfg, watching.among(&posted.reached))?;
+            federate(w, &cfg, &posted)?;
             let out = then(w, &posted.id)?;
             Ok((posted.id, out))
         })
@@ -69,11 +70,43 @@ pub async fn receive(app: &App, principal: &str, body: Value, to: Inbox) -> Resu
                 Inbox::User(nick) => Dest::User(nick),
                 Inbox::Group(g) => Dest::Group(g),
             };
-            let Posted { id, reached } = inbox::receive(w, &cfg, &principal, &body, dest)?;
-            crate::jobs::live(w, &cfg, watching.among(&reached))?;
-            Ok(id)
+            let posted = inbox::receive(w, &cfg, &principal, &body, dest)?;
+            crate::jobs::live(w, &cfg, watching.among(&posted.reached))?;
+            federate(w, &cfg, &posted)?;
+            Ok(posted.id)
         })
         .await
+}
+
+/// Queues, in the activity's transaction, its deliveries to remote recipients, and a look-up
+/// of each remote party to it that we know only by id.
+fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
+    use crate::social::{objects, urls::host_of};
+    let to = posted
+        .remote
+        .iter()
+        .filter_map(|id| host_of(id).map(|host| (id.clone(), host)));
+    crate::jobs::deliveries(w, cfg, &posted.id, to)?;
+    let Some(act) = crate::social::activity::get(w, &posted.id)? else {
+        return Ok(());
+    };
+    for k in ["actor", "object", "target"] {
+        let Some(id) = act.get(k).and_then(objects::id_of) else {
+            continue;
+        };
+        let Some(host) = host_of(id).filter(|_| !objects::is_local_id(cfg, id)) else {
+            continue;
+        };
+        let stored = objects::get(w, id)?;
+        if objects::needs_lookup(stored.as_deref()) {
+            let f = crate::jobs::Fetch {
+                id: id.to_string(),
+                host,
+            };
+            crate::jobs::queue(w, cfg, &crate::jobs::Job::Fetch(f))?;
+        }
+    }
+    Ok(())
 }
 
 /// After a committed delete: removes the files of the deleted object from disk.

@@ -41,6 +41,14 @@ fn xrd(links: &[Value]) -> String {
     s
 }
 
+/// `POST /api/dialback` (federation.md §3.3): 200 when we sent the request described.
+pub fn dialback(app: &App, req: &Req) -> Resp {
+    match crate::federation::dialback::confirm(app, &req.form_pairs()) {
+        Ok(()) => Resp::text(200, "OK"),
+        Err(why) => Resp::text(400, why),
+    }
+}
+
 fn wants_json(req: &Req) -> bool {
     req.header("accept").is_some_and(|a| {
         a.contains("application/json") || a.contains("*/*") || a.contains("application/*")

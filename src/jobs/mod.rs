@@ -1,14 +1,31 @@
 //! Background jobs: the work that follows a commit. A job is written in the same transaction
 //! as the change that causes it (`queue`), so an answered request has its effects on disk too;
-//! the worker (`worker.rs`) runs it after the commit, retries it with back-off, and keeps it
+//! the worker (`src/worker.rs`) runs it after the commit, retries it with back-off, and keeps it
 //! with its last error once it has failed `jobAttempts` times (`pump jobs` lists them).
-pub mod worker;
 
 use crate::config::Config;
 use crate::error::Result;
 use crate::mail::Mail;
 use crate::store::{jobs, W};
 use serde::{Deserialize, Serialize};
+
+/// One activity for one remote person or group (federation.md §6.1).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Delivery {
+    pub activity: String,
+    /// The remote person's or group's id.
+    pub to: String,
+    /// Its host (with port), the job's lane.
+    pub host: String,
+}
+
+/// A remote object to learn more about (federation.md §7).
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Fetch {
+    pub id: String,
+    /// Its host, the job's lane.
+    pub host: String,
+}
 
 /// What a job does.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -19,12 +36,51 @@ pub enum Job {
     /// Wakes the open live-update streams of these users: their inbox or their sessions
     /// changed. After a restart no stream is open, so it has nothing left to do.
     Live { users: Vec<String> },
+    /// Delivers an activity to one remote person or group (federation.md §6.1).
+    Deliver(Delivery),
+    /// Learns a remote object's or person's links and document (federation.md §7).
+    Fetch(Fetch),
+}
+
+impl Job {
+    /// The lane of jobs held back together: a delivery's remote host.
+    fn lane(&self) -> Option<&str> {
+        match self {
+            Job::Deliver(d) => Some(&d.host),
+            Job::Fetch(f) => Some(&f.host),
+            _ => None,
+        }
+    }
 }
 
 /// Queues `job` in the write transaction `w`; refused (503) when `maxJobs` are waiting.
 pub fn queue(w: &W, cfg: &Config, job: &Job) -> Result<u64> {
     let value = serde_json::to_value(job)?;
-    jobs::enqueue(w, value, crate::util::time::now_secs(), cfg.max_jobs)
+    jobs::enqueue(
+        w,
+        value,
+        job.lane(),
+        crate::util::time::now_secs(),
+        cfg.max_jobs,
+    )
+}
+
+/// Queues a delivery of `activity` to each remote recipient in `to` (id, and its host).
+pub fn deliveries(
+    w: &W,
+    cfg: &Config,
+    activity: &str,
+    to: impl IntoIterator<Item = (String, String)>,
+) -> Result<()> {
+    for (to, host) in to {
+        let d = Delivery {
+            activity: activity.to_string(),
+            to,
+            host,
+        };
+        queue(w, cfg, &Job::Deliver(d))?;
+    }
+    Ok(())
 }
 
 /// Queues a live-update job for `users`, unless the list is empty. Live updates are a

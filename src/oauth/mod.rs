@@ -2,7 +2,6 @@
 //! authorization pages.
 pub mod params;
 pub mod register;
-pub mod signature;
 pub mod token2;
 pub mod tokens;
 pub mod verify;

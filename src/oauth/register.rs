@@ -1,6 +1,7 @@
 //! Dynamic client registration: `POST /api/client/register` (api.md §7).
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::federation::dialback::Identity;
 use crate::http::{Req, Resp};
 use crate::social::clients::Client;
 use crate::util::{rand, time::now_iso};
@@ -85,17 +86,32 @@ fn validated(m: &Map<String, Value>) -> Result<Client> {
     })
 }
 
-pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
-    if let Some(h) = req.header("authorization") {
-        let scheme_ok =
-            h.trim_start().len() >= 8 && h.trim_start()[..8].eq_ignore_ascii_case("dialback");
-        let msg = if scheme_ok {
-            "Dialback authentication is not supported by this server yet"
-        } else {
-            "Authorization header must use the Dialback scheme"
-        };
-        return Ok(Resp::text(401, msg).with("www-authenticate", "Dialback"));
+/// The identity a Dialback header proves, if the request has one (federation.md §3.2); a
+/// header that does not hold is answered 401 with the reason.
+async fn dialback(app: &App, req: &Req) -> Result<Result<Option<Identity>, Resp>> {
+    let Some(h) = req.header("authorization") else {
+        return Ok(Ok(None));
+    };
+    let url = match req.query.as_str() {
+        "" => app.url(&req.path),
+        q => app.url(&format!("{}?{q}", req.path)),
+    };
+    match crate::federation::dialback::verify(app, &url, Some(h), req.header("date")).await {
+        Ok(who) => Ok(Ok(Some(who))),
+        Err(msg) => {
+            log::info!("dialback refused for {url}: {msg}");
+            Ok(Err(Resp::text(401, &msg)
+                .with("www-authenticate", "Dialback")
+                .with("www-authentication", "Dialback")))
+        }
     }
+}
+
+pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
+    let who = match dialback(app, req).await? {
+        Ok(who) => who,
+        Err(refusal) => return Ok(refusal),
+    };
     let m = req.fields()?;
     let kind = field(&m, "type")?.ok_or_else(|| Error::bad("No registration type provided"))?;
     if m.contains_key("access_token") {
@@ -126,6 +142,7 @@ pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
             c.consumer_key = old.consumer_key;
             c.secret = old.secret;
             c.created = old.created;
+            (c.host, c.webfinger) = (old.host, old.webfinger);
             c
         }
         _ => return Err(Error::bad("Invalid registration type")),
@@ -137,6 +154,11 @@ pub async fn handle(app: &App, req: &Req) -> Result<Resp> {
         client.created = now.clone();
     }
     client.updated = now;
+    match who {
+        Some(Identity::Host(h)) => client.host = Some(h),
+        Some(Identity::Webfinger(w)) => client.webfinger = Some(w),
+        None => {}
+    }
     let answer =
         json!({"client_id": client.consumer_key, "client_secret": client.secret, "expires_at": 0});
     app.store

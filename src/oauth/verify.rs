@@ -1,12 +1,12 @@
 //! Checking a signed request for a protected resource (api.md §2.2), with the timestamp window
 //! and nonce replay checks the original skipped.
 use super::params::{self, Params};
-use super::signature;
 use crate::app::nonces::{Refused, WINDOW};
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::Req;
 use crate::social::clients::{self, AccessToken, Client};
+use crate::util::oauth_signature;
 use crate::util::time::now_secs;
 
 #[derive(Clone)]
@@ -47,8 +47,8 @@ pub fn signature_matches(
     token_secret: &str,
 ) -> bool {
     let method = p.get("oauth_signature_method").unwrap_or("");
-    let base = signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
-    let expected = signature::sign(method, &base, &client.secret, token_secret);
+    let base = oauth_signature::base_string(&req.method, &params::base_url(app, req), &p.signed);
+    let expected = oauth_signature::sign(method, &base, &client.secret, token_secret);
     let given = p.get("oauth_signature").unwrap_or("");
     let ok = expected.is_some_and(|e| crate::util::same(&e, given));
     if !ok {

@@ -72,6 +72,7 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         H::Webfinger => discovery::webfinger(app, req, true),
         H::Lrdd => discovery::webfinger(app, req, false),
         H::ClientRegister => oauth::register::handle(app, req).await,
+        H::Dialback => Ok(crate::discovery::dialback(app, req)),
         H::RequestToken => oauth::tokens::request_token(app, req).await,
         H::AccessToken => oauth::tokens::access_token(app, req).await,
         H::OAuth2Token => oauth::token2::token(app, req).await,

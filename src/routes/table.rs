@@ -80,6 +80,7 @@ pub enum H {
     Webfinger,
     Lrdd,
     ClientRegister,
+    Dialback,
     RequestToken,
     AuthorizePage,
     Authorize,
@@ -314,6 +315,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/.well-known/webfinger", NONE, Public, Webfinger),
     r("GET", "/api/lrdd", NONE, Public, Lrdd),
     r("POST", "/api/client/register", Json, Signed, ClientRegister),
+    r("POST", "/api/dialback", Form, Public, Dialback),
     r("GET", "/oauth/request_token", NONE, Signed, RequestToken),
     r(
         "POST",
@@ -558,7 +560,9 @@ pub const ROUTES: &[Route] = &[
 ];
 
 /// Path segments the API routes itself: never an object type.
-const API_WORDS: &[&str] = &["user", "users", "activity", "client", "lrdd", "whoami"];
+const API_WORDS: &[&str] = &[
+    "user", "users", "activity", "client", "lrdd", "whoami", "dialback",
+];
 
 /// The values a matched pattern captured, by name.
 #[derive(Default, Debug)]

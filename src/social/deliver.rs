@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::store::{Read, W};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Lists inside lists are followed this deep at most.
 const MAX_NESTING: usize = 4;
@@ -25,24 +25,28 @@ struct Delivery<'a, 'w> {
     users: HashSet<String>,
     groups: HashSet<String>,
     lists: HashSet<String>,
+    remote: BTreeSet<String>,
 }
 
-/// An activity placed in local inboxes: its id, and the local users whose inbox it reached
-/// (for the live-update job that follows).
+/// An activity placed in local inboxes: its id, the local users whose inbox it reached (for
+/// the live-update job that follows), and the remote persons and groups it is for (for the
+/// delivery jobs).
 pub struct Posted {
     pub id: String,
     pub reached: HashSet<String>,
+    pub remote: BTreeSet<String>,
 }
 
-/// Delivers `act` to its local recipients; the actor's own streams are the caller's. Returns
-/// the local users reached, the actor among them when local.
-pub fn local(
-    w: &W,
-    cfg: &Config,
-    act: &Value,
-    actor: &Value,
-    major: bool,
-) -> Result<HashSet<String>> {
+/// Whom an activity reached: local users (the actor among them when local), and the remote
+/// persons and groups that federation delivers it to (never the actor).
+pub struct Reached {
+    pub users: HashSet<String>,
+    pub remote: BTreeSet<String>,
+}
+
+/// Delivers `act` to its local recipients and lists its remote ones; the actor's own streams
+/// are the caller's.
+pub fn local(w: &W, cfg: &Config, act: &Value, actor: &Value, major: bool) -> Result<Reached> {
     let actor_id = id_of(actor).unwrap_or_default().to_string();
     let actor_nick = objects::local_nick(w, cfg, &actor_id)?;
     let mut d = Delivery {
@@ -56,11 +60,43 @@ pub fn local(
         major,
         groups: HashSet::new(),
         lists: HashSet::new(),
+        remote: BTreeSet::new(),
     };
     for a in addressing::all(act) {
         d.address(a, 0)?;
     }
-    Ok(d.users)
+    if let Some(author) = remote_author(w, cfg, act)? {
+        d.remote.insert(author);
+    }
+    d.remote.remove(&d.actor_id);
+    Ok(Reached {
+        users: d.users,
+        remote: d.remote,
+    })
+}
+
+/// Verbs that act on someone's object: its remote author's server keeps the object's likes
+/// and shares, so it gets the activity whoever else it is addressed to.
+const TOWARD_AUTHOR: &[&str] = &[
+    "favorite",
+    "unfavorite",
+    "like",
+    "unlike",
+    "share",
+    "unshare",
+];
+
+fn remote_author(w: &W, cfg: &Config, act: &Value) -> Result<Option<String>> {
+    let verb = act.get("verb").and_then(Value::as_str).unwrap_or("post");
+    if !TOWARD_AUTHOR.contains(&verb) {
+        return Ok(None);
+    }
+    let Some(oid) = act.get("object").and_then(id_of) else {
+        return Ok(None);
+    };
+    let author =
+        objects::get(w, oid)?.and_then(|o| o.get("author").and_then(id_of).map(String::from));
+    Ok(author.filter(|a| !objects::is_local_id(cfg, a)))
 }
 
 impl Delivery<'_, '_> {
@@ -79,6 +115,9 @@ impl Delivery<'_, '_> {
 
     fn person(&mut self, id: &str) -> Result<()> {
         let Some(nick) = objects::local_nick(self.w, self.cfg, id)? else {
+            if !objects::is_local_id(self.cfg, id) {
+                self.remote.insert(id.to_string());
+            }
             return Ok(());
         };
         if self.users.insert(nick.clone()) {
@@ -88,7 +127,7 @@ impl Delivery<'_, '_> {
         Ok(())
     }
 
-    /// Every follower of the actor (local ones get it here; remote ones need federation).
+    /// Every follower of the actor (remote ones are listed for federation).
     fn followers(&mut self) -> Result<()> {
         let Some(nick) = self.actor_nick.clone() else {
             return Ok(());
@@ -135,6 +174,10 @@ impl Delivery<'_, '_> {
     /// A local group: its inbox and each member.
     fn group(&mut self, id: &str) -> Result<()> {
         if !self.groups.insert(id.to_string()) {
+            return Ok(());
+        }
+        if !objects::is_local_id(self.cfg, id) {
+            self.remote.insert(id.to_string());
             return Ok(());
         }
         let Some(g) = objects::get(self.w, id)? else {

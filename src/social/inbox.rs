@@ -3,6 +3,7 @@
 use super::activity::{self, is_direct, is_major, to_inbox, Activity};
 use super::deliver::Posted;
 use super::objects::{self, id_of, type_of};
+use super::urls::{canonical, host_of};
 use super::verbs::{self, group_stream, Actor};
 use super::{addressing, deliver, sanitize, urls, validate};
 use crate::config::Config;
@@ -14,15 +15,6 @@ use serde_json::{json, Value};
 pub enum Dest<'a> {
     User(&'a str),
     Group(&'a Value),
-}
-
-/// `acct:` form of an id that looks like `user@host`.
-fn canonical(id: &str) -> String {
-    if id.contains('@') && !id.contains(':') {
-        format!("acct:{id}")
-    } else {
-        id.to_string()
-    }
 }
 
 /// Stores (once) and places an incoming activity; returns its id and the local users reached.
@@ -61,7 +53,10 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
                     .push(json!({"id": me, "objectType": "person"}));
                 activity::put(w, &act)?;
             }
-            [nick.to_string()].into()
+            deliver::Reached {
+                users: [nick.to_string()].into(),
+                remote: Default::default(),
+            }
         }
         Dest::Group(g) => {
             let gid = id_of(g).unwrap_or_default();
@@ -78,7 +73,11 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
             deliver::local(w, cfg, &to_members, &actor_obj, major)?
         }
     };
-    Ok(Posted { id: aid, reached })
+    Ok(Posted {
+        id: aid,
+        reached: reached.users,
+        remote: reached.remote,
+    })
 }
 
 /// Validates and scrubs a delivery, and checks that it comes from its actor, is not ours, and
@@ -99,9 +98,10 @@ fn checked(
         .cloned()
         .ok_or_else(|| Error::bad("Invalid actor"))?;
     let actor_id = canonical(id_of(&actor).unwrap_or_default());
+    // A server (`http://H/`) speaks for every actor on its host; an account for itself.
+    let server = principal.ends_with('/');
     let matches = actor_id == principal
-        || (principal.ends_with('/')
-            && actor_id.trim_end_matches('/') == principal.trim_end_matches('/'));
+        || (server && host_of(&actor_id).is_some() && host_of(&actor_id) == host_of(principal));
     if !matches {
         return Err(Error::bad(format!(
             "Actor is invalid since {actor_id} is not {principal}"
@@ -113,6 +113,11 @@ fn checked(
     if objects::is_local_id(cfg, &aid) {
         return Err(Error::bad(format!(
             "Activity {aid} claims to be from this server"
+        )));
+    }
+    if host_of(&aid) != host_of(principal) {
+        return Err(Error::bad(format!(
+            "Activity {aid} is not on the host of {principal}"
         )));
     }
     if let Dest::Group(g) = dest {

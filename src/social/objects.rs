@@ -259,6 +259,39 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Object> {
     Ok(obj)
 }
 
+/// Whether the stored copy of a remote object lacks what delivery and display need (its
+/// inbox or its `self` link): then federation looks it up.
+pub fn needs_lookup(stored: Option<&Value>) -> bool {
+    stored.is_none_or(|o| {
+        o.get("links")
+            .and_then(|l| l.get("activity-inbox").or_else(|| l.get("self")))
+            .is_none()
+    })
+}
+
+/// Takes what another server says of one of its objects (federation.md §7): its own fields
+/// and links over the stored copy, which keeps its id, type and what our streams count.
+pub fn refresh_remote(w: &W, cfg: &Config, fetched: &Map<String, Value>) -> Result<()> {
+    let Some(id) = fetched.get("id").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    if is_local_id(cfg, id) {
+        return Ok(());
+    }
+    let mut stored = match get(w, id)? {
+        Some(s) => s,
+        None => new_foreign(cfg, fetched.clone(), false),
+    };
+    if let Some(s) = stored.as_object_mut() {
+        for (k, v) in fetched {
+            if !["id", "objectType", "deleted"].contains(&k.as_str()) {
+                s.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    put(w, &stored)
+}
+
 /// A reference and nothing more: no content of anybody's.
 pub fn is_bare(v: &Value) -> bool {
     v.as_object().is_some_and(|m| {

@@ -109,7 +109,11 @@ pub fn post(
     activity::to_outbox(w, nick, &aid, c.major)?;
     activity::to_inbox(w, nick, &aid, c.major, is_direct(&stored, &me_id))?;
     let reached = deliver::local(w, cfg, &stored, &me, c.major)?;
-    Ok(Posted { id: aid, reached })
+    Ok(Posted {
+        id: aid,
+        reached: reached.users,
+        remote: reached.remote,
+    })
 }
 
 /// A posted activity that passed its checks, with what it refers to.

@@ -55,7 +55,7 @@ fn drop_private(m: &mut Map<String, Value>) {
 }
 
 /// Scrubs an object: `content`, `summary`, and the objects inside it.
-fn object(v: &mut Value) {
+pub fn object(v: &mut Value) {
     let Value::Object(m) = v else { return };
     drop_private(m);
     scrub_field(m, "content");

@@ -36,3 +36,49 @@ pub fn nick_of_person_id(cfg: &Config, id: &str) -> Option<String> {
 }
 
 pub const PUBLIC: &str = "http://activityschema.org/collection/public";
+
+/// `acct:` form of an id that looks like `user@host`.
+pub fn canonical(id: &str) -> String {
+    if id.contains('@') && !id.contains(':') {
+        format!("acct:{id}")
+    } else {
+        id.to_string()
+    }
+}
+
+/// The host (and port) of an `acct:` or URL id, in lower case.
+pub fn host_of(id: &str) -> Option<String> {
+    let id = canonical(id);
+    if let Some(acct) = id.strip_prefix("acct:") {
+        return acct.rsplit_once('@').map(|(_, h)| h.to_ascii_lowercase());
+    }
+    let rest = id
+        .strip_prefix("http://")
+        .or_else(|| id.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    (!authority.is_empty()).then(|| authority.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts_of_accounts_and_urls() {
+        assert_eq!(
+            host_of("bob@Social.example").as_deref(),
+            Some("social.example")
+        );
+        assert_eq!(
+            host_of("http://127.0.0.3:8080/api/user/bob/profile").as_deref(),
+            Some("127.0.0.3:8080")
+        );
+        assert_eq!(host_of("acct:bob@h:81").as_deref(), Some("h:81"));
+        assert_eq!(
+            host_of("http://evil@good.example/").as_deref(),
+            Some("good.example")
+        );
+        assert_eq!(host_of("tag:x"), None);
+    }
+}

@@ -24,6 +24,9 @@ pub struct JobRecord {
     pub last_error: Option<String>,
     /// Given up on: kept to be listed, never run again.
     pub failed: bool,
+    /// Jobs of one lane (a remote host) are held back together when it is busy or resting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lane: Option<String>,
 }
 
 fn key(id: u64) -> String {
@@ -34,8 +37,8 @@ fn due_key(due: i64, id: u64) -> String {
     format!("{:020}\n{id:020}", due.max(0))
 }
 
-/// Queues `job`, due now; refused (503) when `max` jobs are already waiting.
-pub fn enqueue(w: &W, job: Value, now: i64, max: usize) -> Result<u64> {
+/// Queues `job` in `lane`, due now; refused (503) when `max` jobs are already waiting.
+pub fn enqueue(w: &W, job: Value, lane: Option<&str>, now: i64, max: usize) -> Result<u64> {
     if w.stream_count(PENDING)? >= max as u64 {
         return Err(Error::Busy(
             "Too much background work is waiting (maxJobs); try again later".into(),
@@ -50,9 +53,14 @@ pub fn enqueue(w: &W, job: Value, now: i64, max: usize) -> Result<u64> {
         attempts: 0,
         last_error: None,
         failed: false,
+        lane: lane.map(String::from),
     };
     w.put(Table::Job, &key(id), &record)?;
-    w.put_raw(Table::JobDue, &due_key(now, id), b"")?;
+    w.put_raw(
+        Table::JobDue,
+        &due_key(now, id),
+        lane.unwrap_or("").as_bytes(),
+    )?;
     w.stream_push(PENDING, &key(id))?;
     w.note_queued_job();
     Ok(id)
@@ -63,18 +71,39 @@ pub fn get(r: &impl Read, id: u64) -> Result<Option<JobRecord>> {
     r.get(Table::Job, &key(id))
 }
 
-/// Jobs due at `now`, soonest first, at most `limit`.
-pub fn due(r: &impl Read, now: i64, limit: usize) -> Result<Vec<JobRecord>> {
+/// Jobs due at `now` whose lane is not `held`, soonest first, at most `limit`; at most
+/// `limit * 16` due entries are looked at, so held lanes cost a bounded scan.
+pub fn due(
+    r: &impl Read,
+    now: i64,
+    limit: usize,
+    held: &dyn Fn(&str) -> bool,
+) -> Result<Vec<JobRecord>> {
     let mut out = Vec::new();
-    for (k, _) in r.scan(Table::JobDue, "", limit)? {
-        let Some((when, id)) = k.split_once('\n') else {
-            continue;
-        };
-        if when.parse::<i64>().unwrap_or(i64::MAX) > now {
+    let (mut after, mut looked) = (String::new(), 0);
+    while out.len() < limit && looked < limit * 16 {
+        let page = r.scan_after(Table::JobDue, &after, 256)?;
+        let Some((last, _)) = page.last() else {
             break;
-        }
-        if let Some(j) = r.get::<JobRecord>(Table::Job, id)? {
-            out.push(j);
+        };
+        after = last.clone();
+        for (k, lane) in page {
+            looked += 1;
+            let Some((when, id)) = k.split_once('\n') else {
+                continue;
+            };
+            if when.parse::<i64>().unwrap_or(i64::MAX) > now {
+                return Ok(out);
+            }
+            if !lane.is_empty() && held(&String::from_utf8_lossy(&lane)) {
+                continue;
+            }
+            if let Some(j) = r.get::<JobRecord>(Table::Job, id)? {
+                out.push(j);
+            }
+            if out.len() >= limit {
+                break;
+            }
         }
     }
     Ok(out)
@@ -112,7 +141,8 @@ pub fn failed(
     match due {
         Some(at) => {
             next.due = at;
-            w.put_raw(Table::JobDue, &due_key(at, job.id), b"")?;
+            let lane = job.lane.as_deref().unwrap_or("");
+            w.put_raw(Table::JobDue, &due_key(at, job.id), lane.as_bytes())?;
         }
         None => {
             next.failed = true;

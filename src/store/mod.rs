@@ -16,6 +16,7 @@ pub mod meta;
 pub mod objects;
 mod redb_engine;
 pub mod relations;
+pub mod remote;
 pub mod sessions;
 mod tables;
 pub mod tokens;

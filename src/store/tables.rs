@@ -42,6 +42,10 @@ pub enum Table {
     Job,
     /// `<due, 20 digits>\n<job number>` → nothing: the jobs still to run, soonest first.
     JobDue,
+    /// another server's host (with its port, if any) → what its metadata said (federation).
+    RemoteHost,
+    /// `<host>/<local identity>` → the client credentials we registered there (federation).
+    RemoteClient,
 }
 
 const ALL: &[Table] = &[
@@ -64,11 +68,13 @@ const ALL: &[Table] = &[
     Table::Session,
     Table::Job,
     Table::JobDue,
+    Table::RemoteHost,
+    Table::RemoteClient,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 21;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -96,6 +102,8 @@ impl Table {
             Table::Session => "session",
             Table::Job => "job",
             Table::JobDue => "job_due",
+            Table::RemoteHost => "remote_host",
+            Table::RemoteClient => "remote_client",
         }
     }
 }

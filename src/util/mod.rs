@@ -1,5 +1,6 @@
 //! Small helpers with no knowledge of HTTP or storage.
 pub mod enc;
+pub mod oauth_signature;
 pub mod panics;
 pub mod rand;
 pub mod tempfile;

@@ -3,7 +3,7 @@
 //! Client sockets are bound to addresses of 127.0.0.0/8 (all loopback on Linux) to be many
 //! clients.
 use super::uploads::{files_under, get_file, server as upload_server, upload};
-use crate::common::{Client, Server};
+use crate::common::{eventually, Client, Server};
 use serde_json::{json, Value};
 use socket2::{Domain, Socket, Type};
 use std::io::{ErrorKind, Read, Write};
@@ -99,20 +99,6 @@ fn peek(c: &TcpStream) -> Option<bool> {
 
 fn is_closed(c: &TcpStream) -> bool {
     peek(c) == Some(true)
-}
-
-/// Polls `cond` every 20 ms until it holds or `secs` have passed; whether it held.
-fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if cond() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// The soft limit on open files of this process (the server inherits it).

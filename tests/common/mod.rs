@@ -125,3 +125,17 @@ pub fn signed_by_a_ca(
     ]);
     (p("ca.pem"), p("leaf.pem"), p("leaf.key"))
 }
+
+/// Polls `cond` every 20 ms until it holds or `secs` have passed; whether it held.
+pub fn eventually(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -1,9 +1,9 @@
-//! Runs due jobs after their commit: at most `jobWorkers` at a time, each failure retried after
+//! Runs due jobs (`jobs/`) after their commit: at most `jobWorkers` at a time, each failure retried after
 //! `jobRetryDelay` seconds, doubled per attempt (at most a day), until `jobAttempts` runs have
 //! failed. It wakes when a commit queued a job, or when the next retry is due.
-use super::Job;
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::jobs::Job;
 use crate::store::jobs::{self, JobRecord};
 use crate::util::time::now_secs;
 use smol::LocalExecutor;
@@ -26,9 +26,12 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
             return;
         }
         let now = now_secs();
-        let due = app
-            .store
-            .read(|r| jobs::due(r, now, app.cfg.job_workers * 4 + running.borrow().len()));
+        let limit = app.cfg.job_workers * 4 + running.borrow().len();
+        let held = |lane: &str| {
+            let gates = app.hosts.borrow();
+            !gates.open(lane, app.cfg.federation.host_concurrency)
+        };
+        let due = app.store.read(|r| jobs::due(r, now, limit, &held));
         match due {
             Ok(due) => {
                 for listed in due {
@@ -41,6 +44,10 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
                     let Some(job) = still_due(&app, &listed) else {
                         continue;
                     };
+                    // The host may have filled up or failed while we waited for a turn.
+                    if job.lane.as_deref().is_some_and(&held) {
+                        continue;
+                    }
                     running.borrow_mut().insert(job.id);
                     let (app, running) = (app.clone(), running.clone());
                     ex.spawn(async move {
@@ -58,6 +65,12 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
             Err(e) => log::error!("jobs: cannot read the queue: {e}"),
         }
         let next = app.store.read(jobs::next_due).ok().flatten();
+        let rested = app.hosts.borrow().next_open();
+        let next = match (next, rested) {
+            // Due jobs of a resting host wait for the host, not for their own time.
+            (Some(n), Some(r)) if n <= now_secs() => Some(r.min(n.max(now_secs() + 1))),
+            (n, _) => n,
+        };
         let wait = next.map_or(MAX_SLEEP, |at| (at - now_secs()).clamp(1, MAX_SLEEP));
         let timer = async {
             smol::Timer::after(Duration::from_secs(wait as u64)).await;
@@ -92,7 +105,12 @@ async fn settle(app: &App, job: JobRecord) -> bool {
                 let attempts = done.attempts + 1;
                 // A refusal that no retry can change (a malformed address) is given up at once.
                 let permanent = matches!(e, Error::BadRequest(_));
-                let retry = (attempts < cfg.job_attempts && !permanent).then(|| {
+                // Deliveries are retried for a period, other jobs for a number of runs.
+                let more = match done.lane {
+                    Some(_) => now_secs() - done.created < cfg.federation.retry_period,
+                    None => attempts < cfg.job_attempts,
+                };
+                let retry = (more && !permanent).then(|| {
                     let delay = cfg
                         .job_retry_delay
                         .saturating_mul(1 << (attempts - 1).min(20));
@@ -122,5 +140,30 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
             app.live.borrow().wake(&users);
             Ok(())
         }
+        Job::Deliver(d) => deliver(app, &d).await,
+        Job::Fetch(f) => {
+            use crate::federation::{client::Failure, fetch};
+            match fetch::run(app, &f).await {
+                Ok(()) => Ok(()),
+                Err(Failure::Network(m)) => Err(Error::Internal(m)),
+                Err(Failure::Refused(m) | Failure::TooLarge(m)) => Err(Error::BadRequest(m)),
+            }
+        }
     }
+}
+
+/// A delivery within its host's turns; a network failure rests the host.
+async fn deliver(app: &App, d: &crate::jobs::Delivery) -> Result<()> {
+    use crate::federation::deliver::{self, Outcome};
+    app.hosts.borrow_mut().enter(&d.host);
+    let outcome = deliver::run(app, d).await;
+    let failed = match &outcome {
+        Outcome::Retry(e) => Some(e.as_str()),
+        _ => None,
+    };
+    let base = app.cfg.job_retry_delay;
+    if let Some(note) = app.hosts.borrow_mut().leave(&d.host, failed, base) {
+        log::warn!("federation: {note}");
+    }
+    deliver::as_error(outcome)
 }

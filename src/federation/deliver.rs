@@ -1,0 +1,102 @@
+//! Outgoing delivery (federation.md §6.1): one job per remote recipient, queued in the
+//! transaction that stored the activity. The job finds the recipient's inbox, renders the
+//! activity as that recipient may see it (no bto/bcc, nothing private), and POSTs it signed
+//! two-legged as the actor's identity. Network failures, timeouts and 5xx are retried with
+//! back-off for `federationRetryPeriod`; any other refusal is final.
+use super::client::{Failure, Method, Request};
+use super::credentials::{identity_for, signed};
+use super::discover;
+use crate::app::App;
+use crate::error::{Error, Result};
+use crate::jobs::Delivery;
+use crate::social::objects::{self, id_of};
+use crate::social::render::{self, Viewer, PLAIN};
+use serde_json::Value;
+
+/// How a delivery ended, for the worker.
+pub enum Outcome {
+    Done,
+    /// Worth trying again later; the host may be down.
+    Retry(String),
+    /// Refused for good.
+    Final(String),
+}
+
+/// The recipient's inbox: the stored copy's `activity-inbox` link, else WebFinger's.
+async fn inbox(app: &App, to: &str) -> std::result::Result<String, Failure> {
+    let stored = app.store.read(|r| objects::get(r, to)).ok().flatten();
+    let known = stored.as_ref().and_then(|o| {
+        o.get("links")
+            .and_then(|l| l.get("activity-inbox"))
+            .and_then(|l| l.get("href"))
+            .and_then(Value::as_str)
+            .map(String::from)
+    });
+    if let Some(i) = known {
+        return Ok(i);
+    }
+    let links = discover::webfinger(app, to).await?;
+    discover::href(&links, "activity-inbox")
+        .map(String::from)
+        .ok_or_else(|| Failure::Refused(format!("{to} has no activity-inbox")))
+}
+
+/// The activity as the recipient sees it, and its actor's id; None when it is gone.
+fn body(app: &App, d: &Delivery) -> Result<Option<(Vec<u8>, String)>> {
+    app.store.read(|r| {
+        let Some(a) = crate::social::activity::get(r, &d.activity)? else {
+            return Ok(None);
+        };
+        let actor = a
+            .get("actor")
+            .and_then(id_of)
+            .unwrap_or_default()
+            .to_string();
+        let doc = render::activity(r, Viewer { id: Some(&d.to) }, &a, PLAIN)?;
+        Ok(Some((serde_json::to_vec(&doc)?, actor)))
+    })
+}
+
+pub async fn run(app: &App, d: &Delivery) -> Outcome {
+    let (payload, actor) = match body(app, d) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Outcome::Final(format!("activity {} is gone", d.activity)),
+        Err(e) => return Outcome::Retry(e.to_string()),
+    };
+    let url = match inbox(app, &d.to).await {
+        Ok(u) => u,
+        Err(f) => return failure(f),
+    };
+    let who = identity_for(app, Some(&actor));
+    let make = || Request {
+        method: Method::Post,
+        url: url.clone(),
+        headers: vec![("content-type", "application/json".into())],
+        body: payload.clone(),
+        sign: None,
+    };
+    match signed(app, &who, &make).await {
+        Ok(r) if r.ok() => Outcome::Done,
+        Ok(r) if r.status >= 500 || r.status == 429 || r.status == 408 => {
+            Outcome::Retry(format!("{url}: status {} {}", r.status, r.excerpt()))
+        }
+        Ok(r) => Outcome::Final(format!("{url}: status {} {}", r.status, r.excerpt())),
+        Err(f) => failure(f),
+    }
+}
+
+fn failure(f: Failure) -> Outcome {
+    match f {
+        Failure::Network(m) => Outcome::Retry(m),
+        Failure::Refused(m) | Failure::TooLarge(m) => Outcome::Final(m),
+    }
+}
+
+/// The error the worker records for an outcome.
+pub fn as_error(o: Outcome) -> Result<()> {
+    match o {
+        Outcome::Done => Ok(()),
+        Outcome::Retry(m) => Err(Error::Internal(m)),
+        Outcome::Final(m) => Err(Error::BadRequest(m)),
+    }
+}

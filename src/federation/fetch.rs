@@ -1,0 +1,60 @@
+//! Remote objects and persons (federation.md §7): WebFinger's links merged into the stored
+//! copy, then the object itself fetched from its `self` link, signed as this server, scrubbed
+//! like any input and stored over the copy we had.
+use super::client::{Failure, Request};
+use super::credentials::{identity_for, signed};
+use super::discover;
+use crate::app::App;
+use crate::jobs::Fetch;
+use crate::social::{objects, sanitize, urls};
+use serde_json::{Map, Value};
+
+pub async fn run(app: &App, f: &Fetch) -> Result<(), Failure> {
+    let links = discover::webfinger(app, &f.id).await?;
+    let mut obj = Map::new();
+    obj.insert("id".into(), Value::String(f.id.clone()));
+    if let Some(url) = discover::href(&links, "self") {
+        match fetch_self(app, url).await {
+            Ok(Some(fetched)) if same_object(&fetched, &f.id) => obj = fetched,
+            Ok(_) => log::info!("federation: {url} does not describe {}", f.id),
+            Err(e) => log::info!("federation: cannot fetch {url}: {e}"),
+        }
+    }
+    discover::merge_links(&mut obj, &links);
+    let cfg = app.cfg.clone();
+    app.store
+        .write(move |w| objects::refresh_remote(w, &cfg, &obj))
+        .await
+        .map_err(|e| Failure::Network(format!("cannot store {}: {e}", f.id)))
+}
+
+/// The id the document gives is the one we asked about (in any of its forms).
+fn same_object(doc: &Map<String, Value>, id: &str) -> bool {
+    doc.get("id")
+        .and_then(Value::as_str)
+        .is_some_and(|got| urls::canonical(got) == urls::canonical(id))
+}
+
+async fn fetch_self(app: &App, url: &str) -> Result<Option<Map<String, Value>>, Failure> {
+    let who = identity_for(app, None);
+    let make = || {
+        let mut r = Request::get(url);
+        r.headers.push(("accept", "application/json".into()));
+        r
+    };
+    let resp = signed(app, &who, &make).await?;
+    if !resp.ok() || !resp.media_type().starts_with("application/json") {
+        return Ok(None);
+    }
+    let mut v: Value = serde_json::from_slice(&resp.body)
+        .map_err(|_| Failure::Refused(format!("{url}: not JSON")))?;
+    if crate::social::validate::object(&v, "object", 0).is_err() {
+        return Ok(None);
+    }
+    sanitize::drop_reserved(&mut v);
+    sanitize::object(&mut v);
+    Ok(match v {
+        Value::Object(m) => Some(m),
+        _ => None,
+    })
+}

@@ -1,0 +1,13 @@
+//! Talking to other servers: the only module (with `mail`) that opens outgoing connections
+//! (tidy). The HTTP client and its address guard (`client.rs`, `guard.rs`), discovery of other
+//! hosts and accounts (`discover.rs`), Dialback in both roles (`dialback.rs`), the credentials
+//! we hold at other hosts (`credentials.rs`), outgoing delivery (`deliver.rs`; the per-host turns
+//! are the app's, `app/host_gates.rs`), and fetching remote objects and persons (`fetch.rs`).
+pub mod client;
+pub mod credentials;
+pub mod deliver;
+pub mod dialback;
+pub mod discover;
+pub mod fetch;
+mod guard;
+pub mod sign;
