@@ -14,6 +14,8 @@ pub enum UserOp {
     List,
     /// The background jobs kept: waiting, or given up on.
     Jobs,
+    /// The jobs for other servers, per host.
+    Federation,
 }
 
 impl UserOp {
@@ -23,7 +25,7 @@ impl UserOp {
             UserOp::SetPassword(n, p) => format!("USERPASSWORD {n} {p}"),
             UserOp::Delete(n) => format!("USERDEL {n}"),
             UserOp::List => "USERS".into(),
-            UserOp::Jobs => "JOBS".into(),
+            UserOp::Jobs | UserOp::Federation => "JOBS".into(),
         }
     }
 }
@@ -49,6 +51,7 @@ pub fn run(cfg: Config, op: UserOp) -> Result<String, String> {
             UserOp::SetPassword(n, _) => format!("changed the password of {n}"),
             UserOp::Delete(n) => format!("deleted user {n}"),
             UserOp::Jobs => jobs_table(rest.trim())?,
+            UserOp::Federation => hosts_table(rest.trim())?,
         }),
         None => Err(reply.strip_prefix("NACK ").unwrap_or(&reply).to_string()),
     }
@@ -68,20 +71,70 @@ fn local(cfg: Config, op: &UserOp) -> Result<String, String> {
     Ok(smol::block_on(control::answer(&app, &op.line())))
 }
 
-/// One line per job: number, kind, state, runs, when, and the last error.
+fn parse_jobs(json: &str) -> Result<Vec<crate::store::jobs::JobRecord>, String> {
+    serde_json::from_str(json).map_err(|e| format!("unreadable answer: {e}"))
+}
+
+/// One line per remote host: jobs waiting and given up on, the oldest, and the latest error.
+fn hosts_table(json: &str) -> Result<String, String> {
+    #[derive(Default)]
+    struct Host {
+        waiting: usize,
+        failed: usize,
+        oldest: i64,
+        error: Option<(i64, String)>,
+    }
+    let mut hosts: std::collections::BTreeMap<String, Host> = Default::default();
+    for j in parse_jobs(json)? {
+        let Some(lane) = j.lane.clone() else { continue };
+        let h = hosts.entry(lane).or_default();
+        match j.failed {
+            true => h.failed += 1,
+            false => h.waiting += 1,
+        }
+        if h.oldest == 0 || j.created < h.oldest {
+            h.oldest = j.created;
+        }
+        if let Some(e) = j.last_error {
+            // Job numbers grow: the highest numbered error is the latest of those kept.
+            if h.error.as_ref().is_none_or(|(id, _)| j.id as i64 > *id) {
+                h.error = Some((j.id as i64, e));
+            }
+        }
+    }
+    let mut out = vec!["host	waiting	given up	oldest	last error".to_string()];
+    for (host, h) in hosts {
+        out.push(format!(
+            "{host}\t{}\t{}\t{}\t{}",
+            h.waiting,
+            h.failed,
+            crate::util::time::iso(h.oldest),
+            h.error.map(|(_, e)| e).unwrap_or_else(|| "-".into())
+        ));
+    }
+    if out.len() == 1 {
+        out.push("(nothing waits for another server)".into());
+    }
+    Ok(out.join("\n"))
+}
+
+/// One line per job: number, kind, state, runs, when, what it is for, and the last error.
 fn jobs_table(json: &str) -> Result<String, String> {
-    let jobs: Vec<crate::store::jobs::JobRecord> =
-        serde_json::from_str(json).map_err(|e| format!("unreadable answer: {e}"))?;
+    let jobs = parse_jobs(json)?;
     let when = crate::util::time::iso;
-    let mut out = vec!["id\tkind\tstate\truns\tsince\tnext\tlast error".to_string()];
+    let mut out = vec!["id\tkind\tstate\truns\tsince\tnext\tfor\tlast error".to_string()];
     for j in jobs {
         let kind = j.job.get("kind").and_then(|k| k.as_str()).unwrap_or("?");
         let (state, next) = match j.failed {
             true => ("given up", "-".to_string()),
             false => ("waiting", when(j.due)),
         };
+        let target = ["to", "id"]
+            .iter()
+            .find_map(|k| j.job.get(*k).and_then(|v| v.as_str()))
+            .unwrap_or("-");
         out.push(format!(
-            "{}\t{kind}\t{state}\t{}\t{}\t{next}\t{}",
+            "{}\t{kind}\t{state}\t{}\t{}\t{next}\t{target}\t{}",
             j.id,
             j.attempts,
             when(j.created),

@@ -49,6 +49,7 @@ enum Cmd {
     Serve(ServeCmd),
     User(UserCmd),
     Jobs(JobsCmd),
+    Federation(FederationCmd),
     CheckConfig(CheckCmd),
     Backup(BackupCmd),
     Restore(RestoreCmd),
@@ -160,6 +161,16 @@ struct CheckCmd {
 #[derive(FromArgs)]
 #[argh(subcommand, name = "jobs")]
 struct JobsCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+}
+
+/// Deliveries to other servers per host: how many wait, how many were given up on, and the
+/// last error; whether or not the server runs.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "federation")]
+struct FederationCmd {
     /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
     #[argh(option, short = 'c')]
     config: Option<PathBuf>,
@@ -360,6 +371,9 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Jobs(j)) => load(j.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Jobs))
+            .map(|out| println!("{out}")),
+        Some(Cmd::Federation(f)) => load(f.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Federation))
             .map(|out| println!("{out}")),
         Some(Cmd::User(u)) => load(u.config.as_deref(), &[], true).and_then(|(cfg, _)| {
             let op = match u.op {

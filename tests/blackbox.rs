@@ -15,6 +15,7 @@ mod blackbox {
     pub mod discovery;
     pub mod durability;
     pub mod federation;
+    pub mod federation_hostile;
     pub mod feeds;
     pub mod http;
     pub mod inbox;

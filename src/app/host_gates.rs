@@ -38,6 +38,8 @@ impl Gates {
         let h = self.hosts.entry(host.to_string()).or_default();
         h.running = h.running.saturating_sub(1);
         let note = match failed {
+            // Deliveries that were running together fail together: one failure per rest.
+            Some(_) if h.rest_until > now_secs() => None,
             Some(e) => {
                 h.failures += 1;
                 let rest = base
@@ -84,6 +86,7 @@ mod tests {
         assert!(!g.open("a", 2), "two running is the limit");
         assert!(g.leave("a", Some("refused"), 60).is_some());
         assert!(g.leave("a", Some("refused"), 60).is_none(), "noted once");
+        assert_eq!(g.hosts["a"].failures, 1, "the second ran in the same rest");
         assert!(!g.open("a", 2), "resting");
         assert!(g.open("b", 2), "other hosts go on");
         assert!(g.next_open().is_some());

@@ -5,7 +5,7 @@ use super::deliver::Posted;
 use super::objects::{self, id_of, type_of};
 use super::urls::{canonical, host_of};
 use super::verbs::{self, group_stream, Actor};
-use super::{addressing, deliver, sanitize, urls, validate};
+use super::{addressing, deliver, relations, sanitize, urls, validate};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::store::W;
@@ -19,7 +19,7 @@ pub enum Dest<'a> {
 
 /// Stores (once) and places an incoming activity; returns its id and the local users reached.
 pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<Posted> {
-    let (body, actor, actor_id, aid) = checked(cfg, principal, body, &dest)?;
+    let (body, actor, actor_id, aid) = checked(w, cfg, principal, body, &dest)?;
     let act = match activity::get(w, &aid)? {
         Some(existing) => existing,
         None => store_new(w, cfg, body, &actor, &aid)?,
@@ -84,6 +84,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
 /// is addressed to the group it was delivered to; returns it with its actor, the actor's
 /// canonical id and its own id.
 fn checked(
+    w: &W,
     cfg: &Config,
     principal: &str,
     body: &Value,
@@ -102,7 +103,8 @@ fn checked(
     let server = principal.ends_with('/');
     let matches = actor_id == principal
         || (server && host_of(&actor_id).is_some() && host_of(&actor_id) == host_of(principal));
-    if !matches {
+    let relayed = !matches && server && relayed_by_group(w, cfg, principal, &body, dest)?;
+    if !matches && !relayed {
         return Err(Error::bad(format!(
             "Actor is invalid since {actor_id} is not {principal}"
         )));
@@ -115,7 +117,8 @@ fn checked(
             "Activity {aid} claims to be from this server"
         )));
     }
-    if host_of(&aid) != host_of(principal) {
+    let origin = if relayed { &actor_id } else { principal };
+    if host_of(&aid) != host_of(origin) {
         return Err(Error::bad(format!(
             "Activity {aid} is not on the host of {principal}"
         )));
@@ -132,6 +135,32 @@ fn checked(
         }
     }
     Ok((body, actor, actor_id, aid))
+}
+
+/// Whether the server `principal` relays this activity from one of its groups to a member:
+/// the receiving user joined a group on that server that the activity is addressed to. A
+/// group's server speaks for what its members post to it (federation.md §6.3).
+fn relayed_by_group(
+    w: &W,
+    cfg: &Config,
+    principal: &str,
+    body: &Value,
+    dest: &Dest,
+) -> Result<bool> {
+    let Dest::User(nick) = dest else {
+        return Ok(false);
+    };
+    let me = urls::person_id(cfg, nick);
+    for a in addressing::all(body) {
+        let Some(gid) = id_of(a).filter(|_| type_of(a) == "group") else {
+            continue;
+        };
+        if host_of(gid) == host_of(principal) && relations::exists(w, relations::MEMBER, &me, gid)?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// First arrival: default verb and recipients, side effects, then the activity is saved with

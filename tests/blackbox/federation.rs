@@ -133,3 +133,226 @@ fn follow_post_comment_like_and_unfollow_travel_both_ways() {
     );
     until_listed(&b, &bob, "/api/user/bob/followers", &alice_id, false);
 }
+
+/// bob at `b` follows alice at `a`, and `a` has heard of it.
+fn bob_follows_alice(a: &Server, b: &Server) -> (Client, Client) {
+    let (_, alice) = a.register("alice", "correct7horse");
+    let (_, bob) = b.register("bob", "correct7horse");
+    b.act(
+        &bob,
+        "bob",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": person(a, "alice")}}),
+    );
+    until_listed(
+        a,
+        &alice,
+        "/api/user/alice/followers",
+        &person(b, "bob"),
+        true,
+    );
+    (alice, bob)
+}
+
+fn note(a: &Server, alice: &Client, text: &str) -> String {
+    let act = a.act(
+        alice,
+        "alice",
+        json!({"verb": "post", "to": public(), "object": {"objectType": "note", "content": text}}),
+    );
+    act["id"].as_str().unwrap().to_string()
+}
+
+/// The activities by `actor` in bob's inbox at `b`, once `n` of them are there.
+fn arrived(b: &Server, bob: &Client, actor: &str, n: usize) -> Vec<String> {
+    let by_actor = || {
+        let feed = b.read(bob, "/api/user/bob/inbox?count=200", 200);
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["actor"]["id"] == actor)
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let held = eventually(60, || by_actor().len() >= n);
+    assert!(
+        held,
+        "{} of {n} arrived\nlog:\n{}",
+        by_actor().len(),
+        b.log()
+    );
+    by_actor()
+}
+
+#[test]
+fn a_receiver_killed_during_a_burst_gets_every_activity_once() {
+    let (a, mut b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    let (alice, bob) = bob_follows_alice(&a, &b);
+    let mut sent = Vec::new();
+    for i in 0..30 {
+        if i == 10 {
+            b.kill9();
+        }
+        sent.push(note(&a, &alice, &format!("note {i}")));
+    }
+    b.restart();
+    let got = arrived(&b, &bob, &person(&a, "alice"), 30);
+    let mut unique = got.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), got.len(), "duplicates: {got:?}");
+    sent.sort();
+    assert_eq!(unique, sent);
+}
+
+#[test]
+fn a_sender_killed_with_pending_deliveries_sends_them_after_restart() {
+    let (mut a, mut b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    let (alice, bob) = bob_follows_alice(&a, &b);
+    b.kill9();
+    let sent: Vec<String> = (0..5)
+        .map(|i| note(&a, &alice, &format!("pending {i}")))
+        .collect();
+    let table = crate::blackbox::federation_hostile::federation(&a);
+    assert!(table.contains(&b.addr), "{table}");
+    a.kill9();
+    b.restart();
+    a.restart();
+    let mut got = arrived(&b, &bob, &person(&a, "alice"), 5);
+    got.sort();
+    let mut sent = sent;
+    sent.sort();
+    assert_eq!(got, sent);
+}
+
+fn to(id: &str, kind: &str) -> Value {
+    json!([{"objectType": kind, "id": id}])
+}
+
+#[test]
+fn direct_notes_lists_groups_updates_and_deletes_reach_whom_they_address() {
+    let (a, b, c) = (peer("127.0.0.2"), peer("127.0.0.3"), peer("127.0.0.4"));
+    let (_, alice) = a.register("alice", "correct7horse");
+    let (_, bob) = b.register("bob", "correct7horse");
+    let (_, carol) = c.register("carol", "correct7horse");
+    let (alice_id, bob_id, carol_id) =
+        (person(&a, "alice"), person(&b, "bob"), person(&c, "carol"));
+    // carol follows alice; bob does not.
+    c.act(
+        &carol,
+        "carol",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": alice_id}}),
+    );
+    until_listed(&a, &alice, "/api/user/alice/followers", &carol_id, true);
+
+    // A direct note to bob reaches bob, not alice's follower carol.
+    let direct = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "post", "to": to(&bob_id, "person"),
+        "object": {"objectType": "note", "content": "just for bob"}}),
+    );
+    let direct_id = direct["id"].as_str().unwrap();
+    until_listed(&b, &bob, "/api/user/bob/inbox/direct", direct_id, true);
+
+    // A list with carol as its only member.
+    let list = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "create", "object":
+        {"objectType": "collection", "displayName": "Pen pals", "objectTypes": ["person"]}}),
+    );
+    let list_id = list["object"]["id"].as_str().unwrap().to_string();
+    a.act(
+        &alice,
+        "alice",
+        json!({"verb": "add", "object": {"objectType": "person", "id": carol_id},
+        "target": {"objectType": "collection", "id": list_id}}),
+    );
+    let listed_note = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "post", "to": to(&list_id, "collection"),
+        "object": {"objectType": "note", "content": "for my friends"}}),
+    );
+    let listed_id = listed_note["id"].as_str().unwrap();
+    until_listed(&c, &carol, "/api/user/carol/inbox", listed_id, true);
+
+    // A group at b: carol joins it from c, and alice's post to it reaches carol through b.
+    let group = b.act(
+        &bob,
+        "bob",
+        json!({"verb": "create", "to": public(), "object":
+        {"objectType": "group", "displayName": "Gardeners"}}),
+    );
+    let group_id = group["object"]["id"].as_str().unwrap().to_string();
+    let members = format!(
+        "/api/group/{}/members",
+        group_id.rsplit('/').next().unwrap()
+    );
+    c.act(
+        &carol,
+        "carol",
+        json!({"verb": "join", "object": {"objectType": "group", "id": group_id}}),
+    );
+    until_listed(&b, &bob, &members, &carol_id, true);
+    let to_group = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "post", "to": to(&group_id, "group"),
+        "object": {"objectType": "note", "content": "hello gardeners"}}),
+    );
+    until_listed(
+        &c,
+        &carol,
+        "/api/user/carol/inbox",
+        to_group["id"].as_str().unwrap(),
+        true,
+    );
+
+    // The direct note and the group post stayed where they were sent.
+    let carol_sees = listed(&c, &carol, "/api/user/carol/inbox");
+    assert!(!carol_sees.iter().any(|x| x == direct_id), "{carol_sees:?}");
+    let bob_sees = listed(&b, &bob, "/api/user/bob/inbox");
+    assert!(!bob_sees.iter().any(|x| x == listed_id), "{bob_sees:?}");
+
+    // An update and a delete of the list's note reach carol, whose copy follows them.
+    let obj = listed_note["object"].clone();
+    let upd = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "update",
+        "object": {"objectType": "note", "id": obj["id"], "content": "for my dear friends"}}),
+    );
+    until_listed(
+        &c,
+        &carol,
+        "/api/user/carol/inbox",
+        upd["id"].as_str().unwrap(),
+        true,
+    );
+    let copy = |c: &Server| {
+        let feed = c.read(&carol, "/api/user/carol/inbox", 200);
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["object"]["id"] == obj["id"])
+            .map(|i| i["object"].clone())
+            .unwrap()
+    };
+    assert_eq!(copy(&c)["content"], "for my dear friends");
+    let del = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "delete", "object": {"objectType": "note", "id": obj["id"]}}),
+    );
+    until_listed(
+        &c,
+        &carol,
+        "/api/user/carol/inbox",
+        del["id"].as_str().unwrap(),
+        true,
+    );
+    assert!(copy(&c)["deleted"].is_string(), "{}", copy(&c));
+}

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod http;
 pub mod oauth;
+pub mod peer;
 pub mod server;
 pub mod smtp;
 

@@ -1,0 +1,276 @@
+//! Hostile and broken peers (federation.md, issue "Federation, part 1"): each is refused or
+//! bounded, said once in the log and in `pump federation`, and the server stays responsive.
+use crate::common::peer::{Answer, Peer, Seen};
+use crate::common::{eventually, server::free_port, Client, Server};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn server(allow_private: bool) -> Server {
+    Server::with(json!({
+        "hostname": "127.0.0.2",
+        "address": "127.0.0.2",
+        "port": free_port(),
+        "federationAllowPrivate": allow_private,
+        "federationTimeout": 1500,
+        "jobRetryDelay": 1,
+    }))
+}
+
+/// `pump federation`'s table for `s`.
+pub fn federation(s: &Server) -> String {
+    let out = s.cli(&["federation", "-c", &s.config.to_string_lossy()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until `pump federation` has a line for `host` that says `needle`.
+fn until_reported(s: &Server, host: &str, needle: &str) -> String {
+    let mut last = String::new();
+    let held = eventually(30, || {
+        last = federation(s);
+        last.lines()
+            .any(|l| l.starts_with(host) && l.contains(needle))
+    });
+    assert!(
+        held,
+        "no {needle:?} for {host} in:\n{last}\nlog:\n{}",
+        s.log()
+    );
+    last
+}
+
+/// alice follows `bob@<peer>`: a delivery to the peer is queued.
+fn follow(s: &Server, alice: &Client, peer: &Peer) {
+    let id = format!("acct:bob@{}", peer.addr);
+    s.act(
+        alice,
+        "alice",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": id}}),
+    );
+}
+
+/// A quick read still gets a quick answer.
+fn responsive(s: &Server, c: &Client) {
+    let t = Instant::now();
+    s.read(c, "/api/user/alice", 200);
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t.elapsed()
+    );
+}
+
+#[test]
+fn huge_silent_and_looping_peers_are_bounded_and_reported_once() {
+    let s = server(true);
+    let (_, alice) = s.register("alice", "correct7horse");
+    let huge = Peer::start("127.0.0.4", |_| Answer::Endless(100 << 20));
+    let silent = Peer::start("127.0.0.4", |_| Answer::Hang);
+    let looping = Peer::start("127.0.0.4", |r: &Seen| Answer::Redirect(r.path.clone()));
+    for p in [&huge, &silent, &looping] {
+        follow(&s, &alice, p);
+    }
+    responsive(&s, &alice);
+    until_reported(&s, &huge.addr, "larger than 1048576 bytes");
+    until_reported(&s, &silent.addr, "no answer within 1500 ms");
+    until_reported(&s, &looping.addr, "more than 5 redirects");
+    responsive(&s, &alice);
+    assert!(looping.hits("/.well-known/host-meta.json") <= 6 * 2);
+    // The silent host is retried, yet said to fail once.
+    let retried = eventually(30, || silent.seen.lock().unwrap().len() >= 2);
+    assert!(retried, "{}", federation(&s));
+    let log = s.log();
+    let said = log
+        .lines()
+        .filter(|l| l.contains(&format!("deliveries to {} fail", silent.addr)))
+        .count();
+    assert_eq!(said, 1, "{log}");
+}
+
+#[test]
+fn a_peer_on_a_private_address_is_not_contacted_without_the_key() {
+    let s = server(false);
+    let (_, alice) = s.register("alice", "correct7horse");
+    let peer = Peer::start("127.0.0.4", |_| {
+        Answer::Body(404, "text/plain", b"no".to_vec())
+    });
+    follow(&s, &alice, &peer);
+    until_reported(&s, &peer.addr, "private address");
+    let table = until_reported(&s, &peer.addr, "federationAllowPrivate");
+    // Refused for good: given up at once, nothing sent.
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with(&peer.addr) && l.contains("\t0\t")),
+        "{table}"
+    );
+    assert!(peer.seen.lock().unwrap().is_empty());
+}
+
+/// A peer whose host-meta names its dialback endpoint, which confirms any token but `bad`.
+fn dialback_peer() -> Peer {
+    Peer::start("127.0.0.4", move |r: &Seen| {
+        let host = r.header("host").unwrap_or_default().to_string();
+        match r.path.as_str() {
+            "/.well-known/host-meta.json" => {
+                let doc = json!({"links": [{"rel": "dialback", "href": format!("http://{host}/dialback")}]});
+                Answer::Body(200, "application/json", doc.to_string().into_bytes())
+            }
+            "/dialback" if String::from_utf8_lossy(&r.body).contains("token=bad") => {
+                Answer::Body(400, "text/plain", b"Not my token".to_vec())
+            }
+            "/dialback" => Answer::Body(200, "text/plain", b"OK".to_vec()),
+            _ => Answer::Body(404, "text/plain", b"no".to_vec()),
+        }
+    })
+}
+
+fn register(s: &Server, auth: &str, date: &str) -> crate::common::Response {
+    s.req(
+        "POST",
+        "/api/client/register",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Authorization", auth),
+            ("Date", date),
+        ],
+        b"type=client_associate&application_type=web",
+    )
+}
+
+fn http_date(t: std::time::SystemTime) -> String {
+    let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let days = secs.div_euclid(86_400);
+    // 1970-01-01 was a Thursday.
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let (y, m, d) = civil(days);
+    let mon = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][m as usize - 1];
+    let r = secs.rem_euclid(86_400);
+    format!(
+        "{wd}, {d:02} {mon} {y} {:02}:{:02}:{:02} GMT",
+        r / 3600,
+        r % 3600 / 60,
+        r % 60
+    )
+}
+
+fn civil(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[test]
+fn dialback_registrations_are_checked_and_never_replayed() {
+    let s = server(true);
+    let peer = dialback_peer();
+    let now = http_date(std::time::SystemTime::now());
+    let auth = format!("Dialback host=\"{}\", token=\"good1\"", peer.addr);
+    let ok = register(&s, &auth, &now);
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    assert!(ok.json()["client_id"].is_string());
+    // The same request again is a replay.
+    let again = register(&s, &auth, &now);
+    assert_eq!(again.status, 401);
+    assert_eq!(again.text(), "We've already seen this request.");
+    assert_eq!(again.header("www-authenticate"), Some("Dialback"));
+    // A token the peer did not send; a stale date; no token; another scheme.
+    let bad = register(
+        &s,
+        &format!("Dialback host=\"{}\", token=\"bad\"", peer.addr),
+        &now,
+    );
+    assert_eq!(
+        (bad.status, bad.text().as_str()),
+        (401, "Error 400: Not my token")
+    );
+    let old = http_date(std::time::SystemTime::now() - Duration::from_secs(600));
+    let stale = register(
+        &s,
+        &format!("Dialback host=\"{}\", token=\"good2\"", peer.addr),
+        &old,
+    );
+    assert_eq!(stale.text(), "'Date' header is outside our 5-minute window");
+    let tokenless = register(&s, &format!("Dialback host=\"{}\"", peer.addr), &now);
+    assert_eq!(
+        tokenless.text(),
+        "Authorization header has no 'token' field"
+    );
+    let other = register(&s, "Basic Zm9vOmJhcg==", &now);
+    assert_eq!(other.text(), "Authorization scheme is not 'Dialback'");
+    let nobody = register(&s, "Dialback token=\"good3\"", &now);
+    assert_eq!(
+        nobody.text(),
+        "Authorization header has neither 'host' nor 'webfinger' fields"
+    );
+    // The peer was asked once per request that got that far, with the URL we saw.
+    let asks: Vec<Seen> = peer
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.path == "/dialback")
+        .cloned()
+        .collect();
+    assert_eq!(asks.len(), 2, "{asks:?}");
+    let form = String::from_utf8_lossy(&asks[0].body).into_owned();
+    assert!(
+        form.contains(&crate::common::oauth::enc(&s.url("/api/client/register"))),
+        "{form}"
+    );
+}
+
+#[test]
+fn deliveries_with_a_forged_actor_or_our_own_ids_are_refused() {
+    let s = Server::with(json!({"clients": [
+        {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
+        {"client_id": "HOSTCLIENT", "client_secret": "HOSTSECRET", "host": "social.example"}
+    ]}));
+    s.register("alice", "correct7horse");
+    let host = Client::new("HOSTCLIENT", "HOSTSECRET");
+    let post =
+        |act: serde_json::Value| s.signed(&host, "POST", "/api/user/alice/inbox", Some(&act));
+    let note = |id: &str, actor: &str| {
+        json!({"id": id, "verb": "post", "actor": {"objectType": "person", "id": actor},
+               "to": [{"objectType": "person", "id": s.url("/api/user/alice/profile")}],
+               "object": {"objectType": "note", "id": format!("{id}/note"), "content": "hi"}})
+    };
+    let forged = post(note(
+        "http://social.example/a/1",
+        "acct:mallory@other.example",
+    ));
+    assert_eq!(forged.status, 400);
+    assert!(
+        forged.text().contains("is not http://social.example/"),
+        "{}",
+        forged.text()
+    );
+    let ours = post(note(&s.url("/api/activity/x1"), "acct:bob@social.example"));
+    assert_eq!(ours.status, 400);
+    assert!(
+        ours.text().contains("claims to be from this server"),
+        "{}",
+        ours.text()
+    );
+    let elsewhere = post(note("http://other.example/a/2", "acct:bob@social.example"));
+    assert_eq!(elsewhere.status, 400);
+    assert!(
+        elsewhere.text().contains("not on the host of"),
+        "{}",
+        elsewhere.text()
+    );
+    let fine = post(note("http://social.example/a/3", "acct:bob@social.example"));
+    assert_eq!(fine.status, 200, "{}", fine.text());
+}
