@@ -5,6 +5,7 @@ pub mod dialback_ledger;
 pub mod host_gates;
 pub mod live_streams;
 pub mod nonces;
+pub mod pending_logins;
 pub mod responses;
 pub mod throttle;
 
@@ -34,6 +35,8 @@ pub struct App {
     pub dialback: RefCell<dialback_ledger::Ledger>,
     /// Deliveries running per remote host, and hosts resting after failures.
     pub hosts: RefCell<host_gates::Gates>,
+    /// Remote web logins waiting for the person to come back (federation.md §8).
+    pub pending_logins: RefCell<pending_logins::PendingLogins>,
 }
 
 impl App {
@@ -54,6 +57,7 @@ impl App {
             started: crate::util::time::now_secs(),
             dialback: Default::default(),
             hosts: Default::default(),
+            pending_logins: Default::default(),
         }
     }
 

@@ -14,6 +14,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+/// What we accept of a pump.io peer's objects: ActivityStreams 1.0 (with `application/json`
+/// alone, pump.io answers in AS2, api.md §1.4).
+pub const AS1: &str = "application/stream+json, application/json;q=0.9";
+
 pub const USER_AGENT: &str = concat!("pump.io/6.0.0-alpha.0 pump/", env!("CARGO_PKG_VERSION"));
 
 /// Why a call to another server did not give an answer.

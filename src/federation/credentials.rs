@@ -62,7 +62,7 @@ pub async fn host_record(app: &App, host: &str) -> Result<HostRecord, Failure> {
 }
 
 /// Our client at `host` for `who`: stored, or registered now.
-async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteClient, Failure> {
+pub async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteClient, Failure> {
     let k = key(who);
     if let Some(c) = app
         .store

@@ -60,11 +60,11 @@ pub fn confirm(app: &App, form: &[(String, String)]) -> Result<(), &'static str>
             Identity::Webfinger(w.into())
         }
         (Some(_), _) | (None, Some(_)) => return Err("Incorrect host"),
-        (None, None) => return Err("No host or webfinger"),
+        (None, None) => return Err("No identity"),
     };
-    let (Some(token), Some(date), Some(url)) = (get("token"), get("date"), get("url")) else {
-        return Err("No token, date or url");
-    };
+    let token = get("token").ok_or("No token")?;
+    let date = get("date").ok_or("No date")?;
+    let url = get("url").unwrap_or_default();
     let secs = time::parse_http_date(date).ok_or("Invalid date")?;
     if (time::now_secs() - secs).abs() > WINDOW {
         return Err("Invalid date");

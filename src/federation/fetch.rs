@@ -39,7 +39,7 @@ async fn fetch_self(app: &App, url: &str) -> Result<Option<Map<String, Value>>, 
     let who = identity_for(app, None);
     let make = || {
         let mut r = Request::get(url);
-        r.headers.push(("accept", "application/json".into()));
+        r.headers.push(("accept", super::client::AS1.into()));
         r
     };
     let resp = signed(app, &who, &make).await?;

@@ -2,7 +2,8 @@
 //! (tidy). The HTTP client and its address guard (`client.rs`, `guard.rs`), discovery of other
 //! hosts and accounts (`discover.rs`), Dialback in both roles (`dialback.rs`), the credentials
 //! we hold at other hosts (`credentials.rs`), outgoing delivery (`deliver.rs`; the per-host turns
-//! are the app's, `app/host_gates.rs`), and fetching remote objects and persons (`fetch.rs`).
+//! are the app's, `app/host_gates.rs`), fetching remote objects and persons (`fetch.rs`), and web
+//! logins with an account on another server (`remote_login.rs`).
 pub mod client;
 pub mod credentials;
 pub mod deliver;
@@ -10,4 +11,5 @@ pub mod dialback;
 pub mod discover;
 pub mod fetch;
 mod guard;
+pub mod remote_login;
 pub mod sign;

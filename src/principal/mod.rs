@@ -25,6 +25,9 @@ pub enum Principal {
     Bearer(BearerToken),
     /// A browser logged in to the web UI: its user and session.
     Session { nick: String, sid: String },
+    /// A browser logged in with an account on another server (federation.md §8): that
+    /// person's id and the session.
+    RemoteSession { person: String, sid: String },
 }
 
 impl Principal {
@@ -33,7 +36,7 @@ impl Principal {
         match self {
             Principal::User { nick, .. } | Principal::Session { nick, .. } => Some(nick),
             Principal::Bearer(b) => b.nick.as_deref(),
-            Principal::Nobody | Principal::Client(_) => None,
+            Principal::Nobody | Principal::Client(_) | Principal::RemoteSession { .. } => None,
         }
     }
 
@@ -112,9 +115,13 @@ fn by(app: &App, req: &Req, via: Via) -> Result<Option<Principal>> {
             };
             signed(app, s, user).map(Some)
         }
-        Via::Session => {
-            Ok(session::open(app, req).map(|(nick, sid)| Principal::Session { nick, sid }))
-        }
+        // A local nickname never holds a `:`; a remote person's id always does.
+        Via::Session => Ok(
+            session::open(app, req).map(|(nick, sid)| match nick.contains(':') {
+                true => Principal::RemoteSession { person: nick, sid },
+                false => Principal::Session { nick, sid },
+            }),
+        ),
     }
 }
 

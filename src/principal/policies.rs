@@ -105,6 +105,15 @@ pub fn session(app: &App, req: &Req) -> Option<(String, String)> {
     }
 }
 
+/// The open session of a person logged in with their account on another server, as (their
+/// id, session id).
+pub fn remote_session(app: &App, req: &Req) -> Option<(String, String)> {
+    match identify(app, req, &[Via::Session]) {
+        Ok(Principal::RemoteSession { person, sid }) => Some((person, sid)),
+        _ => None,
+    }
+}
+
 /// same-user: the principal must be `<nick>` (401 otherwise, as the original).
 pub fn same_user(principal: &str, nick: &str) -> Result<()> {
     if principal == nick {

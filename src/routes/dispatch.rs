@@ -17,6 +17,7 @@ pub async fn run(app: &App, req: &Req, row: &Route, p: &Params) -> Resp {
             tab: p.get("tab"),
             kind: p.get("kind"),
             uuid: p.get("uuid"),
+            host: p.get("host"),
         };
         let session = row.access == super::table::Access::Session;
         return web::serve(app, req, page, &args, session).await;

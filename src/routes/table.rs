@@ -227,6 +227,15 @@ pub const ROUTES: &[Route] = &[
     web("POST", "/main/remote", Form, Browser, Web(Page::Remote)),
     web(
         "GET",
+        "/main/authorized/{host}",
+        NONE,
+        Browser,
+        Web(Page::Authorized),
+    ),
+    web("POST", "/main/proxy", Form, Browser, Web(Page::Proxy)),
+    web("POST", "/main/proxy", Json, Browser, Web(Page::Proxy)),
+    web(
+        "GET",
         "/main/javascript-disabled",
         NONE,
         Public,

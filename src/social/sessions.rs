@@ -12,17 +12,31 @@ pub fn open(w: &W, nick: &str, expiry: i64, max: usize) -> Result<String> {
     if !store::users::exists(w, nick)? {
         return Err(Error::Unauthorized("No such account".into()));
     }
+    start(w, nick, expiry, max)
+}
+
+/// A new session for `owner`, once its expired ones and the oldest beyond `max` are gone.
+fn start(w: &W, owner: &str, expiry: i64, max: usize) -> Result<String> {
     let now = now_secs();
-    let rows = store::sessions::of(w, nick)?;
+    let rows = store::sessions::of(w, owner)?;
     let over = rows.len().saturating_sub(max.saturating_sub(1));
     for (i, (exp, old)) in rows.iter().enumerate() {
         if *exp <= now || i < over {
-            store::sessions::delete(w, nick, old)?;
+            store::sessions::delete(w, owner, old)?;
         }
     }
     let sid = rand::token(16);
-    store::sessions::put(w, nick, &sid, expiry)?;
+    store::sessions::put(w, owner, &sid, expiry)?;
     Ok(sid)
+}
+
+/// Opens a web session for a person of another server who logged in with their account
+/// there (federation.md §8); their id, never a nickname (it has a `:`), names it.
+pub fn open_remote(w: &W, person: &str, expiry: i64, max: usize) -> Result<String> {
+    if !person.contains(':') {
+        return Err(Error::internal("a remote session needs a person id"));
+    }
+    start(w, person, expiry, max)
 }
 
 /// Is this session still open?

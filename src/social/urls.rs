@@ -39,7 +39,8 @@ pub const PUBLIC: &str = "http://activityschema.org/collection/public";
 
 /// `acct:` form of an id that looks like `user@host`.
 pub fn canonical(id: &str) -> String {
-    if id.contains('@') && !id.contains(':') {
+    let has_scheme = id.contains("://") || id.starts_with("acct:") || id.starts_with("mailto:");
+    if id.contains('@') && !has_scheme {
         format!("acct:{id}")
     } else {
         id.to_string()
@@ -75,6 +76,7 @@ mod tests {
             Some("127.0.0.3:8080")
         );
         assert_eq!(host_of("acct:bob@h:81").as_deref(), Some("h:81"));
+        assert_eq!(host_of("bob@h:81").as_deref(), Some("h:81"));
         assert_eq!(
             host_of("http://evil@good.example/").as_deref(),
             Some("good.example")

@@ -34,6 +34,30 @@ pub struct RemoteClient {
     pub expires_at: i64,
 }
 
+/// The access token a remote person gave us when logging in to our web UI with their account
+/// (federation.md §8), for posting through their home server.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct RemoteToken {
+    pub host: String,
+    pub token: String,
+    pub secret: String,
+    /// Their outbox at home.
+    pub outbox: String,
+}
+
+/// Keys of tokens start with a newline, which no host name has.
+fn token_key(person: &str) -> String {
+    format!("\ntoken\n{person}")
+}
+
+pub fn token(r: &impl Read, person: &str) -> Result<Option<RemoteToken>> {
+    r.get(Table::RemoteClient, &token_key(person))
+}
+
+pub fn put_token(w: &W, person: &str, t: &RemoteToken) -> Result<()> {
+    w.put(Table::RemoteClient, &token_key(person), t)
+}
+
 fn client_key(host: &str, identity: &str) -> String {
     format!("{host}/{identity}")
 }

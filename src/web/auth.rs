@@ -174,7 +174,7 @@ pub async fn logout(ctx: &Ctx<'_>) -> Result<Resp> {
     session::log_out(ctx.app, ctx.req, ctx.see_other("/")).await
 }
 
-/// `/main/remote` (web-ui.md §2): the form is there; the login itself needs federation.
+/// `/main/remote` (web-ui.md §2): the form; `web/remote.rs` logs in with it.
 pub fn remote_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Resp {
     let err = super::alert(error);
     let body = format!(
@@ -184,20 +184,4 @@ pub fn remote_page(ctx: &Ctx, status: u16, error: Option<&str>) -> Resp {
         ctx.hidden()
     );
     ctx.page(status, "Remote login", &body, false)
-}
-
-pub fn remote(ctx: &Ctx) -> Resp {
-    let form = ctx.req.form_pairs();
-    let wf = field(&form, "webfinger").unwrap_or("").trim();
-    let well_formed = wf.split_once('@').is_some_and(|(u, h)| {
-        !u.is_empty() && (h.contains('.') || h.contains(':') || h == "localhost")
-    });
-    if !well_formed {
-        return remote_page(ctx, 400, Some("Bad format for webfinger"));
-    }
-    remote_page(
-        ctx,
-        501,
-        Some("Logging in with an account on another server needs federation, which this server does not do yet."),
-    )
 }

@@ -11,6 +11,20 @@ use crate::social::urls;
 use crate::util::enc::html;
 use serde_json::Value;
 
+/// The home page of a person logged in with their account on another server: a note form
+/// that posts through their home server (`POST /main/proxy`).
+pub fn remote_home(ctx: &Ctx, person: &str) -> Resp {
+    let body = format!(
+        "<h1>Welcome</h1><p>You are logged in as {} from your own server. What you post here goes \
+         out through it.</p><form id=\"post-note\" method=\"post\" action=\"/main/proxy\">{}\
+         <label for=\"note-content\">Note</label><textarea id=\"note-content\" name=\"content\" required></textarea>\
+         <p><button type=\"submit\">Post</button></p></form>",
+        html(person),
+        ctx.hidden()
+    );
+    ctx.page(200, "Home", &body, false)
+}
+
 pub fn welcome(ctx: &Ctx) -> Resp {
     let app = ctx.app;
     let site = html(&app.cfg.site);

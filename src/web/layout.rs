@@ -15,6 +15,8 @@ pub struct Ctx<'a> {
     pub req: &'a Req,
     /// The session user's nickname.
     pub me: Option<String>,
+    /// The person of another server logged in with their account there, if that is who.
+    pub remote: Option<String>,
     pub csrf: String,
     set_csrf: Option<String>,
 }
@@ -26,6 +28,7 @@ impl<'a> Ctx<'a> {
             app,
             req,
             me: session::user(app, req),
+            remote: crate::principal::remote_session(app, req).map(|(p, _)| p),
             csrf,
             set_csrf,
         }
@@ -37,6 +40,7 @@ impl<'a> Ctx<'a> {
             app,
             req,
             me,
+            remote: None,
             csrf,
             set_csrf: None,
         }
@@ -90,9 +94,31 @@ impl<'a> Ctx<'a> {
         self.finish(Resp::redirect(303, to))
     }
 
+    /// A person logged in with their account elsewhere: who they are, and logging out.
+    fn remote_navbar(&self, person: &str) -> String {
+        let stored = self
+            .app
+            .store
+            .read(|r| crate::social::objects::get(r, person))
+            .ok()
+            .flatten();
+        let name = stored
+            .as_ref()
+            .and_then(|p| p.get("displayName").and_then(Value::as_str))
+            .unwrap_or(person);
+        format!(
+            "<span id=\"remote-user\">{}</span>\n<form id=\"logout-form\" method=\"post\" action=\"/main/logout\">{}<button id=\"logout\" type=\"submit\">Log out</button></form>\n",
+            html(name),
+            self.hidden()
+        )
+    }
+
     fn navbar(&self, oauth: bool) -> String {
         let site = html(&self.app.cfg.site);
         let mut n = format!("<a class=\"brand\" href=\"/\">{site}</a>\n");
+        if let Some(person) = &self.remote {
+            return n + &self.remote_navbar(person);
+        }
         let Some(me) = &self.me else {
             if !oauth {
                 if !self.app.cfg.disable_registration {

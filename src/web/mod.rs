@@ -14,6 +14,7 @@ pub mod oauth2;
 mod pages;
 pub mod profile;
 pub mod recover;
+pub mod remote;
 pub mod session;
 pub mod session_api;
 pub mod settings;

@@ -25,6 +25,10 @@ pub enum Page {
     Confirm,
     RemoteForm,
     Remote,
+    /// Back from another server's authorization page (federation.md §8).
+    Authorized,
+    /// A remote person's activity, posted through their home server.
+    Proxy,
     NoScript,
     Settings,
     SaveSettings,
@@ -52,6 +56,7 @@ pub struct Args<'a> {
     pub tab: &'a str,
     pub kind: &'a str,
     pub uuid: &'a str,
+    pub host: &'a str,
 }
 
 /// Serves `page`. With `session` the reader must be logged in: a GET goes to the login page
@@ -84,7 +89,10 @@ pub async fn serve(app: &App, req: &Req, page: Page, a: &Args<'_>, session: bool
 async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> {
     match page {
         Page::Asset => Err(Error::NotFound("No such file".into())),
-        Page::Home if me.is_empty() => Ok(home::welcome(ctx)),
+        Page::Home if me.is_empty() => Ok(match ctx.remote.clone() {
+            Some(person) => home::remote_home(ctx, &person),
+            None => home::welcome(ctx),
+        }),
         Page::Home => home::home(ctx, me),
         Page::LoginForm => Ok(auth::login_page(ctx, 200, None, "")),
         Page::Login => auth::login(ctx).await,
@@ -100,7 +108,9 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::SetPassword => recover::set_password(ctx, a.code).await,
         Page::Confirm => recover::confirm(ctx, a.code).await,
         Page::RemoteForm => Ok(auth::remote_page(ctx, 200, None)),
-        Page::Remote => Ok(auth::remote(ctx)),
+        Page::Remote => Ok(super::remote::begin(ctx).await),
+        Page::Authorized => super::remote::finish(ctx, a).await,
+        Page::Proxy => super::remote::proxy(ctx).await,
         Page::NoScript => Ok(ctx.page(
             200,
             "JavaScript",

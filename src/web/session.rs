@@ -30,9 +30,24 @@ pub async fn log_in(app: &App, resp: Resp, nick: &str) -> Result<Resp> {
     Ok(resp.with("set-cookie", cookie(app, &value, LIFETIME)))
 }
 
+/// Opens a session for a person of another server (federation.md §8), with its cookie.
+pub async fn log_in_remote(app: &App, resp: Resp, person: &str) -> Result<Resp> {
+    let expiry = now_secs() + LIFETIME;
+    let (who, max) = (person.to_string(), app.cfg.max_sessions_per_user);
+    let sid = app
+        .store
+        .write(move |w| sessions::open_remote(w, &who, expiry, max))
+        .await?;
+    let payload = format!("{person}.{sid}.{expiry}");
+    let value = format!("{payload}.{}", mac(app, &payload));
+    Ok(resp.with("set-cookie", cookie(app, &value, LIFETIME)))
+}
+
 /// Ends this browser's session on the server and clears its cookie.
 pub async fn log_out(app: &App, req: &Req, resp: Resp) -> Result<Resp> {
-    if let Some((nick, sid)) = crate::principal::session(app, req) {
+    let any =
+        crate::principal::session(app, req).or_else(|| crate::principal::remote_session(app, req));
+    if let Some((nick, sid)) = any {
         let cfg = app.cfg.clone();
         app.store
             .write(move |w| sessions::close(w, &cfg, &nick, &sid))

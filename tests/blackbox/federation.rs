@@ -356,3 +356,124 @@ fn direct_notes_lists_groups_updates_and_deletes_reach_whom_they_address() {
     );
     assert!(copy(&c)["deleted"].is_string(), "{}", copy(&c));
 }
+
+fn input(html: &str, name: &str) -> String {
+    let pat = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&pat)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + pat.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+fn post_form(
+    s: &Server,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> crate::common::Response {
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    s.req(
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookie),
+        ],
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn a_remote_account_logs_in_on_the_web_and_posts_through_its_home_server() {
+    let (a, b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    let (_, alice) = a.register("alice", "correct7horse");
+    // At b: the remote login form, then its POST sends the browser to a.
+    let page = b.get("/main/remote");
+    let csrf_cookie = page
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.csrf="))
+        .unwrap();
+    let token = input(&page.text(), "_csrf");
+    let wf = format!("alice@{}", a.addr);
+    let go = post_form(
+        &b,
+        "/main/remote",
+        &[("_csrf", &token), ("webfinger", &wf)],
+        &csrf_cookie,
+    );
+    assert_eq!(go.status, 303, "{}\n{}", go.text(), b.log());
+    let to_a = go.header("location").unwrap().to_string();
+    assert!(
+        to_a.starts_with(&a.url("/oauth/authorize?oauth_token=")),
+        "{to_a}"
+    );
+    let rt = to_a.split("oauth_token=").nth(1).unwrap().to_string();
+    // At a: alice logs in and allows b.
+    let consent = post_form(
+        &a,
+        "/oauth/authorize",
+        &[
+            ("oauth_token", &rt),
+            ("username", "alice"),
+            ("password", "correct7horse"),
+        ],
+        "",
+    );
+    assert_eq!(consent.status, 200, "{}", consent.text());
+    let session_a = consent
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.session="))
+        .unwrap();
+    let v = input(&consent.text(), "verifier");
+    let done = post_form(
+        &a,
+        "/oauth/authorize",
+        &[("oauth_token", &rt), ("verifier", &v)],
+        &session_a,
+    );
+    assert_eq!(done.status, 303, "{}", done.text());
+    let back = done.header("location").unwrap().to_string();
+    assert!(
+        back.starts_with(&b.url(&format!("/main/authorized/{}", a.addr))),
+        "{back}"
+    );
+    // Back at b: logged in as alice of a.
+    let landed = b.get(&b.path_of(&back));
+    assert_eq!(landed.status, 303, "{}\n{}", landed.text(), b.log());
+    let session_b = landed
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.session="))
+        .unwrap();
+    let cookies = format!("{session_b}; {csrf_cookie}");
+    let home = b.req("GET", "/", &[("Cookie", &cookies)], b"");
+    assert!(
+        home.text().contains("id=\"remote-user\""),
+        "{}",
+        home.text()
+    );
+    // A note from b's page goes out through a, as alice's.
+    let ctoken = input(&home.text(), "_csrf");
+    let sent = post_form(
+        &b,
+        "/main/proxy",
+        &[("_csrf", &ctoken), ("content", "posted from b")],
+        &cookies,
+    );
+    assert_eq!(sent.status, 303, "{}\n{}", sent.text(), b.log());
+    let outbox = a.read(&alice, "/api/user/alice/feed", 200);
+    assert_eq!(
+        outbox["items"][0]["object"]["content"], "posted from b",
+        "{outbox}"
+    );
+    // The session reads as nobody's on b's API-only pages, and logs out.
+    let out = post_form(&b, "/main/logout", &[("_csrf", &ctoken)], &cookies);
+    assert!(out.status == 303 || out.status == 200, "{}", out.status);
+    let after = b.req("GET", "/", &[("Cookie", &session_b)], b"");
+    assert!(!after.text().contains("id=\"remote-user\""));
+}

@@ -274,3 +274,70 @@ fn deliveries_with_a_forged_actor_or_our_own_ids_are_refused() {
     let fine = post(note("http://social.example/a/3", "acct:bob@social.example"));
     assert_eq!(fine.status, 200, "{}", fine.text());
 }
+
+/// Kilobytes of the server's resident memory, now and at its peak.
+fn rss_kib(s: &Server) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.pid())).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[test]
+fn a_thousand_deliveries_to_a_dead_host_keep_memory_bounded() {
+    // A host bound client stands for a server at a closed port, whose 1000 users follow alice.
+    let dead = "127.0.0.9:9";
+    let s = Server::with(json!({
+        "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
+        "federationAllowPrivate": true, "jobRetryDelay": 1,
+        "clients": [
+            {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
+            {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": dead}
+        ]
+    }));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let host = Client::new("DEAD", "DEADSECRET");
+    let alice_id = s.url("/api/user/alice/profile");
+    for i in 0..1000 {
+        let follow = json!({"id": format!("http://{dead}/a/{i}"), "verb": "follow",
+            "actor": {"objectType": "person", "id": format!("acct:u{i}@{dead}")},
+            "object": {"objectType": "person", "id": alice_id}});
+        let r = s.signed(&host, "POST", "/api/user/alice/inbox", Some(&follow));
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let before = rss_kib(&s);
+    s.act(
+        &alice,
+        "alice",
+        json!({"verb": "post", "to": [{"objectType": "collection",
+        "id": "http://activityschema.org/collection/public"}],
+        "object": {"objectType": "note", "content": "anyone there?"}}),
+    );
+    let table = until_reported(&s, dead, "cannot connect");
+    let waiting: usize = table
+        .lines()
+        .find(|l| l.starts_with(dead))
+        .and_then(|l| l.split('\t').nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(waiting >= 1000, "{table}");
+    responsive(&s, &alice);
+    let after = rss_kib(&s);
+    let _ = writeln_figure(&format!(
+        "RSS with {waiting} jobs waiting for a dead host: {} KiB (peak {} KiB; {} KiB before the post)",
+        after.0, after.1, before.0
+    ));
+    assert!(after.1 < 64 * 1024, "peak RSS {} KiB", after.1);
+}
+
+/// Prints a measured figure past the test harness's capture.
+fn writeln_figure(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stderr(), "FIGURE {line}")
+}
