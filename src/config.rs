@@ -150,6 +150,8 @@ pub struct FederationConfig {
     pub retry_period: i64,
     /// Host records and WebFinger answers kept in memory.
     pub cache_entries: usize,
+    /// Dialback checks of incoming registrations running at once; more are refused.
+    pub verifications: usize,
 }
 
 fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
@@ -161,6 +163,7 @@ fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
         host_concurrency: get_num(m, "federationHostConcurrency", 2, 1, 64)? as usize,
         retry_period: get_num(m, "federationRetryPeriod", 172_800, 60, 30 * 86_400)? as i64,
         cache_entries: get_num(m, "federationCacheSize", 1000, 1, 1 << 20)? as usize,
+        verifications: get_num(m, "federationVerifications", 8, 1, 1024)? as usize,
     })
 }
 
@@ -218,6 +221,7 @@ const OWN_KEYS: &[&str] = &[
     "federationHostConcurrency",
     "federationRetryPeriod",
     "federationCacheSize",
+    "federationVerifications",
 ];
 
 /// Derived keys that may not be set (config.md §2.8).
@@ -1004,6 +1008,7 @@ impl Config {
         );
         set(&mut m, "federationRetryPeriod", json!(f.retry_period));
         set(&mut m, "federationCacheSize", json!(f.cache_entries));
+        set(&mut m, "federationVerifications", json!(f.verifications));
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

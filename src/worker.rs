@@ -4,7 +4,7 @@
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::jobs::Job;
-use crate::store::jobs::{self, JobRecord};
+use crate::store::jobs::{self, JobRecord, Lane};
 use crate::util::time::now_secs;
 use smol::LocalExecutor;
 use std::cell::RefCell;
@@ -25,27 +25,26 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
         if app.live.borrow().closing() {
             return;
         }
-        let now = now_secs();
         let limit = app.cfg.job_workers * 4 + running.borrow().len();
-        let held = |lane: &str| {
-            let gates = app.hosts.borrow();
-            !gates.open(lane, app.cfg.federation.host_concurrency)
-        };
-        let due = app.store.read(|r| jobs::due(r, now, limit, &held));
-        match due {
+        let lane = |l: &str| lane_state(&app, l);
+        match app.store.read(|r| jobs::due(r, now_secs(), limit, &lane)) {
             Ok(due) => {
-                for listed in due {
+                defer_resting(&app, due.defer).await;
+                for listed in due.run {
                     if running.borrow().contains(&listed.id) {
                         continue;
                     }
                     let turn = turns.acquire_arc().await;
-                    // The list may be stale by now (a job that was running has finished):
-                    // run only what is still due as listed.
+                    // The list may be stale by now (a job that was running has finished),
+                    // and the host may have filled up or failed while we waited for a turn.
                     let Some(job) = still_due(&app, &listed) else {
                         continue;
                     };
-                    // The host may have filled up or failed while we waited for a turn.
-                    if job.lane.as_deref().is_some_and(&held) {
+                    if job
+                        .lane
+                        .as_deref()
+                        .is_some_and(|l| !matches!(lane(l), Lane::Open))
+                    {
                         continue;
                     }
                     running.borrow_mut().insert(job.id);
@@ -64,25 +63,53 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
             }
             Err(e) => log::error!("jobs: cannot read the queue: {e}"),
         }
-        let next = app.store.read(jobs::next_due).ok().flatten();
-        let rested = app.hosts.borrow().next_open();
-        let next = match (next, rested) {
-            // Due jobs of a resting host wait for the host, not for their own time.
-            (Some(n), Some(r)) if n <= now_secs() => Some(r.min(n.max(now_secs() + 1))),
-            (n, _) => n,
-        };
-        let wait = next.map_or(MAX_SLEEP, |at| (at - now_secs()).clamp(1, MAX_SLEEP));
-        let timer = async {
-            smol::Timer::after(Duration::from_secs(wait as u64)).await;
-        };
-        let woken = async {
-            if wakeups.recv().await.is_err() {
-                // The store's writer is gone: nothing will wake us, and nothing can be written.
-                smol::future::pending::<()>().await;
-            }
-        };
-        smol::future::or(timer, woken).await;
+        sleep_until_due(&app, &wakeups).await;
     }
+}
+
+/// Whether jobs of `lane` (a remote host) may start now.
+fn lane_state(app: &App, lane: &str) -> Lane {
+    let gates = app.hosts.borrow();
+    match gates.resting_until(lane) {
+        Some(until) => Lane::Rests(until),
+        None if gates.open(lane, app.cfg.federation.host_concurrency) => Lane::Open,
+        None => Lane::Busy,
+    }
+}
+
+/// Moves the due jobs of resting hosts to when their host may be tried again.
+async fn defer_resting(app: &App, defer: Vec<(JobRecord, i64)>) {
+    if defer.is_empty() {
+        return;
+    }
+    let written = app
+        .store
+        .write(move |w| {
+            for (job, until) in &defer {
+                jobs::defer(w, job, *until)?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = written {
+        log::error!("jobs: cannot put off the jobs of resting hosts: {e}");
+    }
+}
+
+/// Waits until a commit queues a job or the next job is due.
+async fn sleep_until_due(app: &App, wakeups: &smol::channel::Receiver<()>) {
+    let next = app.store.read(jobs::next_due).ok().flatten();
+    let wait = next.map_or(MAX_SLEEP, |at| (at - now_secs()).clamp(1, MAX_SLEEP));
+    let timer = async {
+        smol::Timer::after(Duration::from_secs(wait as u64)).await;
+    };
+    let woken = async {
+        if wakeups.recv().await.is_err() {
+            // The store's writer is gone: nothing will wake us, and nothing can be written.
+            smol::future::pending::<()>().await;
+        }
+    };
+    smol::future::or(timer, woken).await;
 }
 
 /// The job as stored now, if it is still waiting with the due time and runs it was listed with.
@@ -143,7 +170,14 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
         Job::Deliver(d) => deliver(app, &d).await,
         Job::Fetch(f) => {
             use crate::federation::{client::Failure, fetch};
-            match fetch::run(app, &f).await {
+            let late = async {
+                smol::Timer::after(job_deadline(app)).await;
+                Err(Failure::Network(format!(
+                    "{}: the look-up took too long",
+                    f.host
+                )))
+            };
+            match smol::future::or(fetch::run(app, &f), late).await {
                 Ok(()) => Ok(()),
                 Err(Failure::Network(m)) => Err(Error::Internal(m)),
                 Err(Failure::Refused(m) | Failure::TooLarge(m)) => Err(Error::BadRequest(m)),
@@ -152,11 +186,24 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
     }
 }
 
+/// The longest a job for another server may take: its few calls, each within the timeout.
+fn job_deadline(app: &App) -> Duration {
+    Duration::from_millis(app.cfg.federation.timeout_ms.saturating_mul(6))
+}
+
 /// A delivery within its host's turns; a network failure rests the host.
 async fn deliver(app: &App, d: &crate::jobs::Delivery) -> Result<()> {
     use crate::federation::deliver::{self, Outcome};
     app.hosts.borrow_mut().enter(&d.host);
-    let outcome = deliver::run(app, d).await;
+    let outcome = smol::future::or(deliver::run(app, d), async {
+        smol::Timer::after(job_deadline(app)).await;
+        Outcome::Retry(format!(
+            "{}: the delivery took longer than {:?}",
+            d.host,
+            job_deadline(app)
+        ))
+    })
+    .await;
     let failed = match &outcome {
         Outcome::Retry(e) => Some(e.as_str()),
         _ => None,

@@ -28,6 +28,14 @@ impl Gates {
             .is_none_or(|h| h.running < limit && h.rest_until <= now_secs())
     }
 
+    /// Until when `host` rests after a failure, if it does now.
+    pub fn resting_until(&self, host: &str) -> Option<i64> {
+        self.hosts
+            .get(host)
+            .map(|h| h.rest_until)
+            .filter(|t| *t > now_secs())
+    }
+
     pub fn enter(&mut self, host: &str) {
         self.hosts.entry(host.to_string()).or_default().running += 1;
     }
@@ -62,15 +70,6 @@ impl Gates {
         }
         note
     }
-
-    /// When the next resting host may be tried again.
-    pub fn next_open(&self) -> Option<i64> {
-        self.hosts
-            .values()
-            .filter(|h| h.rest_until > now_secs())
-            .map(|h| h.rest_until)
-            .min()
-    }
 }
 
 #[cfg(test)]
@@ -89,7 +88,7 @@ mod tests {
         assert_eq!(g.hosts["a"].failures, 1, "the second ran in the same rest");
         assert!(!g.open("a", 2), "resting");
         assert!(g.open("b", 2), "other hosts go on");
-        assert!(g.next_open().is_some());
+        assert!(g.resting_until("a").is_some());
         g.enter("a");
         assert_eq!(g.leave("a", None, 60).as_deref(), Some("a answers again"));
         assert!(g.open("a", 2));

@@ -35,6 +35,8 @@ pub struct App {
     pub dialback: RefCell<dialback_ledger::Ledger>,
     /// Deliveries running per remote host, and hosts resting after failures.
     pub hosts: RefCell<host_gates::Gates>,
+    /// Turns for checking incoming Dialback requests (`federationVerifications`).
+    pub verifications: smol::lock::Semaphore,
     /// Remote web logins waiting for the person to come back (federation.md §8).
     pub pending_logins: RefCell<pending_logins::PendingLogins>,
 }
@@ -44,6 +46,7 @@ impl App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
         let responses = RefCell::new(responses::ResponseCache::new(cfg.response_cache_size));
         let images = smol::lock::Semaphore::new(cfg.image_workers);
+        let verifications = smol::lock::Semaphore::new(cfg.federation.verifications);
         App {
             this: RefCell::new(std::rc::Weak::new()),
             live: Default::default(),
@@ -58,6 +61,7 @@ impl App {
             dialback: Default::default(),
             hosts: Default::default(),
             pending_logins: Default::default(),
+            verifications,
         }
     }
 

@@ -121,11 +121,23 @@ impl Response {
     }
 }
 
-/// Sends `req`, following up to `federationMaxRedirects` redirects, within
-/// `federationTimeout` for each hop.
-pub async fn send(cfg: &FederationConfig, mut req: Request<'_>) -> Result<Response, Failure> {
+/// Sends `req`, following up to `federationMaxRedirects` redirects, all within
+/// `federationTimeout`.
+pub async fn send(cfg: &FederationConfig, req: Request<'_>) -> Result<Response, Failure> {
+    let url = req.url.clone();
+    let deadline = async {
+        smol::Timer::after(Duration::from_millis(cfg.timeout_ms)).await;
+        Err(Failure::Network(format!(
+            "{url}: no answer within {} ms",
+            cfg.timeout_ms
+        )))
+    };
+    smol::future::or(follow(cfg, req), deadline).await
+}
+
+async fn follow(cfg: &FederationConfig, mut req: Request<'_>) -> Result<Response, Failure> {
     for _ in 0..=cfg.max_redirects {
-        let resp = hop(cfg, &req).await?;
+        let resp = exchange(cfg, &req).await?;
         let location = match resp.status {
             301 | 302 | 303 | 307 | 308 => resp.header("location"),
             _ => None,
@@ -146,18 +158,6 @@ pub async fn send(cfg: &FederationConfig, mut req: Request<'_>) -> Result<Respon
         "{}: more than {} redirects",
         req.url, cfg.max_redirects
     )))
-}
-
-/// One exchange, within the deadline.
-async fn hop(cfg: &FederationConfig, req: &Request<'_>) -> Result<Response, Failure> {
-    let deadline = async {
-        smol::Timer::after(Duration::from_millis(cfg.timeout_ms)).await;
-        Err(Failure::Network(format!(
-            "{}: no answer within {} ms",
-            req.url, cfg.timeout_ms
-        )))
-    };
-    smol::future::or(exchange(cfg, req), deadline).await
 }
 
 struct Target {

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::jobs::Delivery;
 use crate::social::objects::{self, id_of};
 use crate::social::render::{self, Viewer, PLAIN};
-use serde_json::Value;
+use crate::social::urls;
 
 /// How a delivery ended, for the worker.
 pub enum Outcome {
@@ -22,23 +22,21 @@ pub enum Outcome {
     Final(String),
 }
 
-/// The recipient's inbox: the stored copy's `activity-inbox` link, else WebFinger's.
+/// The recipient's inbox: the stored copy's `activity-inbox` link when it is on the
+/// recipient's own host (anyone may have sent us a copy with links), else WebFinger's.
 async fn inbox(app: &App, to: &str) -> std::result::Result<String, Failure> {
     let stored = app.store.read(|r| objects::get(r, to)).ok().flatten();
-    let known = stored.as_ref().and_then(|o| {
-        o.get("links")
-            .and_then(|l| l.get("activity-inbox"))
-            .and_then(|l| l.get("href"))
-            .and_then(Value::as_str)
-            .map(String::from)
-    });
+    let known = stored
+        .as_deref()
+        .and_then(|o| objects::own_inbox(o).map(String::from));
     if let Some(i) = known {
         return Ok(i);
     }
     let links = discover::webfinger(app, to).await?;
     discover::href(&links, "activity-inbox")
+        .filter(|i| urls::host_of(i) == urls::host_of(to))
         .map(String::from)
-        .ok_or_else(|| Failure::Refused(format!("{to} has no activity-inbox")))
+        .ok_or_else(|| Failure::Refused(format!("{to} has no activity-inbox on its host")))
 }
 
 /// The activity as the recipient sees it, and its actor's id; None when it is gone.

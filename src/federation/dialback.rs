@@ -5,7 +5,7 @@
 //! (`app/dialback_ledger.rs`), bounded, for the 5-minute window.
 use super::client::{self, Request};
 use super::discover;
-use crate::app::dialback_ledger::{Entry, WINDOW};
+use crate::app::dialback_ledger::{Entry, Sight, WINDOW};
 use crate::app::App;
 use crate::util::{rand, time};
 
@@ -110,15 +110,35 @@ pub async fn verify(
             return Err("Authorization header has neither 'host' nor 'webfinger' fields".into())
         }
     };
+    // Only a plain host, or user@host: the identity bound to a client must be the one that
+    // discovery asked and that every host check reads the same way.
+    let plain = match &who {
+        Identity::Host(h) => crate::social::urls::is_authority(h),
+        Identity::Webfinger(w) => w.rsplit_once('@').is_some_and(|(u, h)| {
+            !u.is_empty()
+                && u.len() <= 64
+                && !u.contains(['@', '/', '\\', '?', '#', ':'])
+                && !u.contains(char::is_whitespace)
+                && crate::social::urls::is_authority(h)
+        }),
+    };
+    if !plain || token.len() > 64 {
+        return Err("Invalid identity or token".into());
+    }
     let date = date.ok_or("No 'Date' header")?;
     let secs = time::parse_http_date(date)
         .filter(|s| (time::now_secs() - s).abs() <= WINDOW)
         .ok_or("'Date' header is outside our 5-minute window")?;
     let seen = who.entry(url, &token, secs);
     let cap = app.cfg.federation.cache_entries * 10;
-    if !app.dialback.borrow_mut().first_sight(seen, cap) {
-        return Err("We've already seen this request.".into());
+    match app.dialback.borrow_mut().first_sight(&seen, cap) {
+        Sight::First => {}
+        Sight::Replay => return Err("We've already seen this request.".into()),
+        Sight::Full => return Err("Too many Dialback requests at once; try again later".into()),
     }
+    let Some(_turn) = app.verifications.try_acquire() else {
+        return Err("Too many Dialback requests at once; try again later".into());
+    };
     let endpoint = endpoint(app, &who).await?;
     let (k, v) = who.field();
     let form: String = form_urlencoded::Serializer::new(String::new())

@@ -42,13 +42,22 @@ fn public_v4(a: Ipv4Addr) -> bool {
 }
 
 fn public_v6(a: Ipv6Addr) -> bool {
-    let s0 = a.segments()[0];
+    let s = a.segments();
+    let s0 = s[0];
+    // The deprecated IPv4-compatible form (::a.b.c.d) embeds an IPv4 address.
+    if s[..6].iter().all(|x| *x == 0) && !a.is_loopback() && !a.is_unspecified() {
+        let o = a.octets();
+        return public_v4(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+    }
     !(a.is_loopback()
         || a.is_unspecified()
         || a.is_multicast()
         // Unique local (fc00::/7), link-local (fe80::/10), documentation (2001:db8::/32).
         || (s0 & 0xfe00) == 0xfc00
         || (s0 & 0xffc0) == 0xfe80
+        // Site-local (fec0::/10, deprecated), Teredo (2001::/32).
+        || (s0 & 0xffc0) == 0xfec0
+        || (s0 == 0x2001 && s[1] == 0)
         || (s0 == 0x2001 && a.segments()[1] == 0x0db8)
         // NAT64 and 6to4 embed IPv4 addresses we cannot judge cheaply.
         || s0 == 0x0064
@@ -80,6 +89,10 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "::7f00:1",
+            "::a00:1",
+            "fec0::1",
+            "2001::1",
         ] {
             assert!(!ok(a), "{a} counted as public");
         }

@@ -163,6 +163,35 @@ fn relayed_by_group(
     Ok(false)
 }
 
+/// What a sender may say of an object: all of it when the object is on the sender's host,
+/// else only which object it means (its owner's server tells the rest, §7). An object on our
+/// host must exist.
+fn owned(w: &W, cfg: &Config, mut v: Value, origin: &Option<String>) -> Result<Value> {
+    let Some(id) = id_of(&v).map(String::from) else {
+        return Ok(v);
+    };
+    if objects::is_local_id(cfg, &id) && objects::get(w, &id)?.is_none() {
+        return Err(Error::bad(format!("No such object on this server: {id}")));
+    }
+    if host_of(&id) != *origin || origin.is_none() {
+        return Ok(objects::reference(&v));
+    }
+    if let Some(m) = v.as_object_mut() {
+        for k in ["inReplyTo", "author"] {
+            let foreign = m
+                .get(k)
+                .and_then(id_of)
+                .is_some_and(|i| host_of(i) != *origin);
+            if foreign {
+                if let Some(r) = m.get(k).map(objects::reference) {
+                    m.insert(k.into(), r);
+                }
+            }
+        }
+    }
+    Ok(v)
+}
+
 /// First arrival: default verb and recipients, side effects, then the activity is saved with
 /// its remote id and the time it was received.
 fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Result<Activity> {
@@ -184,8 +213,13 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
     if type_of(&given).is_empty() {
         return Err(Error::bad("object has no objectType"));
     }
+    let origin = host_of(aid);
+    let given = owned(w, cfg, given, &origin)?;
     let stored_object = objects::stored_for(w, Some(&given))?;
-    let target = act.get("target").cloned().filter(Value::is_object);
+    let target = match act.get("target").cloned().filter(Value::is_object) {
+        Some(t) => Some(owned(w, cfg, t, &origin)?),
+        None => None,
+    };
     let stored_target = objects::stored_for(w, target.as_ref())?;
     addressing::default_recipients(
         w,

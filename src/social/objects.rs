@@ -190,25 +190,18 @@ pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Object>> {
 
 /// Whether `id` is on this server (its host is ours).
 pub fn is_local_id(cfg: &Config, id: &str) -> bool {
-    let host = |rest: &str| {
-        rest.split(['/', '?'])
-            .next()
-            .unwrap_or("")
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .to_string()
-    };
-    if let Some(rest) = id
-        .strip_prefix("http://")
-        .or_else(|| id.strip_prefix("https://"))
-    {
-        return host(rest).eq_ignore_ascii_case(&cfg.hostname);
+    // The host as a URL parser reads it (userinfo and all), whatever the port.
+    if id.starts_with("http://") || id.starts_with("https://") {
+        return url::Url::parse(id)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.eq_ignore_ascii_case(&cfg.hostname)))
+            .unwrap_or(false);
     }
     if let Some(rest) = id.strip_prefix("acct:") {
-        return rest
-            .rsplit_once('@')
-            .is_some_and(|(_, h)| h.eq_ignore_ascii_case(&cfg.hostname));
+        return rest.rsplit_once('@').is_some_and(|(_, h)| {
+            let host = h.rsplit_once(':').map_or(h, |(name, _)| name);
+            host.eq_ignore_ascii_case(&cfg.hostname)
+        });
     }
     false
 }
@@ -263,10 +256,23 @@ pub fn ensure(w: &W, cfg: &Config, given: &Value) -> Result<Object> {
 /// inbox or its `self` link): then federation looks it up.
 pub fn needs_lookup(stored: Option<&Value>) -> bool {
     stored.is_none_or(|o| {
-        o.get("links")
-            .and_then(|l| l.get("activity-inbox").or_else(|| l.get("self")))
-            .is_none()
+        own_inbox(o).is_none()
+            && o.get("links")
+                .and_then(|l| l.get("self"))
+                .and_then(|l| l.get("href"))
+                .and_then(Value::as_str)
+                .is_none_or(|s| {
+                    urls::host_of(s) != o.get("id").and_then(Value::as_str).and_then(urls::host_of)
+                })
     })
+}
+
+/// A remote object's `activity-inbox`, when it is on the object's own host.
+pub fn own_inbox(o: &Value) -> Option<&str> {
+    let id = o.get("id").and_then(Value::as_str)?;
+    o.pointer("/links/activity-inbox/href")
+        .and_then(Value::as_str)
+        .filter(|i| urls::host_of(i).is_some() && urls::host_of(i) == urls::host_of(id))
 }
 
 /// Takes what another server says of one of its objects (federation.md §7): its own fields

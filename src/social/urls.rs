@@ -47,18 +47,52 @@ pub fn canonical(id: &str) -> String {
     }
 }
 
-/// The host (and port) of an `acct:` or URL id, in lower case.
+/// A host name or address with an optional port, as a peer may name itself: letters, digits,
+/// dots and dashes (or a bracketed IPv6 address), then `:port`. Nothing that a URL parser
+/// could read as userinfo, a path or another host.
+pub fn is_authority(s: &str) -> bool {
+    let (host, port) = match s.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(':') && !p.contains(']') => (h, Some(p)),
+        _ => (s, None),
+    };
+    let name_ok = |h: &str| {
+        !h.is_empty()
+            && h.len() <= 253
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            && !h.starts_with(['.', '-'])
+    };
+    let v6_ok = |h: &str| {
+        h.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|inner| inner.parse::<std::net::Ipv6Addr>().is_ok())
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
+    (name_ok(host) || v6_ok(host)) && port_ok
+}
+
+/// The host (and port) of an `acct:` or URL id, in lower case; None when it is not a plain
+/// authority (see `is_authority`), so that every part of the server reads the same host.
 pub fn host_of(id: &str) -> Option<String> {
     let id = canonical(id);
-    if let Some(acct) = id.strip_prefix("acct:") {
-        return acct.rsplit_once('@').map(|(_, h)| h.to_ascii_lowercase());
-    }
-    let rest = id
-        .strip_prefix("http://")
-        .or_else(|| id.strip_prefix("https://"))?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    (!authority.is_empty()).then(|| authority.to_ascii_lowercase())
+    let authority = if let Some(acct) = id.strip_prefix("acct:") {
+        acct.rsplit_once('@').map(|(_, h)| h.to_string())?
+    } else {
+        let u = url::Url::parse(&id).ok()?;
+        if !matches!(u.scheme(), "http" | "https")
+            || !u.username().is_empty()
+            || u.password().is_some()
+        {
+            return None;
+        }
+        let host = u.host_str()?;
+        match u.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        }
+    };
+    let authority = authority.to_ascii_lowercase();
+    is_authority(&authority).then_some(authority)
 }
 
 #[cfg(test)]
@@ -77,9 +111,17 @@ mod tests {
         );
         assert_eq!(host_of("acct:bob@h:81").as_deref(), Some("h:81"));
         assert_eq!(host_of("bob@h:81").as_deref(), Some("h:81"));
+        assert_eq!(host_of("http://evil@good.example/"), None, "no userinfo");
+        // Read as the HTTP client reads them: a backslash ends the host.
         assert_eq!(
-            host_of("http://evil@good.example/").as_deref(),
-            Some("good.example")
+            host_of("http://evil.com\\@social.example/").as_deref(),
+            Some("evil.com")
+        );
+        assert_eq!(host_of("acct:a@evil.com/x"), None);
+        assert_eq!(host_of("http://[::1]:8/x").as_deref(), Some("[::1]:8"));
+        assert_eq!(
+            host_of("HTTP://Social.Example:80/x").as_deref(),
+            Some("social.example")
         );
         assert_eq!(host_of("tag:x"), None);
     }

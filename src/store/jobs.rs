@@ -71,23 +71,34 @@ pub fn get(r: &impl Read, id: u64) -> Result<Option<JobRecord>> {
     r.get(Table::Job, &key(id))
 }
 
-/// Jobs due at `now` whose lane is not `held`, soonest first, at most `limit`; at most
-/// `limit * 16` due entries are looked at, so held lanes cost a bounded scan.
-pub fn due(
-    r: &impl Read,
-    now: i64,
-    limit: usize,
-    held: &dyn Fn(&str) -> bool,
-) -> Result<Vec<JobRecord>> {
-    let mut out = Vec::new();
+/// What the worker makes of a lane now.
+pub enum Lane {
+    Open,
+    /// Full for now: its jobs wait where they are.
+    Busy,
+    /// Resting until then: its jobs move there, out of the way of the others.
+    Rests(i64),
+}
+
+/// The due jobs to run now, and the due jobs of resting lanes as (job, until).
+#[derive(Default)]
+pub struct Due {
+    pub run: Vec<JobRecord>,
+    pub defer: Vec<(JobRecord, i64)>,
+}
+
+/// Jobs due at `now`, soonest first: at most `limit` to run (whose lane is open), and those
+/// of resting lanes; at most `limit * 16` due entries are looked at.
+pub fn due(r: &impl Read, now: i64, limit: usize, lane: &dyn Fn(&str) -> Lane) -> Result<Due> {
+    let mut out = Due::default();
     let (mut after, mut looked) = (String::new(), 0);
-    while out.len() < limit && looked < limit * 16 {
+    while out.run.len() < limit && looked < limit * 16 {
         let page = r.scan_after(Table::JobDue, &after, 256)?;
         let Some((last, _)) = page.last() else {
             break;
         };
         after = last.clone();
-        for (k, lane) in page {
+        for (k, l) in page {
             looked += 1;
             let Some((when, id)) = k.split_once('\n') else {
                 continue;
@@ -95,18 +106,40 @@ pub fn due(
             if when.parse::<i64>().unwrap_or(i64::MAX) > now {
                 return Ok(out);
             }
-            if !lane.is_empty() && held(&String::from_utf8_lossy(&lane)) {
-                continue;
+            let state = match l.is_empty() {
+                true => Lane::Open,
+                false => lane(&String::from_utf8_lossy(&l)),
+            };
+            let job = match state {
+                Lane::Busy => continue,
+                _ => r.get::<JobRecord>(Table::Job, id)?,
+            };
+            match (state, job) {
+                (Lane::Rests(until), Some(j)) => out.defer.push((j, until)),
+                (_, Some(j)) => out.run.push(j),
+                _ => {}
             }
-            if let Some(j) = r.get::<JobRecord>(Table::Job, id)? {
-                out.push(j);
-            }
-            if out.len() >= limit {
+            if out.run.len() >= limit {
                 break;
             }
         }
     }
     Ok(out)
+}
+
+/// Moves a waiting job to `until` without counting a run (its host rests until then).
+pub fn defer(w: &W, job: &JobRecord, until: i64) -> Result<()> {
+    let Some(mut now) = get(w, job.id)? else {
+        return Ok(());
+    };
+    if now.failed || now.due != job.due {
+        return Ok(());
+    }
+    w.delete(Table::JobDue, &due_key(now.due, now.id))?;
+    now.due = until;
+    let lane = now.lane.as_deref().unwrap_or("");
+    w.put_raw(Table::JobDue, &due_key(until, now.id), lane.as_bytes())?;
+    w.put(Table::Job, &key(now.id), &now)
 }
 
 /// When the next job is due, if any is waiting.

@@ -89,6 +89,15 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let [hh, mm, ss] = t.as_slice() else {
         return None;
     };
+    // Fields in range (a leap second allowed), so that nothing below can overflow.
+    let ranges = (1..=31).contains(&d)
+        && (1..=9999).contains(&y)
+        && (0..24).contains(hh)
+        && (0..60).contains(mm)
+        && (0..=60).contains(ss);
+    if !ranges {
+        return None;
+    }
     // days from civil (inverse of civil_from_days)
     let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
     let era = y2.div_euclid(400);
@@ -101,6 +110,18 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod http_date_tests {
+    #[test]
+    fn out_of_range_fields_are_refused() {
+        for s in [
+            "Thu, 01 Jan 99999999999999999 00:00:00 GMT",
+            "Thu, 01 Jan 2024 34:15:30 GMT",
+            "Thu, 99 Jan 2024 00:00:00 GMT",
+            "Thu, 01 Jan 2024 00:00:-1 GMT",
+        ] {
+            assert_eq!(super::parse_http_date(s), None, "{s}");
+        }
+    }
+
     #[test]
     fn round_trip() {
         assert_eq!(super::http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");

@@ -210,6 +210,19 @@ fn dialback_registrations_are_checked_and_never_replayed() {
     );
     let other = register(&s, "Basic Zm9vOmJhcg==", &now);
     assert_eq!(other.text(), "Authorization scheme is not 'Dialback'");
+    // An identity that a URL parser would read as another host is refused before any call.
+    for forged in ["evil.com\\\\@127.0.0.2", "evil.com/@127.0.0.2", "a@b"] {
+        let r = register(
+            &s,
+            &format!("Dialback host=\"{forged}\", token=\"t{forged}\""),
+            &now,
+        );
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (401, "Invalid identity or token"),
+            "{forged}"
+        );
+    }
     let nobody = register(&s, "Dialback token=\"good3\"", &now);
     assert_eq!(
         nobody.text(),
@@ -238,7 +251,7 @@ fn deliveries_with_a_forged_actor_or_our_own_ids_are_refused() {
         {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
         {"client_id": "HOSTCLIENT", "client_secret": "HOSTSECRET", "host": "social.example"}
     ]}));
-    s.register("alice", "correct7horse");
+    let (_, alice) = s.register("alice", "correct7horse");
     let host = Client::new("HOSTCLIENT", "HOSTSECRET");
     let post =
         |act: serde_json::Value| s.signed(&host, "POST", "/api/user/alice/inbox", Some(&act));
@@ -273,6 +286,34 @@ fn deliveries_with_a_forged_actor_or_our_own_ids_are_refused() {
     );
     let fine = post(note("http://social.example/a/3", "acct:bob@social.example"));
     assert_eq!(fine.status, 200, "{}", fine.text());
+    // What a peer says of another host's object is not taken: only which object it means.
+    let mut like = json!({"id": "http://social.example/a/4", "verb": "favorite",
+        "actor": {"objectType": "person", "id": "acct:bob@social.example"},
+        "to": [{"objectType": "person", "id": s.url("/api/user/alice/profile")}],
+        "object": {"objectType": "note", "id": "http://victim.example/note/1",
+                   "content": "words put in the victim's mouth",
+                   "author": {"objectType": "person", "id": "acct:ceo@victim.example"}}});
+    let r = post(like.clone());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let feed = s.read(&alice, "/api/user/alice/inbox", 200);
+    let hit = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "http://social.example/a/4");
+    let hit = hit.unwrap_or_else(|| panic!("the like reached alice: {feed}"));
+    assert!(hit["object"].get("content").is_none(), "{hit}");
+    assert!(hit["object"].get("author").is_none(), "{hit}");
+    // An object claimed to be on our host must be one we have.
+    like["id"] = json!("http://social.example/a/5");
+    like["object"] = json!({"objectType": "note", "id": s.url("/api/note/nosuchnote")});
+    let r = post(like);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(
+        r.text().contains("No such object on this server"),
+        "{}",
+        r.text()
+    );
 }
 
 /// Kilobytes of the server's resident memory, now and at its peak.
