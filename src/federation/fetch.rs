@@ -10,22 +10,44 @@ use crate::social::{objects, sanitize, urls};
 use serde_json::{Map, Value};
 
 pub async fn run(app: &App, f: &Fetch) -> Result<(), Failure> {
-    let links = discover::webfinger(app, &f.id).await?;
+    learn(app, &f.id, Some(&f.id)).await.map(|_| ())
+}
+
+/// Looks up `user@host` (following someone on another server): their id, once stored.
+pub async fn person(app: &App, address: &str) -> Result<String, Failure> {
+    learn(app, address, None).await
+}
+
+/// WebFinger of `resource`, then the document its `self` link gives (on the same host); the
+/// document must be `expected` when given. Stores what was learnt and returns its id.
+async fn learn(app: &App, resource: &str, expected: Option<&str>) -> Result<String, Failure> {
+    let links = discover::webfinger(app, resource).await?;
+    let host = urls::host_of(resource);
     let mut obj = Map::new();
-    obj.insert("id".into(), Value::String(f.id.clone()));
-    if let Some(url) = discover::href(&links, "self") {
+    if let Some(id) = expected {
+        obj.insert("id".into(), Value::String(id.to_string()));
+    }
+    let own_self = discover::href(&links, "self").filter(|u| urls::host_of(u) == host);
+    if let Some(url) = own_self {
         match fetch_self(app, url).await {
-            Ok(Some(fetched)) if same_object(&fetched, &f.id) => obj = fetched,
-            Ok(_) => log::info!("federation: {url} does not describe {}", f.id),
+            Ok(Some(doc)) if expected.is_none_or(|id| same_object(&doc, id)) => obj = doc,
+            Ok(_) => log::info!("federation: {url} does not describe {resource}"),
             Err(e) => log::info!("federation: cannot fetch {url}: {e}"),
         }
     }
+    let id = obj
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| urls::host_of(id) == host)
+        .map(String::from)
+        .ok_or_else(|| Failure::Refused(format!("{resource}: no such person or object there")))?;
     discover::merge_links(&mut obj, &links);
     let cfg = app.cfg.clone();
     app.store
         .write(move |w| objects::refresh_remote(w, &cfg, &obj))
         .await
-        .map_err(|e| Failure::Network(format!("cannot store {}: {e}", f.id)))
+        .map_err(|e| Failure::Network(format!("cannot store {resource}: {e}")))?;
+    Ok(id)
 }
 
 /// The id the document gives is the one we asked about (in any of its forms).

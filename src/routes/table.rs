@@ -233,6 +233,20 @@ pub const ROUTES: &[Route] = &[
         Web(Page::Authorized),
     ),
     web("POST", "/main/proxy", Form, Browser, Web(Page::Proxy)),
+    web(
+        "POST",
+        "/main/follow-remote",
+        Form,
+        Session,
+        Web(Page::FollowRemote),
+    ),
+    web(
+        "GET",
+        "/main/person",
+        NONE,
+        Browser,
+        Web(Page::RemotePerson),
+    ),
     web("POST", "/main/proxy", Json, Browser, Web(Page::Proxy)),
     web(
         "GET",

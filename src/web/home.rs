@@ -108,6 +108,7 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
         ))
     })?;
     let mut body = post_forms(ctx);
+    body.push_str(&super::remote_person::follow_form(ctx));
     body.push_str(&cards::columns(
         ctx,
         "Inbox",

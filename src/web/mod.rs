@@ -15,6 +15,7 @@ mod pages;
 pub mod profile;
 pub mod recover;
 pub mod remote;
+pub mod remote_person;
 pub mod session;
 pub mod session_api;
 pub mod settings;

@@ -29,6 +29,10 @@ pub enum Page {
     Authorized,
     /// A remote person's activity, posted through their home server.
     Proxy,
+    /// Following someone on another server by address.
+    FollowRemote,
+    /// What we know of a remote person.
+    RemotePerson,
     NoScript,
     Settings,
     SaveSettings,
@@ -111,6 +115,8 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::Remote => Ok(super::remote::begin(ctx).await),
         Page::Authorized => super::remote::finish(ctx, a).await,
         Page::Proxy => super::remote::proxy(ctx).await,
+        Page::FollowRemote => super::remote_person::follow(ctx, me).await,
+        Page::RemotePerson => super::remote_person::page(ctx),
         Page::NoScript => Ok(ctx.page(
             200,
             "JavaScript",

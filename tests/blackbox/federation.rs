@@ -477,3 +477,71 @@ fn a_remote_account_logs_in_on_the_web_and_posts_through_its_home_server() {
     let after = b.req("GET", "/", &[("Cookie", &session_b)], b"");
     assert!(!after.text().contains("id=\"remote-user\""));
 }
+
+#[test]
+fn following_someone_elsewhere_by_address_from_the_web_ui() {
+    let (a, b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    a.register("alice", "correct7horse");
+    let (_, bob) = b.register("bob", "correct7horse");
+    b.act(
+        &bob,
+        "bob",
+        json!({"verb": "update", "object": {"objectType": "person",
+        "id": person(&b, "bob"), "displayName": "Bob Gardener", "summary": "I grow <b>beans</b>"}}),
+    );
+    let session = a.log_in("alice", "correct7horse").unwrap();
+    let home = a.req("GET", "/", &[("Cookie", &session)], b"");
+    let csrf = home
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("pump.csrf="))
+        .unwrap();
+    let token = input(&home.text(), "_csrf");
+    assert!(home.text().contains("id=\"follow-remote\""));
+    let cookies = format!("{session}; {csrf}");
+    let address = format!("bob@{}", b.addr);
+    let done = post_form(
+        &a,
+        "/main/follow-remote",
+        &[("_csrf", &token), ("webfinger", &address)],
+        &cookies,
+    );
+    assert_eq!(done.status, 303, "{}\n{}", done.text(), a.log());
+    let page = a.req(
+        "GET",
+        &done.header("location").unwrap().to_string(),
+        &[("Cookie", &cookies)],
+        b"",
+    );
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(
+        html.contains("Bob Gardener") && html.contains("<b>beans</b>"),
+        "{html}"
+    );
+    assert!(html.contains("Stop following"), "{html}");
+    until_listed(
+        &b,
+        &bob,
+        "/api/user/bob/followers",
+        &person(&a, "alice"),
+        true,
+    );
+    // Nonsense and unknown addresses get a clear refusal.
+    let bad = post_form(
+        &a,
+        "/main/follow-remote",
+        &[("_csrf", &token), ("webfinger", "not an address")],
+        &cookies,
+    );
+    assert_eq!(bad.status, 400);
+    let nobody = format!("nobody@{}", b.addr);
+    let unknown = post_form(
+        &a,
+        "/main/follow-remote",
+        &[("_csrf", &token), ("webfinger", &nobody)],
+        &cookies,
+    );
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+    assert!(unknown.text().contains("Cannot find"), "{}", unknown.text());
+}
