@@ -107,6 +107,9 @@ const KNOWN_KEYS: &[&str] = &[
     "smtpca",
     "requireEmail",
     "firehose",
+    "spamhost",
+    "spamclientid",
+    "spamclientsecret",
     "proxyWhitelist",
     "nologger",
     "logLevel",
@@ -152,6 +155,43 @@ pub struct FederationConfig {
     pub cache_entries: usize,
     /// Dialback checks of incoming registrations running at once; more are refused.
     pub verifications: usize,
+    /// The host pinged with every public local activity (federation.md §11); off by default.
+    pub firehose: Option<String>,
+    /// The spam service each local post is shown to first (federation.md §12).
+    pub spam: Option<SpamConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SpamConfig {
+    /// Its base URL: the service answers at `<host>/is-this-spam`.
+    pub host: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+fn firehose(m: &Map<String, Value>) -> Result<Option<String>, String> {
+    match m.get("firehose") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() || s == "false" => Ok(None),
+        Some(Value::String(s)) if crate::social::urls::is_authority(s) => Ok(Some(s.clone())),
+        Some(other) => Err(format!(
+            "`firehose` must be a host name or false, not {other}"
+        )),
+    }
+}
+
+fn spam(m: &Map<String, Value>) -> Result<Option<SpamConfig>, String> {
+    let Some(host) = get_str(m, "spamhost")?.filter(|h| !h.is_empty()) else {
+        return Ok(None);
+    };
+    if !host.starts_with("http://") && !host.starts_with("https://") {
+        return Err("`spamhost` must be an http(s) URL".into());
+    }
+    Ok(Some(SpamConfig {
+        host: host.trim_end_matches('/').to_string(),
+        client_id: get_str(m, "spamclientid")?.unwrap_or_default(),
+        client_secret: get_str(m, "spamclientsecret")?.unwrap_or_default(),
+    }))
 }
 
 fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
@@ -164,6 +204,8 @@ fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
         retry_period: get_num(m, "federationRetryPeriod", 172_800, 60, 30 * 86_400)? as i64,
         cache_entries: get_num(m, "federationCacheSize", 1000, 1, 1 << 20)? as usize,
         verifications: get_num(m, "federationVerifications", 8, 1, 1024)? as usize,
+        firehose: firehose(m)?,
+        spam: spam(m)?,
     })
 }
 
@@ -182,9 +224,6 @@ const IGNORED_KEYS: &[(&str, &str)] = &[
         "run under systemd's User=/DynamicUser= instead",
     ),
     ("logfile", "logs go to stderr (journald under systemd)"),
-    ("spamhost", "spam services are not supported"),
-    ("spamclientid", "spam services are not supported"),
-    ("spamclientsecret", "spam services are not supported"),
 ];
 
 /// Keys of this server (not in the original).

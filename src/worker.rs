@@ -168,6 +168,10 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
             Ok(())
         }
         Job::Deliver(d) => deliver(app, &d).await,
+        // A failed ping is not tried again (federation.md §11).
+        Job::Ping { activity, host } => crate::federation::firehose::ping(app, &host, &activity)
+            .await
+            .map_err(|e| Error::BadRequest(e.to_string())),
         Job::Fetch(f) => {
             use crate::federation::{client::Failure, fetch};
             let late = async {

@@ -296,8 +296,9 @@ fn only_the_principal_reads_credentials() {
 
 #[test]
 fn the_domain_queues_federation_work_and_never_calls_it() {
+    // Use cases (core) may wait for another server (the spam check); the domain may not.
     let graph = module_graph();
-    for m in ["social", "store", "core", "jobs"] {
+    for m in ["social", "store", "jobs"] {
         assert!(!graph[m].contains("federation"), "{m} names federation");
     }
 }

@@ -37,6 +37,8 @@ pub struct App {
     pub hosts: RefCell<host_gates::Gates>,
     /// Turns for checking incoming Dialback requests (`federationVerifications`).
     pub verifications: smol::lock::Semaphore,
+    /// The firehose's ping URL, once found (federation.md §11).
+    pub firehose: RefCell<Option<String>>,
     /// Remote web logins waiting for the person to come back (federation.md §8).
     pub pending_logins: RefCell<pending_logins::PendingLogins>,
 }
@@ -61,6 +63,7 @@ impl App {
             dialback: Default::default(),
             hosts: Default::default(),
             pending_logins: Default::default(),
+            firehose: Default::default(),
             verifications,
         }
     }

@@ -36,12 +36,20 @@ pub async fn post_then<T: Send + 'static>(
     let nick = nick.to_string();
     let generator = client.generator();
     let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
+    if let Some(spam) = &cfg.federation.spam {
+        if crate::federation::spam::is_spam(app, spam, &body).await {
+            return Err(crate::error::Error::bad("Looks like spam"));
+        }
+    }
     let (id, out) = app
         .store
         .write(move |w| {
             let posted = outbox::post(w, &cfg, &nick, &body, Some(&generator), feed)?;
             crate::jobs::live(w, &cfg, watching.among(&posted.reached))?;
             federate(w, &cfg, &posted)?;
+            if let Some(host) = &cfg.federation.firehose {
+                ping(w, &cfg, host, &posted.id)?;
+            }
             let out = then(w, &posted.id)?;
             Ok((posted.id, out))
         })
@@ -107,6 +115,24 @@ fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Queues a firehose ping for a public activity; a courtesy, left out when the queue is full.
+fn ping(w: &W, cfg: &crate::config::Config, host: &str, id: &str) -> Result<()> {
+    let Some(act) = crate::social::activity::get(w, id)? else {
+        return Ok(());
+    };
+    if !crate::social::addressing::may_see(w, &act, None)? {
+        return Ok(());
+    }
+    let job = crate::jobs::Job::Ping {
+        activity: id.to_string(),
+        host: host.to_string(),
+    };
+    match crate::jobs::queue(w, cfg, &job) {
+        Err(crate::error::Error::Busy(_)) => Ok(()),
+        other => other.map(|_| ()),
+    }
 }
 
 /// After a committed delete: removes the files of the deleted object from disk.

@@ -2,14 +2,17 @@
 //! (tidy). The HTTP client and its address guard (`client.rs`, `guard.rs`), discovery of other
 //! hosts and accounts (`discover.rs`), Dialback in both roles (`dialback.rs`), the credentials
 //! we hold at other hosts (`credentials.rs`), outgoing delivery (`deliver.rs`; the per-host turns
-//! are the app's, `app/host_gates.rs`), fetching remote objects and persons (`fetch.rs`), and web
-//! logins with an account on another server (`remote_login.rs`).
+//! are the app's, `app/host_gates.rs`), fetching remote objects and persons (`fetch.rs`), web logins
+//! with an account on another server (`remote_login.rs`), the firehose (`firehose.rs`) and the
+//! spam service (`spam.rs`).
 pub mod client;
 pub mod credentials;
 pub mod deliver;
 pub mod dialback;
 pub mod discover;
 pub mod fetch;
+pub mod firehose;
 mod guard;
 pub mod remote_login;
 pub mod sign;
+pub mod spam;

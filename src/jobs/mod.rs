@@ -40,6 +40,8 @@ pub enum Job {
     Deliver(Delivery),
     /// Learns a remote object's or person's links and document (federation.md §7).
     Fetch(Fetch),
+    /// Pings the firehose with a public activity (federation.md §11).
+    Ping { activity: String, host: String },
 }
 
 impl Job {
@@ -48,6 +50,7 @@ impl Job {
         match self {
             Job::Deliver(d) => Some(&d.host),
             Job::Fetch(f) => Some(&f.host),
+            Job::Ping { host, .. } => Some(host),
             _ => None,
         }
     }

@@ -382,3 +382,63 @@ fn writeln_figure(line: &str) -> std::io::Result<()> {
     use std::io::Write;
     writeln!(std::io::stderr(), "FIGURE {line}")
 }
+
+#[test]
+fn the_firehose_gets_public_posts_and_the_spam_service_judges_every_post() {
+    let firehose = Peer::start("127.0.0.4", |r: &Seen| match r.method.as_str() {
+        "OPTIONS" => Answer::Headers(200, vec!["Allow: OPTIONS, POST".into()]),
+        _ => Answer::Body(200, "application/json", b"{}".to_vec()),
+    });
+    let spam = Peer::start("127.0.0.4", |r: &Seen| {
+        let verdict = String::from_utf8_lossy(&r.body).contains("buy pills");
+        let body = json!({"isSpam": verdict, "probability": if verdict { 0.99 } else { 0.01 }});
+        Answer::Body(200, "application/json", body.to_string().into_bytes())
+    });
+    let s = Server::with(json!({
+        "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
+        "federationAllowPrivate": true,
+        "firehose": firehose.addr,
+        "spamhost": spam.url(""), "spamclientid": "SPAMID", "spamclientsecret": "SPAMSECRET",
+    }));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let public =
+        json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
+    let note = |text: &str, to: &serde_json::Value| {
+        s.post(
+            &alice,
+            "alice",
+            &json!({"verb": "post", "to": to,
+            "object": {"objectType": "note", "content": text}}),
+        )
+    };
+    let refused = note("buy pills here", &public);
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.text().contains("Looks like spam"),
+        "{}",
+        refused.text()
+    );
+    let quiet = note(
+        "just for me",
+        &json!([{"objectType": "person", "id": s.url("/api/user/alice/profile")}]),
+    );
+    assert_eq!(quiet.status, 200, "{}", quiet.text());
+    let fine = note("a fine day", &public);
+    assert_eq!(fine.status, 200, "{}", fine.text());
+    let pinged = eventually(30, || firehose.hits("/ping") >= 2);
+    assert!(pinged, "{}", s.log());
+    let seen = firehose.seen.lock().unwrap().clone();
+    let posts: Vec<&Seen> = seen.iter().filter(|r| r.method == "POST").collect();
+    assert!(posts
+        .iter()
+        .any(|r| String::from_utf8_lossy(&r.body).contains("a fine day")));
+    assert!(!posts
+        .iter()
+        .any(|r| String::from_utf8_lossy(&r.body).contains("just for me")));
+    // Each check was signed with the spam service's client.
+    let checks = spam.seen.lock().unwrap().clone();
+    assert!(checks.len() >= 3, "{checks:?}");
+    assert!(checks.iter().all(|r| r
+        .header("authorization")
+        .is_some_and(|a| a.contains("oauth_consumer_key=\"SPAMID\""))));
+}

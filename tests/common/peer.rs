@@ -28,6 +28,8 @@ impl Seen {
 pub enum Answer {
     /// Status, content type and body.
     Body(u16, &'static str, Vec<u8>),
+    /// Status, extra header lines (`Name: value`), and an empty body.
+    Headers(u16, Vec<String>),
     /// A redirect to this location.
     Redirect(String),
     /// 200 with this many bytes of body, streamed (and no Content-Length).
@@ -129,6 +131,10 @@ fn serve(mut conn: TcpStream, answer: &dyn Fn(&Seen) -> Answer, log: &Mutex<Vec<
             );
             out.extend(body);
             let _ = conn.write_all(&out);
+        }
+        Answer::Headers(status, lines) => {
+            let extra: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+            let _ = conn.write_all(&head(status, &format!("{extra}Content-Length: 0\r\n")));
         }
         Answer::Redirect(to) => {
             let _ = conn.write_all(&head(
