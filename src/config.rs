@@ -173,7 +173,7 @@ fn firehose(m: &Map<String, Value>) -> Result<Option<String>, String> {
     match m.get("firehose") {
         None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
         Some(Value::String(s)) if s.is_empty() || s == "false" => Ok(None),
-        Some(Value::String(s)) if crate::social::urls::is_authority(s) => Ok(Some(s.clone())),
+        Some(Value::String(s)) if crate::util::authority::is_authority(s) => Ok(Some(s.clone())),
         Some(other) => Err(format!(
             "`firehose` must be a host name or false, not {other}"
         )),

@@ -1,4 +1,5 @@
 //! Small helpers with no knowledge of HTTP or storage.
+pub mod authority;
 pub mod enc;
 pub mod oauth_signature;
 pub mod panics;

@@ -509,7 +509,7 @@ fn following_someone_elsewhere_by_address_from_the_web_ui() {
     assert_eq!(done.status, 303, "{}\n{}", done.text(), a.log());
     let page = a.req(
         "GET",
-        &done.header("location").unwrap().to_string(),
+        done.header("location").unwrap(),
         &[("Cookie", &cookies)],
         b"",
     );
