@@ -545,3 +545,85 @@ fn following_someone_elsewhere_by_address_from_the_web_ui() {
     assert_eq!(unknown.status, 400, "{}", unknown.text());
     assert!(unknown.text().contains("Cannot find"), "{}", unknown.text());
 }
+
+/// Two servers on port 80 (so ids are `acct:` and deliveries are signed by account, with
+/// Dialback by WebFinger), in a private network namespace of their own: run as root.
+#[test]
+fn accounts_on_port_80_federate_in_a_private_network() {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false);
+    if !root
+        || std::process::Command::new("unshare")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
+        crate::common::skipped("accounts_on_port_80", "needs root and unshare for port 80");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let script = format!(
+        "ip link set lo up && exec '{}' blackbox::federation::port_80_inside --exact --ignored --nocapture",
+        exe.display()
+    );
+    let status = std::process::Command::new("unshare")
+        .args(["-n", "sh", "-c", &script])
+        .env("PUMP_NETNS", "1")
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the test inside the namespace failed (its output is above)"
+    );
+}
+
+#[test]
+#[ignore = "runs inside accounts_on_port_80_federate_in_a_private_network's namespace"]
+fn port_80_inside() {
+    if std::env::var_os("PUMP_NETNS").is_none() {
+        return;
+    }
+    let at = |ip: &str| {
+        Server::with(json!({"hostname": ip, "address": ip, "port": 80,
+            "federationAllowPrivate": true, "jobRetryDelay": 1}))
+    };
+    let (a, b) = (at("127.0.0.2"), at("127.0.0.3"));
+    let (_, alice) = a.register("alice", "correct7horse");
+    let (_, bob) = b.register("bob", "correct7horse");
+    a.act(
+        &alice,
+        "alice",
+        json!({"verb": "follow",
+        "object": {"objectType": "person", "id": "acct:bob@127.0.0.3"}}),
+    );
+    until_listed(
+        &b,
+        &bob,
+        "/api/user/bob/followers",
+        "acct:alice@127.0.0.2",
+        true,
+    );
+    let note = b.act(
+        &bob,
+        "bob",
+        json!({"verb": "post", "to": public(),
+        "object": {"objectType": "note", "content": "hello on port 80"}}),
+    );
+    until_listed(
+        &a,
+        &alice,
+        "/api/user/alice/inbox",
+        note["id"].as_str().unwrap(),
+        true,
+    );
+    // a registered at b as alice's account, proven by Dialback through WebFinger.
+    assert!(
+        b.log().contains("POST /api/client/register 200"),
+        "{}",
+        b.log()
+    );
+}

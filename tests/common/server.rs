@@ -39,6 +39,14 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     d
 }
 
+/// The server's public address as it writes it: port 80 goes without saying.
+fn base_url(host: &str, port: u16) -> String {
+    match port {
+        80 => format!("http://{host}"),
+        p => format!("http://{host}:{p}"),
+    }
+}
+
 pub struct Server {
     pub addr: String,
     pub base: String,
@@ -90,7 +98,7 @@ impl Server {
         prepare(&dir);
         let mut s = Server {
             addr: format!("{host}:{port}"),
-            base: format!("http://{host}:{port}"),
+            base: base_url(&host, port),
             port,
             dir,
             config,
@@ -123,7 +131,7 @@ impl Server {
         std::fs::write(&self.config, serde_json::to_vec_pretty(&*cfg).unwrap()).unwrap();
         self.port = port;
         self.addr = format!("{host}:{port}");
-        self.base = format!("http://{host}:{port}");
+        self.base = base_url(host, port);
     }
 
     /// Another server with this one's address and config, on a new data dir that `prepare`
