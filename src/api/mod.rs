@@ -7,5 +7,6 @@ pub mod inbox;
 pub mod negotiate;
 pub mod objects;
 pub mod profile;
+pub mod proxy;
 pub mod uploads;
 pub mod users;

@@ -110,7 +110,11 @@ pub fn cached(
     if let Some((content_type, body)) = app.responses.borrow_mut().get(&key, generation) {
         return Ok(Resp::new(200, &content_type, body));
     }
-    let resp = respond(req, compute()?)?;
+    let mut body = compute()?;
+    if viewer.is_some() {
+        crate::social::proxies::decorate(&app.cfg, &mut body);
+    }
+    let resp = respond(req, body)?;
     let content_type = if as2 { AS2 } else { JSON };
     app.responses
         .borrow_mut()

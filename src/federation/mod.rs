@@ -13,6 +13,7 @@ pub mod discover;
 pub mod fetch;
 pub mod firehose;
 mod guard;
+pub mod proxy;
 pub mod remote_login;
 pub mod sign;
 pub mod spam;

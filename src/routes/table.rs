@@ -81,6 +81,7 @@ pub enum H {
     Lrdd,
     ClientRegister,
     Dialback,
+    Proxy,
     RequestToken,
     AuthorizePage,
     Authorize,
@@ -507,6 +508,7 @@ pub const ROUTES: &[Route] = &[
     ),
     r("GET", "/uploads/{path..}", NONE, Optional, UploadFile),
     r("GET", "/api/whoami", NONE, UserRead, Whoami),
+    r("GET", "/api/proxy/{id}", NONE, UserRead, Proxy),
     r("GET", "/api/activity/{uuid}", NONE, AnyRead, ActivityGet),
     r("PUT", "/api/activity/{uuid}", Json, UserWrite, ActivityPut),
     r(
@@ -584,7 +586,7 @@ pub const ROUTES: &[Route] = &[
 
 /// Path segments the API routes itself: never an object type.
 const API_WORDS: &[&str] = &[
-    "user", "users", "activity", "client", "lrdd", "whoami", "dialback",
+    "user", "users", "activity", "client", "lrdd", "whoami", "dialback", "proxy",
 ];
 
 /// The values a matched pattern captured, by name.

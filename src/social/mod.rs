@@ -14,6 +14,7 @@ pub mod objects;
 pub mod outbox;
 pub mod passwords;
 pub mod person;
+pub mod proxies;
 pub mod relations;
 pub mod render;
 pub mod sanitize;

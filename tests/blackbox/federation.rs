@@ -98,6 +98,29 @@ fn follow_post_comment_like_and_unfollow_travel_both_ways() {
         true,
     );
 
+    // alice's client reads the note's replies at b through a (api.md §16).
+    let inbox = a.read(&alice, "/api/user/alice/inbox", 200);
+    let item = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == note["id"])
+        .unwrap();
+    let proxy = item["object"]["replies"]["pump_io"]["proxyURL"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{item}"));
+    let through = a.read(&alice, &a.path_of(proxy), 200);
+    assert!(
+        through["url"].as_str().unwrap().starts_with(&b.base),
+        "{through}"
+    );
+    let forged = format!("{}x", a.path_of(proxy));
+    let r = a.signed(&alice, "GET", &forged, None);
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (404, Some("No such proxy"))
+    );
+
     // A comment and a like from a land in the note's feeds at b.
     let comment = a.act(
         &alice,
