@@ -190,7 +190,8 @@ fn a_mail_that_keeps_failing_is_given_up_on_and_listed() {
     let row = table.lines().nth(1).unwrap_or_default().to_string();
     let cols: Vec<&str> = row.split('\t').collect();
     assert_eq!(cols[1..4], ["mail", "given up", "2"], "{table}");
-    assert!(cols[6].contains("sending mail"), "{table}");
+    assert_eq!(cols[6], "ines@example.org", "{table}");
+    assert!(cols[7].contains("sending mail"), "{table}");
 }
 
 #[test]
