@@ -16,9 +16,11 @@ use crate::social::clients::{BearerToken, Client};
 pub enum Principal {
     /// No credentials.
     Nobody,
-    /// A client signing for no user (two-legged OAuth 1.0a). A client that Dialback bound to
-    /// a remote server or account is that server or account (`remote_id`).
+    /// A client signing for no user (two-legged OAuth 1.0a).
     Client(Client),
+    /// Another server or an account there, through the client that Dialback bound to it
+    /// (federation.md §4.2): `acct:user@host` or `http://host/`.
+    Remote { id: String, client: Client },
     /// A local user through a client (three-legged OAuth 1.0a).
     User { nick: String, client: Client },
     /// An OAuth 2 bearer token, for a user or for its client alone.
@@ -36,19 +38,10 @@ impl Principal {
         match self {
             Principal::User { nick, .. } | Principal::Session { nick, .. } => Some(nick),
             Principal::Bearer(b) => b.nick.as_deref(),
-            Principal::Nobody | Principal::Client(_) | Principal::RemoteSession { .. } => None,
-        }
-    }
-
-    /// The remote identity of a Dialback-bound client: `acct:user@host` or `http://host/`.
-    pub fn remote_id(&self) -> Option<String> {
-        let Principal::Client(c) = self else {
-            return None;
-        };
-        match (&c.webfinger, &c.host) {
-            (Some(wf), _) => Some(format!("acct:{wf}")),
-            (None, Some(h)) => Some(format!("http://{h}/")),
-            _ => None,
+            Principal::Nobody
+            | Principal::Client(_)
+            | Principal::Remote { .. }
+            | Principal::RemoteSession { .. } => None,
         }
     }
 }
@@ -149,7 +142,22 @@ fn signed(app: &App, s: Signed, user: bool) -> Result<Principal> {
             })
         }
         (None, true) => Err(Error::OAuth(400, "Missing required parameter")),
-        (_, false) => Ok(Principal::Client(s.client)),
+        (_, false) => Ok(match remote_identity(&s.client) {
+            Some(id) => Principal::Remote {
+                id,
+                client: s.client,
+            },
+            None => Principal::Client(s.client),
+        }),
+    }
+}
+
+/// The identity Dialback bound a client to, if any.
+fn remote_identity(c: &Client) -> Option<String> {
+    match (&c.webfinger, &c.host) {
+        (Some(wf), _) => Some(format!("acct:{wf}")),
+        (None, Some(h)) => Some(format!("http://{h}/")),
+        _ => None,
     }
 }
 

@@ -46,7 +46,7 @@ pub fn user_write(app: &App, req: &Req) -> Result<(String, Client)> {
 pub fn client_write(app: &App, req: &Req) -> Result<Client> {
     req.asked.set(Some("client-write"));
     match identify(app, req, &[Via::OAuth { user: false }])? {
-        Principal::Client(c) => Ok(c),
+        Principal::Client(c) | Principal::Remote { client: c, .. } => Ok(c),
         _ => Err(Error::OAuth(400, "Missing required parameter")),
     }
 }
@@ -57,7 +57,7 @@ pub fn client_write(app: &App, req: &Req) -> Result<Client> {
 pub fn client_write_header(app: &App, req: &Req) -> Result<Client> {
     req.asked.set(Some("client-write"));
     match identify(app, req, &[Via::OAuthHeader { user: false }])? {
-        Principal::Client(c) => Ok(c),
+        Principal::Client(c) | Principal::Remote { client: c, .. } => Ok(c),
         _ => Err(Error::OAuth(400, "Missing required parameter")),
     }
 }
@@ -75,9 +75,10 @@ pub fn user_write_header(app: &App, req: &Req) -> Result<(String, Client)> {
 /// remote identity.
 pub fn remote_write(app: &App, req: &Req) -> Result<String> {
     req.asked.set(Some("remote-write"));
-    identify(app, req, &[Via::OAuth { user: false }])?
-        .remote_id()
-        .ok_or_else(|| Error::Unauthorized("Authentication required".into()))
+    match identify(app, req, &[Via::OAuth { user: false }])? {
+        Principal::Remote { id, .. } => Ok(id),
+        _ => Err(Error::Unauthorized("Authentication required".into())),
+    }
 }
 
 /// Optional OAuth 1 in the header, else the web session (uploaded files, api.md §18): the

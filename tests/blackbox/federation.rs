@@ -650,3 +650,68 @@ fn port_80_inside() {
         b.log()
     );
 }
+
+#[test]
+fn credentials_a_peer_no_longer_knows_are_registered_again_once() {
+    let (a, mut b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    let (alice, old_bob) = bob_follows_alice(&a, &b);
+    note(&a, &alice, "first");
+    arrived(&b, &old_bob, &person(&a, "alice"), 1);
+    // b starts over on a fresh store at the same address: a's client there is gone.
+    b.kill9();
+    let mut fresh = b.successor(|_, _| {});
+    let (_, bob) = fresh.register("bob", "correct7horse");
+    let second = note(&a, &alice, "second");
+    let got = arrived(&fresh, &bob, &person(&a, "alice"), 1);
+    assert_eq!(got, vec![second]);
+    let registrations = fresh.log().matches("POST /api/client/register 200").count();
+    assert_eq!(registrations, 1, "{}", fresh.log());
+    fresh.kill9();
+}
+
+#[test]
+fn a_share_reaches_the_remote_objects_shares_and_replies_go_both_ways() {
+    let (a, b) = (peer("127.0.0.2"), peer("127.0.0.3"));
+    let (alice, bob) = bob_follows_alice(&a, &b);
+    let posted = a.act(
+        &alice,
+        "alice",
+        json!({"verb": "post", "to": public(),
+        "object": {"objectType": "note", "content": "share me"}}),
+    );
+    let note_id = posted["object"]["id"].as_str().unwrap().to_string();
+    until_listed(
+        &b,
+        &bob,
+        "/api/user/bob/inbox",
+        posted["id"].as_str().unwrap(),
+        true,
+    );
+    b.act(
+        &bob,
+        "bob",
+        json!({"verb": "share", "object": {"objectType": "note", "id": note_id}}),
+    );
+    let uuid = note_id.rsplit('/').next().unwrap();
+    until_listed(
+        &a,
+        &alice,
+        &format!("/api/note/{uuid}/shares"),
+        &person(&b, "bob"),
+        true,
+    );
+    // bob replies from b; the reply lands in the note's replies at a.
+    let reply = b.act(
+        &bob,
+        "bob",
+        json!({"verb": "post", "object": {"objectType": "comment",
+        "content": "nice", "inReplyTo": {"objectType": "note", "id": note_id}}}),
+    );
+    until_listed(
+        &a,
+        &alice,
+        &format!("/api/note/{uuid}/replies"),
+        reply["object"]["id"].as_str().unwrap(),
+        true,
+    );
+}
