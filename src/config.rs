@@ -618,7 +618,7 @@ fn check(
         image_workers: get_num(&m, "imageWorkers", 1, 1, 64)? as usize,
         max_live_streams: get_num(&m, "maxLiveStreams", 64, 0, 100_000)? as usize,
         max_jobs: get_num(&m, "maxJobs", 10_000, 1, 10_000_000)? as usize,
-        job_workers: get_num(&m, "jobWorkers", 2, 1, 64)? as usize,
+        job_workers: get_num(&m, "jobWorkers", 4, 1, 64)? as usize,
         job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
         job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
         oauth2_code_secs: get_num(&m, "oauth2CodeLifetime", 600, 10, 86_400)? as i64,

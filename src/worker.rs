@@ -70,9 +70,15 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
 /// Whether jobs of `lane` (a remote host) may start now.
 fn lane_state(app: &App, lane: &str) -> Lane {
     let gates = app.hosts.borrow();
+    // One host never takes every worker: a host that does not answer holds back no other.
+    let limit = app
+        .cfg
+        .federation
+        .host_concurrency
+        .min(app.cfg.job_workers.saturating_sub(1).max(1));
     match gates.resting_until(lane) {
         Some(until) => Lane::Rests(until),
-        None if gates.open(lane, app.cfg.federation.host_concurrency) => Lane::Open,
+        None if gates.open(lane, limit) => Lane::Open,
         None => Lane::Busy,
     }
 }

@@ -442,3 +442,75 @@ fn the_firehose_gets_public_posts_and_the_spam_service_judges_every_post() {
         .header("authorization")
         .is_some_and(|a| a.contains("oauth_consumer_key=\"SPAMID\""))));
 }
+
+/// A scripted pump.io peer: its metadata, LRDD, registration, and an inbox that answers
+/// `inbox(n)` to its n-th delivery (counting from 1).
+fn scripted_peer(inbox: impl Fn(usize) -> u16 + Send + Sync + 'static) -> Peer {
+    let deliveries = std::sync::atomic::AtomicUsize::new(0);
+    Peer::start("127.0.0.4", move |r: &Seen| {
+        let host = r.header("host").unwrap_or_default().to_string();
+        let u = |p: &str| format!("http://{host}{p}");
+        let json = |v: serde_json::Value| {
+            Answer::Body(200, "application/json", v.to_string().into_bytes())
+        };
+        match r.path.split('?').next().unwrap_or("") {
+            "/.well-known/host-meta.json" => json(json!({"links": [
+                {"rel": "lrdd", "type": "application/json", "template": u("/lrdd?uri={uri}")},
+                {"rel": "registration_endpoint", "href": u("/register")},
+                {"rel": "http://apinamespace.org/oauth/request_token", "href": u("/rt")},
+                {"rel": "http://apinamespace.org/oauth/authorize", "href": u("/authorize")},
+                {"rel": "http://apinamespace.org/oauth/access_token", "href": u("/at")},
+                {"rel": "http://apinamespace.org/activitypub/whoami", "href": u("/whoami")},
+                {"rel": "dialback", "href": u("/dialback")}]})),
+            "/lrdd" => json(json!({"links": [{"rel": "activity-inbox", "href": u("/inbox")}]})),
+            "/register" => json(json!({"client_id": "C", "client_secret": "S", "expires_at": 0})),
+            "/inbox" => {
+                let n = deliveries.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                Answer::Body(
+                    inbox(n),
+                    "application/json",
+                    b"{\"error\":\"scripted\"}".to_vec(),
+                )
+            }
+            _ => Answer::Body(404, "text/plain", b"no".to_vec()),
+        }
+    })
+}
+
+#[test]
+fn five_hundreds_are_retried_refusals_are_final_and_a_dead_host_holds_back_no_other() {
+    let s = server(true);
+    let (_, alice) = s.register("alice", "correct7horse");
+    let flaky = scripted_peer(|n| if n <= 2 { 503 } else { 200 });
+    let refusing = scripted_peer(|_| 400);
+    let silent = Peer::start("127.0.0.4", |_| Answer::Hang);
+    // Ten people on the silent host, then one on each scripted one.
+    for i in 0..10 {
+        let id = format!("acct:p{i}@{}", silent.addr);
+        s.act(
+            &alice,
+            "alice",
+            json!({"verb": "follow", "object": {"objectType": "person", "id": id}}),
+        );
+    }
+    follow(&s, &alice, &flaky);
+    follow(&s, &alice, &refusing);
+    let arrived = eventually(30, || flaky.hits("/inbox") >= 3);
+    assert!(arrived, "{}\n{}", federation(&s), s.log());
+    let table = until_reported(&s, &refusing.addr, "status 400");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with(&refusing.addr) && l.contains("\t0\t1\t")),
+        "given up at once:\n{table}"
+    );
+    assert_eq!(refusing.hits("/inbox"), 1);
+    // Delivered after two 503s: nothing waits for the flaky host any more.
+    let settled = eventually(30, || {
+        !federation(&s)
+            .lines()
+            .any(|l| l.starts_with(&flaky.addr) && !l.contains("\t0\t"))
+    });
+    assert!(settled, "{}", federation(&s));
+    responsive(&s, &alice);
+}
