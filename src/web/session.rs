@@ -19,26 +19,24 @@ fn cookie(app: &App, value: &str, max_age: i64) -> String {
 
 /// Opens a session for `nick` and adds the `Set-Cookie` that carries it.
 pub async fn log_in(app: &App, resp: Resp, nick: &str) -> Result<Resp> {
-    let expiry = now_secs() + LIFETIME;
-    let (who, max) = (nick.to_string(), app.cfg.max_sessions_per_user);
-    let sid = app
-        .store
-        .write(move |w| sessions::open(w, &who, expiry, max))
-        .await?;
-    let payload = format!("{nick}.{sid}.{expiry}");
-    let value = format!("{payload}.{}", mac(app, &payload));
-    Ok(resp.with("set-cookie", cookie(app, &value, LIFETIME)))
+    open(app, resp, nick, sessions::open).await
 }
 
 /// Opens a session for a person of another server (federation.md §8), with its cookie.
 pub async fn log_in_remote(app: &App, resp: Resp, person: &str) -> Result<Resp> {
+    open(app, resp, person, sessions::open_remote).await
+}
+
+type Opener = fn(&crate::store::W, &str, i64, usize) -> Result<String>;
+
+async fn open(app: &App, resp: Resp, owner: &str, opener: Opener) -> Result<Resp> {
     let expiry = now_secs() + LIFETIME;
-    let (who, max) = (person.to_string(), app.cfg.max_sessions_per_user);
+    let (who, max) = (owner.to_string(), app.cfg.max_sessions_per_user);
     let sid = app
         .store
-        .write(move |w| sessions::open_remote(w, &who, expiry, max))
+        .write(move |w| opener(w, &who, expiry, max))
         .await?;
-    let payload = format!("{person}.{sid}.{expiry}");
+    let payload = format!("{owner}.{sid}.{expiry}");
     let value = format!("{payload}.{}", mac(app, &payload));
     Ok(resp.with("set-cookie", cookie(app, &value, LIFETIME)))
 }

@@ -122,13 +122,7 @@ fn a_new_account_waits_for_its_address_to_be_confirmed() {
 
 /// Runs `pump jobs` for `s` and returns its table.
 fn jobs(s: &Server) -> String {
-    let out = s.cli(&["jobs", "-c", &s.config.to_string_lossy()], None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    s.cli_table("jobs")
 }
 
 /// The `pump jobs` table once a job has been given up on.

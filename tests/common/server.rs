@@ -444,6 +444,17 @@ impl Server {
         url.strip_prefix(&self.base).unwrap_or(url).to_string()
     }
 
+    /// The output of `pump <cmd> -c <config>`, which must succeed.
+    pub fn cli_table(&self, cmd: &str) -> String {
+        let out = self.cli(&[cmd, "-c", &self.config.to_string_lossy()], None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Runs the binary with `args` (plus `-c config` after the subcommand path given).
     pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
         run_cli(&self.dir, args, stdin)
