@@ -75,7 +75,8 @@ fn parse_jobs(json: &str) -> Result<Vec<crate::store::jobs::JobRecord>, String> 
     serde_json::from_str(json).map_err(|e| format!("unreadable answer: {e}"))
 }
 
-/// One line per remote host: jobs waiting and given up on, the oldest, and the latest error.
+/// One line per remote host: jobs waiting and given up on, the oldest, and the error of the
+/// newest job that has one.
 fn hosts_table(json: &str) -> Result<String, String> {
     #[derive(Default)]
     struct Host {
@@ -102,7 +103,7 @@ fn hosts_table(json: &str) -> Result<String, String> {
             }
         }
     }
-    let mut out = vec!["host	waiting	given up	oldest	last error".to_string()];
+    let mut out = vec!["host\twaiting\tgiven up\toldest\tnewest job's error".to_string()];
     for (host, h) in hosts {
         out.push(format!(
             "{host}\t{}\t{}\t{}\t{}",

@@ -151,7 +151,7 @@ pub struct FederationConfig {
     pub host_concurrency: usize,
     /// Seconds a delivery is retried before it is kept as failed.
     pub retry_period: i64,
-    /// Host records and WebFinger answers kept in memory.
+    /// Sizes the Dialback ledger: ten times this many requests signed, and as many seen.
     pub cache_entries: usize,
     /// Dialback checks of incoming registrations running at once; more are refused.
     pub verifications: usize,

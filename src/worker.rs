@@ -3,6 +3,7 @@
 //! failed. It wakes when a commit queued a job, or when the next retry is due.
 use crate::app::App;
 use crate::error::{Error, Result};
+use crate::federation::client::Failure;
 use crate::jobs::Job;
 use crate::store::jobs::{self, JobRecord, Lane};
 use crate::util::time::now_secs;
@@ -28,7 +29,9 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
         let limit = app.cfg.job_workers * 4 + running.borrow().len();
         let lane = |l: &str| lane_state(&app, l);
         match app.store.read(|r| jobs::due(r, now_secs(), limit, &lane)) {
-            Ok(due) => {
+            Ok(mut due) => {
+                // A running job keeps its due entry until it settles: it is not put off.
+                due.defer.retain(|(j, _)| !running.borrow().contains(&j.id));
                 defer_resting(&app, due.defer).await;
                 for listed in due.run {
                     if running.borrow().contains(&listed.id) {
@@ -48,12 +51,18 @@ pub async fn run(app: Rc<App>, ex: Rc<LocalExecutor<'static>>) {
                         continue;
                     }
                     running.borrow_mut().insert(job.id);
+                    // The host's turn is taken now, before the next job is looked at.
+                    let host = job.lane.clone().map(|l| HostTurn::take(&app, l));
                     let (app, running) = (app.clone(), running.clone());
                     ex.spawn(async move {
                         let id = job.id;
+                        let (written, network) = settle(&app, job).await;
+                        if let Some(h) = host {
+                            h.give_back(&app, network.as_deref());
+                        }
                         // A job whose outcome could not be written stays marked as running
                         // (until a restart) rather than being run again at once.
-                        if settle(&app, job).await {
+                        if written {
                             running.borrow_mut().remove(&id);
                         }
                         drop(turn);
@@ -118,15 +127,40 @@ async fn sleep_until_due(app: &App, wakeups: &smol::channel::Receiver<()>) {
     smol::future::or(timer, woken).await;
 }
 
-/// The job as stored now, if it is still waiting with the due time and runs it was listed with.
-fn still_due(app: &App, listed: &JobRecord) -> Option<JobRecord> {
-    let now = app.store.read(|r| jobs::get(r, listed.id)).ok().flatten()?;
-    (!now.failed && now.due == listed.due && now.attempts == listed.attempts).then_some(now)
+/// A job's turn at its remote host (`app/host_gates.rs`), taken before the job starts.
+struct HostTurn(String);
+
+impl HostTurn {
+    fn take(app: &App, host: String) -> HostTurn {
+        app.hosts.borrow_mut().enter(&host);
+        HostTurn(host)
+    }
+
+    /// Ends the turn; a network failure rests the host, said once in the log.
+    fn give_back(self, app: &App, network: Option<&str>) {
+        let base = app.cfg.job_retry_delay;
+        if let Some(note) = app.hosts.borrow_mut().leave(&self.0, network, base) {
+            log::warn!("federation: {note}");
+        }
+    }
 }
 
-/// Runs one job and writes down how it went; false when that could not be written.
-async fn settle(app: &App, job: JobRecord) -> bool {
+/// The job as stored now, if it is still waiting, due, with the due time and runs it was
+/// listed with.
+fn still_due(app: &App, listed: &JobRecord) -> Option<JobRecord> {
+    let now = app.store.read(|r| jobs::get(r, listed.id)).ok().flatten()?;
+    let same = now.due == listed.due && now.attempts == listed.attempts;
+    (!now.failed && same && now.due <= now_secs()).then_some(now)
+}
+
+/// Runs one job and writes down how it went: whether that could be written, and the network
+/// error it met, if that is how it failed.
+async fn settle(app: &App, job: JobRecord) -> (bool, Option<String>) {
     let outcome = perform(app, &job).await;
+    let network = match &outcome {
+        Err(Error::Internal(m)) => Some(m.clone()),
+        _ => None,
+    };
     let (cfg, done) = (app.cfg.clone(), job.clone());
     let written = app
         .store
@@ -139,9 +173,9 @@ async fn settle(app: &App, job: JobRecord) -> bool {
                 // A refusal that no retry can change (a malformed address) is given up at once.
                 let permanent = matches!(e, Error::BadRequest(_));
                 // Deliveries are retried for a period, other jobs for a number of runs.
-                let more = match done.lane {
-                    Some(_) => now_secs() - done.created < cfg.federation.retry_period,
-                    None => attempts < cfg.job_attempts,
+                let more = match done.job.get("kind").and_then(|k| k.as_str()) {
+                    Some("deliver") => now_secs() - done.created < cfg.federation.retry_period,
+                    _ => attempts < cfg.job_attempts,
                 };
                 let retry = (more && !permanent).then(|| {
                     let delay = cfg
@@ -157,70 +191,62 @@ async fn settle(app: &App, job: JobRecord) -> bool {
         })
         .await;
     match written {
-        Ok(()) => true,
+        Ok(()) => (true, network),
         Err(e) => {
             log::error!("job {}: cannot record its outcome: {e}", job.id);
-            false
+            (false, network)
         }
     }
 }
 
 async fn perform(app: &App, job: &JobRecord) -> Result<()> {
+    use crate::federation::{deliver, fetch, firehose};
     let job: Job = serde_json::from_value(job.job.clone())?;
-    match job {
-        Job::Mail(m) => crate::mail::send(&app.cfg, m).await,
+    let remote = match job {
+        Job::Mail(m) => return crate::mail::send(&app.cfg, m).await,
         Job::Live { users } => {
             app.live.borrow().wake(&users);
+            return Ok(());
+        }
+        Job::Deliver(d) => return within_deadline(app, deliver::run(app, &d)).await,
+        Job::Fetch(f) => within_deadline(app, fetch::run(app, &f)).await,
+        // A failed ping is logged, not tried again (federation.md §11).
+        Job::Ping { activity, host } => {
+            if let Err(e) = within_deadline(app, firehose::ping(app, &host, &activity)).await {
+                log::info!("firehose: {e}");
+            }
             Ok(())
         }
-        Job::Deliver(d) => deliver(app, &d).await,
-        // A failed ping is not tried again (federation.md §11).
-        Job::Ping { activity, host } => crate::federation::firehose::ping(app, &host, &activity)
-            .await
-            .map_err(|e| Error::BadRequest(e.to_string())),
-        Job::Fetch(f) => {
-            use crate::federation::{client::Failure, fetch};
-            let late = async {
-                smol::Timer::after(job_deadline(app)).await;
-                Err(Failure::Network(format!(
-                    "{}: the look-up took too long",
-                    f.host
-                )))
-            };
-            match smol::future::or(fetch::run(app, &f), late).await {
-                Ok(()) => Ok(()),
-                Err(Failure::Network(m)) => Err(Error::Internal(m)),
-                Err(Failure::Refused(m) | Failure::TooLarge(m)) => Err(Error::BadRequest(m)),
-            }
-        }
-    }
-}
-
-/// The longest a job for another server may take: its few calls, each within the timeout.
-fn job_deadline(app: &App) -> Duration {
-    Duration::from_millis(app.cfg.federation.timeout_ms.saturating_mul(6))
-}
-
-/// A delivery within its host's turns; a network failure rests the host.
-async fn deliver(app: &App, d: &crate::jobs::Delivery) -> Result<()> {
-    use crate::federation::deliver::{self, Outcome};
-    app.hosts.borrow_mut().enter(&d.host);
-    let outcome = smol::future::or(deliver::run(app, d), async {
-        smol::Timer::after(job_deadline(app)).await;
-        Outcome::Retry(format!(
-            "{}: the delivery took longer than {:?}",
-            d.host,
-            job_deadline(app)
-        ))
-    })
-    .await;
-    let failed = match &outcome {
-        Outcome::Retry(e) => Some(e.as_str()),
-        _ => None,
     };
-    let base = app.cfg.job_retry_delay;
-    if let Some(note) = app.hosts.borrow_mut().leave(&d.host, failed, base) {
-        log::warn!("federation: {note}");
+    remote.map_err(|f| match f {
+        Failure::Network(m) => Error::Internal(m),
+        Failure::Refused(m) | Failure::TooLarge(m) => Error::BadRequest(m),
+    })
+}
+
+/// A job for another server within its deadline: its few calls, each within the timeout.
+async fn within_deadline<T: Late>(app: &App, work: impl std::future::Future<Output = T>) -> T {
+    let limit = Duration::from_millis(app.cfg.federation.timeout_ms.saturating_mul(6));
+    let late = async {
+        smol::Timer::after(limit).await;
+        T::late(limit)
+    };
+    smol::future::or(work, late).await
+}
+
+/// What a job for another server comes to when it runs out of time.
+trait Late {
+    fn late(limit: Duration) -> Self;
+}
+
+impl Late for std::result::Result<(), Failure> {
+    fn late(limit: Duration) -> Self {
+        Err(Failure::Network(format!("it took longer than {limit:?}")))
     }
-    deliver::as_error(outcome)
+}
+
+impl Late for Result<()> {
+    fn late(limit: Duration) -> Self {
+        Err(Error::Internal(format!("it took longer than {limit:?}")))
+    }
 }

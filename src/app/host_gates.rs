@@ -37,6 +37,11 @@ impl Gates {
     }
 
     pub fn enter(&mut self, host: &str) {
+        // A failed host not tried for a day is forgotten, so that the map stays small; one
+        // tried again within a day is still said to fail only once.
+        let stale = now_secs() - 86_400;
+        self.hosts
+            .retain(|h, s| h == host || s.running > 0 || s.rest_until > stale);
         self.hosts.entry(host.to_string()).or_default().running += 1;
     }
 

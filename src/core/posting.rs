@@ -111,7 +111,7 @@ fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
                 id: id.to_string(),
                 host,
             };
-            crate::jobs::queue(w, cfg, &crate::jobs::Job::Fetch(f))?;
+            crate::jobs::lookup(w, cfg, f)?;
         }
     }
     Ok(())

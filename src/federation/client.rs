@@ -71,6 +71,22 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
+    /// A POST of an `application/x-www-form-urlencoded` body, with more headers.
+    pub fn form(
+        url: &str,
+        body: String,
+        mut headers: Vec<(&'static str, String)>,
+    ) -> Request<'static> {
+        headers.push(("content-type", "application/x-www-form-urlencoded".into()));
+        Request {
+            method: Method::Post,
+            url: url.to_string(),
+            headers,
+            body: body.into_bytes(),
+            sign: None,
+        }
+    }
+
     pub fn get(url: &str) -> Request<'static> {
         Request {
             method: Method::Get,
@@ -102,6 +118,17 @@ impl Response {
 
     pub fn ok(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// The failure a non-2xx answer stands for: a 4xx is the peer's final word (but 408 and
+    /// 429), anything else may pass.
+    pub fn failure(&self, what: &str) -> Failure {
+        let text = format!("{what}: status {} {}", self.status, self.excerpt());
+        match self.status {
+            408 | 429 => Failure::Network(text),
+            400..=499 => Failure::Refused(text),
+            _ => Failure::Network(text),
+        }
     }
 
     /// The media type without parameters, in lower case.

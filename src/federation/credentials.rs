@@ -1,7 +1,7 @@
 //! Credentials between servers (federation.md §4.1): the client we registered at another host
 //! for one of our identities, registered on first need with a Dialback-signed request, kept in
 //! the store, and registered again once when the host answers 401.
-use super::client::{self, Failure, Method, Request, Response};
+use super::client::{self, Failure, Request, Response};
 use super::dialback::{self, Identity};
 use super::discover;
 use crate::app::App;
@@ -11,10 +11,12 @@ use crate::util::time::now_secs;
 /// Host records older than this are fetched again (the old one serves if that fails).
 const HOST_RECORD_SECS: i64 = 86_400;
 
-/// Which of our identities speaks for `local_id` at other hosts: `user@host` for an `acct:` id,
-/// else this server (a URL id names no account that WebFinger could confirm).
-pub fn identity_for(app: &App, local_id: Option<&str>) -> Identity {
-    match local_id.and_then(|id| id.strip_prefix("acct:")) {
+/// Which of our identities speaks for `actor` at other hosts: `user@host` for a local `acct:`
+/// id, else this server (a URL id names no account that WebFinger could confirm, and another
+/// server's person, whose activity a local group relays, is not ours to speak for).
+pub fn identity_for(app: &App, actor: Option<&str>) -> Identity {
+    let local = actor.filter(|id| crate::social::objects::is_local_id(&app.cfg, id));
+    match local.and_then(|id| id.strip_prefix("acct:")) {
         Some(w) => Identity::Webfinger(w.to_string()),
         None => Identity::Host(app.cfg.host()),
     }
@@ -87,16 +89,12 @@ pub async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteCl
         .append_pair("application_type", "web")
         .append_pair("application_name", &name)
         .finish();
-    let mut req = Request::get(&endpoint);
-    req.method = Method::Post;
-    req.body = form.into_bytes();
-    req.headers = vec![
-        ("content-type", "application/x-www-form-urlencoded".into()),
-        ("authorization", authorization),
-        ("date", date),
-    ];
-    let resp = client::send(&app.cfg.federation, req).await?;
-    if !resp.ok() || !resp.media_type().contains("json") {
+    let headers = vec![("authorization", authorization), ("date", date)];
+    let resp = client::send(&app.cfg.federation, Request::form(&endpoint, form, headers)).await?;
+    if !resp.ok() {
+        return Err(resp.failure(&format!("registering at {host} as {name}")));
+    }
+    if !resp.media_type().contains("json") {
         return Err(Failure::Network(format!(
             "registering at {host} as {name}: status {} {}",
             resp.status,
@@ -140,9 +138,7 @@ pub async fn signed(
         .ok_or_else(|| Failure::Refused(format!("{}: no host", probe.url)))?;
     for attempt in 0..2 {
         let c = client_at(app, &host, who).await?;
-        let sign = |m: Method, url: &str| {
-            super::sign::authorization(m.as_str(), url, (&c.client_id, &c.client_secret), None, &[])
-        };
+        let sign = super::sign::signer((&c.client_id, &c.client_secret), None, &[]);
         let mut r = req();
         r.sign = Some(&sign);
         let resp = client::send(&app.cfg.federation, r).await?;

@@ -13,8 +13,8 @@ use crate::social::objects::{self, id_of};
 use crate::social::render::{self, Viewer, PLAIN};
 use crate::social::urls;
 
-/// How a delivery ended, for the worker.
-pub enum Outcome {
+/// How a delivery ended.
+enum Outcome {
     Done,
     /// Worth trying again later; the host may be down.
     Retry(String),
@@ -55,7 +55,12 @@ fn body(app: &App, d: &Delivery) -> Result<Option<(Vec<u8>, String)>> {
     })
 }
 
-pub async fn run(app: &App, d: &Delivery) -> Outcome {
+/// Delivers `d`: Ok, or the error the worker records (a network error is retried).
+pub async fn run(app: &App, d: &Delivery) -> Result<()> {
+    as_error(attempt(app, d).await)
+}
+
+async fn attempt(app: &App, d: &Delivery) -> Outcome {
     let (payload, actor) = match body(app, d) {
         Ok(Some(b)) => b,
         Ok(None) => return Outcome::Final(format!("activity {} is gone", d.activity)),
@@ -75,10 +80,7 @@ pub async fn run(app: &App, d: &Delivery) -> Outcome {
     };
     match signed(app, &who, &make).await {
         Ok(r) if r.ok() => Outcome::Done,
-        Ok(r) if r.status >= 500 || r.status == 429 || r.status == 408 => {
-            Outcome::Retry(format!("{url}: status {} {}", r.status, r.excerpt()))
-        }
-        Ok(r) => Outcome::Final(format!("{url}: status {} {}", r.status, r.excerpt())),
+        Ok(r) => failure(r.failure(&url)),
         Err(f) => failure(f),
     }
 }
@@ -91,7 +93,7 @@ fn failure(f: Failure) -> Outcome {
 }
 
 /// The error the worker records for an outcome.
-pub fn as_error(o: Outcome) -> Result<()> {
+fn as_error(o: Outcome) -> Result<()> {
     match o {
         Outcome::Done => Ok(()),
         Outcome::Retry(m) => Err(Error::Internal(m)),

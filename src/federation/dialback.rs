@@ -110,25 +110,13 @@ pub async fn verify(
             return Err("Authorization header has neither 'host' nor 'webfinger' fields".into())
         }
     };
-    // Only a plain host, or user@host: the identity bound to a client must be the one that
-    // discovery asked and that every host check reads the same way.
-    let plain = match &who {
-        Identity::Host(h) => crate::social::urls::is_authority(h),
-        Identity::Webfinger(w) => w.rsplit_once('@').is_some_and(|(u, h)| {
-            !u.is_empty()
-                && u.len() <= 64
-                && !u.contains(['@', '/', '\\', '?', '#', ':'])
-                && !u.contains(char::is_whitespace)
-                && crate::social::urls::is_authority(h)
-        }),
-    };
-    if !plain || token.len() > 64 {
-        return Err("Invalid identity or token".into());
-    }
     let date = date.ok_or("No 'Date' header")?;
     let secs = time::parse_http_date(date)
         .filter(|s| (time::now_secs() - s).abs() <= WINDOW)
         .ok_or("'Date' header is outside our 5-minute window")?;
+    if !plain(&who) || token.len() > 64 {
+        return Err("Invalid identity or token".into());
+    }
     let seen = who.entry(url, &token, secs);
     let cap = app.cfg.federation.cache_entries * 10;
     match app.dialback.borrow_mut().first_sight(&seen, cap) {
@@ -139,26 +127,43 @@ pub async fn verify(
     let Some(_turn) = app.verifications.try_acquire() else {
         return Err("Too many Dialback requests at once; try again later".into());
     };
-    let endpoint = endpoint(app, &who).await?;
+    ask(app, &who, &token, url, date).await?;
+    Ok(who)
+}
+
+/// Only a plain host, or user@host: the identity bound to a client must be the one that
+/// discovery asked and that every host check reads the same way.
+fn plain(who: &Identity) -> bool {
+    match who {
+        Identity::Host(h) => crate::social::urls::is_authority(h),
+        Identity::Webfinger(w) => w.rsplit_once('@').is_some_and(|(u, h)| {
+            !u.is_empty()
+                && u.len() <= 64
+                && !u.contains(['@', '/', '\\', '?', '#', ':'])
+                && !u.contains(char::is_whitespace)
+                && crate::social::urls::is_authority(h)
+        }),
+    }
+}
+
+/// Asks `who`'s dialback endpoint whether it sent (url, token, date); the error is the text.
+async fn ask(app: &App, who: &Identity, token: &str, url: &str, date: &str) -> Result<(), String> {
+    let endpoint = endpoint(app, who).await?;
     let (k, v) = who.field();
     let form: String = form_urlencoded::Serializer::new(String::new())
         .append_pair(k, v)
-        .append_pair("token", &token)
+        .append_pair("token", token)
         .append_pair("url", url)
         .append_pair("date", date)
         .finish();
-    let mut req = Request::get(&endpoint);
-    req.method = client::Method::Post;
-    req.headers
-        .push(("content-type", "application/x-www-form-urlencoded".into()));
-    req.body = form.into_bytes();
+    let req = Request::form(&endpoint, form, Vec::new());
     let resp = client::send(&app.cfg.federation, req)
         .await
         .map_err(|e| e.to_string())?;
-    if !(200..300).contains(&resp.status) {
+    if !(200..=300).contains(&resp.status) {
         return Err(format!("Error {}: {}", resp.status, resp.excerpt()));
     }
-    Ok(who)
+    Ok(())
 }
 
 /// Where `who` confirms its requests: its host's or its account's `dialback` link.

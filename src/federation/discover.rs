@@ -50,7 +50,7 @@ pub async fn host_meta(app: &App, host: &str) -> Result<Vec<Link>, Failure> {
                     Some(links) => return Ok(links),
                     None => last = Failure::Network(format!("{}: not host metadata", r.url)),
                 },
-                Ok(r) => last = Failure::Network(format!("{}: status {}", r.url, r.status)),
+                Ok(r) => last = r.failure(&r.url),
                 // A refusal (private address, reserved name) holds for every scheme.
                 Err(f @ Failure::Refused(_)) => return Err(f),
                 // Nothing listens or speaks TLS there: the other path will not differ.
@@ -187,10 +187,7 @@ async fn lrdd(app: &App, host: &str, resource: &str) -> Result<Vec<Link>, Failur
         .push(("accept", "application/json, application/xrd+xml".into()));
     let resp = client::send(&app.cfg.federation, req).await?;
     if !resp.ok() {
-        return Err(Failure::Network(format!(
-            "{}: status {} for {resource}",
-            resp.url, resp.status
-        )));
+        return Err(resp.failure(&format!("{} for {resource}", resp.url)));
     }
     parse_links(&resp.media_type(), &resp.body)
         .ok_or_else(|| Failure::Network(format!("{}: not a WebFinger document", resp.url)))

@@ -28,15 +28,7 @@ async fn token_call(
     token: Option<(&str, &str)>,
     extra: &[(&str, &str)],
 ) -> Result<(String, String), Failure> {
-    let sign = |m: Method, u: &str| {
-        super::sign::authorization(
-            m.as_str(),
-            u,
-            (&c.client_id, &c.client_secret),
-            token,
-            extra,
-        )
-    };
+    let sign = super::sign::signer((&c.client_id, &c.client_secret), token, extra);
     let mut req = Request::get(url);
     req.method = Method::Post;
     req.sign = Some(&sign);
@@ -145,15 +137,7 @@ async fn whoami(
     token: (&str, &str),
 ) -> Result<Value, Failure> {
     let url = link(rec, WHOAMI)?;
-    let sign = |m: Method, u: &str| {
-        super::sign::authorization(
-            m.as_str(),
-            u,
-            (&c.client_id, &c.client_secret),
-            Some(token),
-            &[],
-        )
-    };
+    let sign = super::sign::signer((&c.client_id, &c.client_secret), Some(token), &[]);
     let mut req = Request::get(url);
     req.headers.push(("accept", super::client::AS1.into()));
     req.sign = Some(&sign);
@@ -178,15 +162,11 @@ pub async fn post(app: &App, person: &str, activity: &[u8]) -> Result<Response, 
         .flatten()
         .ok_or_else(|| Failure::Refused(format!("no token for {person}")))?;
     let c = client_at(app, &t.host, &Identity::Host(app.cfg.host())).await?;
-    let sign = |m: Method, u: &str| {
-        super::sign::authorization(
-            m.as_str(),
-            u,
-            (&c.client_id, &c.client_secret),
-            Some((&t.token, &t.secret)),
-            &[],
-        )
-    };
+    let sign = super::sign::signer(
+        (&c.client_id, &c.client_secret),
+        Some((&t.token, &t.secret)),
+        &[],
+    );
     let req = Request {
         method: Method::Post,
         url: t.outbox.clone(),

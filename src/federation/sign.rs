@@ -3,6 +3,15 @@
 use crate::util::oauth_signature::{base_string, sign};
 use crate::util::{enc::pct, rand, time};
 
+/// What signs each hop of a call as `client` (and `token`), for `Request::sign`.
+pub fn signer<'a>(
+    client: (&'a str, &'a str),
+    token: Option<(&'a str, &'a str)>,
+    extra: &'a [(&'a str, &'a str)],
+) -> impl Fn(super::client::Method, &str) -> String + 'a {
+    move |m, url| authorization(m.as_str(), url, client, token, extra)
+}
+
 /// The `Authorization` header for `method url` (its query is signed too) and any extra
 /// `oauth_*` parameters (`oauth_callback`, `oauth_verifier`).
 pub fn authorization(

@@ -10,15 +10,7 @@ use serde_json::Value;
 /// Whether the service calls `activity` spam.
 pub async fn is_spam(app: &App, spam: &SpamConfig, activity: &Value) -> bool {
     let url = format!("{}/is-this-spam", spam.host);
-    let sign = |m: Method, u: &str| {
-        super::sign::authorization(
-            m.as_str(),
-            u,
-            (&spam.client_id, &spam.client_secret),
-            None,
-            &[],
-        )
-    };
+    let sign = super::sign::signer((&spam.client_id, &spam.client_secret), None, &[]);
     let req = Request {
         method: Method::Post,
         url: url.clone(),

@@ -68,7 +68,14 @@ pub fn queue(w: &W, cfg: &Config, job: &Job) -> Result<u64> {
     )
 }
 
-/// Queues a delivery of `activity` to each remote recipient in `to` (id, and its host).
+/// The most jobs one remote host may have waiting: a quarter of `maxJobs`, so that a dead
+/// host with many followers here cannot fill the queue for everyone.
+fn lane_quota(cfg: &Config) -> u64 {
+    (cfg.max_jobs as u64 / 4).max(1)
+}
+
+/// Queues a delivery of `activity` to each remote recipient in `to` (id, and its host). A
+/// host with its quota waiting gets the delivery listed as given up on, with the reason.
 pub fn deliveries(
     w: &W,
     cfg: &Config,
@@ -76,14 +83,33 @@ pub fn deliveries(
     to: impl IntoIterator<Item = (String, String)>,
 ) -> Result<()> {
     for (to, host) in to {
-        let d = Delivery {
+        let d = Job::Deliver(Delivery {
             activity: activity.to_string(),
             to,
-            host,
-        };
-        queue(w, cfg, &Job::Deliver(d))?;
+            host: host.clone(),
+        });
+        let waiting = jobs::lane_count(w, &host)?;
+        if waiting >= lane_quota(cfg) {
+            let why = format!("{waiting} deliveries already wait for {host}");
+            let now = crate::util::time::now_secs();
+            jobs::refuse(w, serde_json::to_value(&d)?, &host, &why, now, cfg.max_jobs)?;
+            continue;
+        }
+        queue(w, cfg, &d)?;
     }
     Ok(())
+}
+
+/// Queues a look-up of a remote object, unless its host already has a backlog or the queue is
+/// full: a look-up is a courtesy, never a reason to refuse a change.
+pub fn lookup(w: &W, cfg: &Config, f: Fetch) -> Result<()> {
+    if jobs::lane_count(w, &f.host)? >= lane_quota(cfg) / 4 {
+        return Ok(());
+    }
+    match queue(w, cfg, &Job::Fetch(f)) {
+        Err(crate::error::Error::Busy(_)) => Ok(()),
+        other => other.map(|_| ()),
+    }
 }
 
 /// Queues a live-update job for `users`, unless the list is empty. Live updates are a

@@ -150,6 +150,11 @@ fn relayed_by_group(
     let Dest::User(nick) = dest else {
         return Ok(false);
     };
+    // What a member posts or shares to the group; nothing else is the group's to relay.
+    let verb = body.get("verb").and_then(Value::as_str).unwrap_or("post");
+    if !["post", "share"].contains(&verb) {
+        return Ok(false);
+    }
     let me = urls::person_id(cfg, nick);
     for a in addressing::all(body) {
         let Some(gid) = id_of(a).filter(|_| type_of(a) == "group") else {

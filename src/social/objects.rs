@@ -285,6 +285,8 @@ pub fn refresh_remote(w: &W, cfg: &Config, fetched: &Map<String, Value>) -> Resu
         return Ok(());
     }
     let mut stored = match get(w, id)? {
+        // An older copy than ours changes nothing (§7).
+        Some(s) if older(fetched, &s) => return Ok(()),
         Some(s) => s,
         None => new_foreign(cfg, fetched.clone(), false),
     };
@@ -296,6 +298,15 @@ pub fn refresh_remote(w: &W, cfg: &Config, fetched: &Map<String, Value>) -> Resu
         }
     }
     put(w, &stored)
+}
+
+/// Whether `fetched` says it was updated before the stored copy was.
+fn older(fetched: &Map<String, Value>, stored: &Value) -> bool {
+    let time = |v: Option<&Value>| v.and_then(Value::as_str).map(String::from);
+    match (time(fetched.get("updated")), time(stored.get("updated"))) {
+        (Some(f), Some(s)) => f < s,
+        _ => false,
+    }
 }
 
 /// A reference and nothing more: no content of anybody's.

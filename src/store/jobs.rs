@@ -29,6 +29,16 @@ pub struct JobRecord {
     pub lane: Option<String>,
 }
 
+/// The stream of a lane's jobs still to run (its count bounds the lane).
+fn lane_stream(lane: &str) -> String {
+    format!("jobs:lane:{lane}")
+}
+
+/// Jobs of `lane` still to run.
+pub fn lane_count(r: &impl Read, lane: &str) -> Result<u64> {
+    r.stream_count(&lane_stream(lane))
+}
+
 fn key(id: u64) -> String {
     format!("{id:020}")
 }
@@ -62,6 +72,9 @@ pub fn enqueue(w: &W, job: Value, lane: Option<&str>, now: i64, max: usize) -> R
         lane.unwrap_or("").as_bytes(),
     )?;
     w.stream_push(PENDING, &key(id))?;
+    if let Some(l) = lane {
+        w.stream_push(&lane_stream(l), &key(id))?;
+    }
     w.note_queued_job();
     Ok(id)
 }
@@ -87,12 +100,16 @@ pub struct Due {
     pub defer: Vec<(JobRecord, i64)>,
 }
 
+/// Due entries looked at per call at most: keys only for jobs of busy lanes, so that a busy
+/// host's backlog (up to `maxJobs`) costs a bounded scan and holds back nothing behind it.
+const SCAN: usize = 20_000;
+
 /// Jobs due at `now`, soonest first: at most `limit` to run (whose lane is open), and those
-/// of resting lanes; at most `limit * 16` due entries are looked at.
+/// of resting lanes (at most `limit * 16`); at most `SCAN` due entries are looked at.
 pub fn due(r: &impl Read, now: i64, limit: usize, lane: &dyn Fn(&str) -> Lane) -> Result<Due> {
     let mut out = Due::default();
     let (mut after, mut looked) = (String::new(), 0);
-    while out.run.len() < limit && looked < limit * 16 {
+    while out.run.len() < limit && looked < SCAN {
         let page = r.scan_after(Table::JobDue, &after, 256)?;
         let Some((last, _)) = page.last() else {
             break;
@@ -115,6 +132,7 @@ pub fn due(r: &impl Read, now: i64, limit: usize, lane: &dyn Fn(&str) -> Lane) -
                 _ => r.get::<JobRecord>(Table::Job, id)?,
             };
             match (state, job) {
+                (Lane::Rests(_), Some(_)) if out.defer.len() >= limit * 16 => {}
                 (Lane::Rests(until), Some(j)) => out.defer.push((j, until)),
                 (_, Some(j)) => out.run.push(j),
                 _ => {}
@@ -155,6 +173,50 @@ pub fn finish(w: &W, job: &JobRecord) -> Result<()> {
     w.delete(Table::Job, &key(job.id))?;
     w.delete(Table::JobDue, &due_key(job.due, job.id))?;
     w.stream_remove(PENDING, &key(job.id))?;
+    leave_lane(w, job)
+}
+
+fn leave_lane(w: &W, job: &JobRecord) -> Result<()> {
+    if let Some(l) = &job.lane {
+        w.stream_remove(&lane_stream(l), &key(job.id))?;
+    }
+    Ok(())
+}
+
+/// Records `job` as given up on from the start, with `error` (its lane is full).
+pub fn refuse(
+    w: &W,
+    job: Value,
+    lane: &str,
+    error: &str,
+    now: i64,
+    max_failed: usize,
+) -> Result<()> {
+    let id = w.next("job")?;
+    let record = JobRecord {
+        id,
+        job,
+        created: now,
+        due: now,
+        attempts: 0,
+        last_error: Some(error.to_string()),
+        failed: true,
+        lane: Some(lane.to_string()),
+    };
+    w.put(Table::Job, &key(id), &record)?;
+    keep_failed(w, id, max_failed)
+}
+
+/// Lists a job as given up on; the oldest such goes when more than `max_failed` are kept.
+fn keep_failed(w: &W, id: u64, max_failed: usize) -> Result<()> {
+    w.stream_push(FAILED, &key(id))?;
+    while w.stream_count(FAILED)? > max_failed as u64 {
+        let Some((_, oldest)) = w.stream_asc(FAILED, 0, 1)?.into_iter().next() else {
+            break;
+        };
+        w.stream_remove(FAILED, &oldest)?;
+        w.delete(Table::Job, &oldest)?;
+    }
     Ok(())
 }
 
@@ -180,14 +242,8 @@ pub fn failed(
         None => {
             next.failed = true;
             w.stream_remove(PENDING, &key(job.id))?;
-            w.stream_push(FAILED, &key(job.id))?;
-            while w.stream_count(FAILED)? > max_failed as u64 {
-                let Some((_, oldest)) = w.stream_asc(FAILED, 0, 1)?.into_iter().next() else {
-                    break;
-                };
-                w.stream_remove(FAILED, &oldest)?;
-                w.delete(Table::Job, &oldest)?;
-            }
+            leave_lane(w, job)?;
+            keep_failed(w, job.id, max_failed)?;
         }
     }
     w.put(Table::Job, &key(job.id), &next)

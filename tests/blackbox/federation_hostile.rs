@@ -304,6 +304,22 @@ fn deliveries_with_a_forged_actor_or_our_own_ids_are_refused() {
     let hit = hit.unwrap_or_else(|| panic!("the like reached alice: {feed}"));
     assert!(hit["object"].get("content").is_none(), "{hit}");
     assert!(hit["object"].get("author").is_none(), "{hit}");
+    // A group's server relays to its members what was posted to the group, and nothing else.
+    let group = json!({"objectType": "group", "id": "http://social.example/api/group/g1"});
+    s.act(&alice, "alice", json!({"verb": "join", "object": group}));
+    let relayed = |id: &str, verb: &str| {
+        json!({"id": id, "verb": verb, "actor": {"objectType": "person", "id": "acct:carol@third.example"},
+               "to": [group], "object": {"objectType": "note", "id": "http://third.example/note/7", "content": "hi all"}})
+    };
+    let posted = post(relayed("http://third.example/a/1", "post"));
+    assert_eq!(posted.status, 200, "{}", posted.text());
+    let updated = post(relayed("http://third.example/a/2", "update"));
+    assert_eq!(updated.status, 400, "{}", updated.text());
+    assert!(
+        updated.text().contains("is not http://social.example/"),
+        "{}",
+        updated.text()
+    );
     // An object claimed to be on our host must be one we have.
     like["id"] = json!("http://social.example/a/5");
     like["object"] = json!({"objectType": "note", "id": s.url("/api/note/nosuchnote")});
@@ -513,4 +529,54 @@ fn five_hundreds_are_retried_refusals_are_final_and_a_dead_host_holds_back_no_ot
     });
     assert!(settled, "{}", federation(&s));
     responsive(&s, &alice);
+}
+
+#[test]
+fn a_dead_host_may_fill_only_a_quarter_of_the_queue() {
+    let dead = "127.0.0.9:9";
+    let s = Server::with(json!({
+        "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
+        "federationAllowPrivate": true, "maxJobs": 40,
+        "clients": [
+            {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
+            {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": dead}
+        ]
+    }));
+    let (_, alice) = s.register("alice", "correct7horse");
+    let host = Client::new("DEAD", "DEADSECRET");
+    for i in 0..15 {
+        let follow = json!({"id": format!("http://{dead}/a/{i}"), "verb": "follow",
+            "actor": {"objectType": "person", "id": format!("acct:u{i}@{dead}")},
+            "object": {"objectType": "person", "id": s.url("/api/user/alice/profile")}});
+        let r = s.signed(&host, "POST", "/api/user/alice/inbox", Some(&follow));
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let r = s.post(
+        &alice,
+        "alice",
+        &json!({"verb": "post", "to": [{"objectType": "collection",
+        "id": "http://activityschema.org/collection/public"}],
+        "object": {"objectType": "note", "content": "anyone?"}}),
+    );
+    assert_eq!(r.status, 200, "the post itself goes through: {}", r.text());
+    let table = federation(&s);
+    let row: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with(dead))
+        .unwrap()
+        .split('\t')
+        .collect();
+    let (waiting, given_up): (usize, usize) = (row[1].parse().unwrap(), row[2].parse().unwrap());
+    assert_eq!(waiting, 10, "{table}");
+    assert!(given_up >= 5, "{table}");
+    assert!(s
+        .cli_table("jobs")
+        .contains("deliveries already wait for 127.0.0.9:9"));
+    // Other work still has room: mail, live updates, other hosts.
+    let other = s.post(
+        &alice,
+        "alice",
+        &json!({"verb": "post", "object": {"objectType": "note", "content": "me"}}),
+    );
+    assert_eq!(other.status, 200);
 }
