@@ -74,6 +74,17 @@ pub async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteCl
     {
         return Ok(c);
     }
+    let c = register(app, host, who).await?;
+    let (h, put) = (host.to_string(), c.clone());
+    app.store
+        .write(move |w| remote::put_client(w, &h, &k, &put))
+        .await
+        .map_err(|e| Failure::Network(format!("cannot keep credentials for {host}: {e}")))?;
+    Ok(c)
+}
+
+/// Registers a client for `who` at `host`, with a Dialback-signed request (§4.1).
+async fn register(app: &App, host: &str, who: &Identity) -> Result<RemoteClient, Failure> {
     let rec = host_record(app, host).await?;
     let endpoint = rec
         .link("registration_endpoint")
@@ -91,18 +102,14 @@ pub async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteCl
         .finish();
     let headers = vec![("authorization", authorization), ("date", date)];
     let resp = client::send(&app.cfg.federation, Request::form(&endpoint, form, headers)).await?;
+    let what = format!("registering at {host} as {name}");
     if !resp.ok() {
-        return Err(resp.failure(&format!("registering at {host} as {name}")));
+        return Err(resp.failure(&what));
     }
-    if !resp.media_type().contains("json") {
-        return Err(Failure::Network(format!(
-            "registering at {host} as {name}: status {} {}",
-            resp.status,
-            resp.excerpt()
-        )));
-    }
-    let v: serde_json::Value = serde_json::from_slice(&resp.body)
-        .map_err(|_| Failure::Network(format!("registering at {host}: not JSON")))?;
+    let v: serde_json::Value = match resp.media_type().contains("json") {
+        true => serde_json::from_slice(&resp.body).unwrap_or_default(),
+        false => serde_json::Value::Null,
+    };
     let got = |f: &str| {
         v.get(f)
             .and_then(serde_json::Value::as_str)
@@ -110,20 +117,15 @@ pub async fn client_at(app: &App, host: &str, who: &Identity) -> Result<RemoteCl
     };
     let (Some(client_id), Some(client_secret)) = (got("client_id"), got("client_secret")) else {
         return Err(Failure::Network(format!(
-            "registering at {host}: no client_id or client_secret"
+            "{what}: no client_id and client_secret in {}",
+            resp.excerpt()
         )));
     };
-    let c = RemoteClient {
+    Ok(RemoteClient {
         client_id,
         client_secret,
         expires_at: v.get("expires_at").and_then(|e| e.as_i64()).unwrap_or(0),
-    };
-    let (h, put) = (host.to_string(), c.clone());
-    app.store
-        .write(move |w| remote::put_client(w, &h, &k, &put))
-        .await
-        .map_err(|e| Failure::Network(format!("cannot keep credentials for {host}: {e}")))?;
-    Ok(c)
+    })
 }
 
 /// Sends `req` signed two-legged as `who` at the URL's host; a 401 drops the credentials and

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::store::W;
 use crate::util::time::now_iso;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub enum Dest<'a> {
     User(&'a str),
@@ -197,6 +197,38 @@ fn owned(w: &W, cfg: &Config, mut v: Value, origin: &Option<String>) -> Result<V
     Ok(v)
 }
 
+/// The stored form of a received activity: its remote id kept, references for what it names,
+/// and when it was received.
+fn stamp(
+    act: &mut Map<String, Value>,
+    verb: &str,
+    aid: &str,
+    actor: &Value,
+    applied: &verbs::Applied,
+) {
+    let now = now_iso();
+    act.insert("id".into(), json!(aid));
+    act.insert("objectType".into(), json!("activity"));
+    act.insert("verb".into(), json!(verb));
+    act.insert("actor".into(), objects::reference(actor));
+    act.insert("object".into(), objects::reference(&applied.object));
+    if let Some(t) = &applied.target {
+        act.insert("target".into(), objects::reference(t));
+    }
+    act.entry("published").or_insert(json!(now));
+    act.insert("updated".into(), json!(now));
+    act.insert("received".into(), json!(now));
+    for k in addressing::FIELDS {
+        if let Some(Value::Array(a)) = act.get(k) {
+            let refs: Vec<Value> = a
+                .iter()
+                .map(|x| json!({"id": id_of(x), "objectType": if type_of(x).is_empty() { "person" } else { type_of(x) }}))
+                .collect();
+            act.insert(k.into(), Value::Array(refs));
+        }
+    }
+}
+
 /// First arrival: default verb and recipients, side effects, then the activity is saved with
 /// its remote id and the time it was received.
 fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Result<Activity> {
@@ -246,27 +278,7 @@ fn store_new(w: &W, cfg: &Config, body: Value, actor: &Value, aid: &str) -> Resu
         target.as_ref(),
         aid,
     )?;
-    let now = now_iso();
-    act.insert("id".into(), json!(aid));
-    act.insert("objectType".into(), json!("activity"));
-    act.insert("verb".into(), json!(verb));
-    act.insert("actor".into(), objects::reference(&actor));
-    act.insert("object".into(), objects::reference(&applied.object));
-    if let Some(t) = &applied.target {
-        act.insert("target".into(), objects::reference(t));
-    }
-    act.entry("published").or_insert(json!(now));
-    act.insert("updated".into(), json!(now));
-    act.insert("received".into(), json!(now));
-    for k in addressing::FIELDS {
-        if let Some(Value::Array(a)) = act.get(k) {
-            let refs: Vec<Value> = a
-                .iter()
-                .map(|x| json!({"id": id_of(x), "objectType": if type_of(x).is_empty() { "person" } else { type_of(x) }}))
-                .collect();
-            act.insert(k.into(), Value::Array(refs));
-        }
-    }
+    stamp(&mut act, &verb, aid, &actor, &applied);
     let act = Activity::new(Value::Object(act));
     activity::put(w, &act)?;
     applied.mark_carried(w, cfg, aid)?;
