@@ -579,13 +579,12 @@ fn accounts_on_port_80_federate_in_a_private_network() {
                 .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
         })
         .unwrap_or(false);
-    if !root
-        || std::process::Command::new("unshare")
-            .arg("--version")
-            .output()
-            .is_err()
-    {
-        crate::common::skipped("accounts_on_port_80", "needs root and unshare for port 80");
+    let has = |cmd: &str| std::process::Command::new(cmd).arg("-V").output().is_ok();
+    if !root || !has("unshare") || !has("ip") {
+        crate::common::skipped(
+            "accounts_on_port_80",
+            "needs root, unshare and ip for port 80",
+        );
         return;
     }
     let exe = std::env::current_exe().unwrap();
