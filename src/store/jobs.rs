@@ -39,6 +39,22 @@ pub fn lane_count(r: &impl Read, lane: &str) -> Result<u64> {
     r.stream_count(&lane_stream(lane))
 }
 
+impl JobRecord {
+    /// A job made `now`, due then.
+    fn new(id: u64, job: Value, lane: Option<&str>, now: i64) -> JobRecord {
+        JobRecord {
+            id,
+            job,
+            created: now,
+            due: now,
+            attempts: 0,
+            last_error: None,
+            failed: false,
+            lane: lane.map(String::from),
+        }
+    }
+}
+
 fn key(id: u64) -> String {
     format!("{id:020}")
 }
@@ -55,16 +71,7 @@ pub fn enqueue(w: &W, job: Value, lane: Option<&str>, now: i64, max: usize) -> R
         ));
     }
     let id = w.next("job")?;
-    let record = JobRecord {
-        id,
-        job,
-        created: now,
-        due: now,
-        attempts: 0,
-        last_error: None,
-        failed: false,
-        lane: lane.map(String::from),
-    };
+    let record = JobRecord::new(id, job, lane, now);
     w.put(Table::Job, &key(id), &record)?;
     w.put_raw(
         Table::JobDue,
@@ -193,16 +200,9 @@ pub fn refuse(
     max_failed: usize,
 ) -> Result<()> {
     let id = w.next("job")?;
-    let record = JobRecord {
-        id,
-        job,
-        created: now,
-        due: now,
-        attempts: 0,
-        last_error: Some(error.to_string()),
-        failed: true,
-        lane: Some(lane.to_string()),
-    };
+    let mut record = JobRecord::new(id, job, Some(lane), now);
+    record.last_error = Some(error.to_string());
+    record.failed = true;
     w.put(Table::Job, &key(id), &record)?;
     keep_failed(w, id, max_failed)
 }

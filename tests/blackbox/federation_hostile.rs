@@ -346,28 +346,40 @@ fn rss_kib(s: &Server) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-#[test]
-fn a_thousand_deliveries_to_a_dead_host_keep_memory_bounded() {
-    // A host bound client stands for a server at a closed port, whose 1000 users follow alice.
-    let dead = "127.0.0.9:9";
-    let s = Server::with(json!({
+/// A server with alice, followed by `n` people of a server at a closed port (`DEAD`), whose
+/// client is bound to that host; `extra` config keys on top.
+fn followed_by_the_dead(n: usize, extra: serde_json::Value) -> (Server, Client) {
+    let mut cfg = json!({
         "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
-        "federationAllowPrivate": true, "jobRetryDelay": 1,
+        "federationAllowPrivate": true,
         "clients": [
             {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
-            {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": dead}
+            {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": DEAD}
         ]
-    }));
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        cfg[k] = v.clone();
+    }
+    let s = Server::with(cfg);
     let (_, alice) = s.register("alice", "correct7horse");
     let host = Client::new("DEAD", "DEADSECRET");
-    let alice_id = s.url("/api/user/alice/profile");
-    for i in 0..1000 {
-        let follow = json!({"id": format!("http://{dead}/a/{i}"), "verb": "follow",
-            "actor": {"objectType": "person", "id": format!("acct:u{i}@{dead}")},
-            "object": {"objectType": "person", "id": alice_id}});
+    for i in 0..n {
+        let follow = json!({"id": format!("http://{DEAD}/a/{i}"), "verb": "follow",
+            "actor": {"objectType": "person", "id": format!("acct:u{i}@{DEAD}")},
+            "object": {"objectType": "person", "id": s.url("/api/user/alice/profile")}});
         let r = s.signed(&host, "POST", "/api/user/alice/inbox", Some(&follow));
         assert_eq!(r.status, 200, "{}", r.text());
     }
+    (s, alice)
+}
+
+/// A server at a closed port.
+const DEAD: &str = "127.0.0.9:9";
+
+#[test]
+fn a_thousand_deliveries_to_a_dead_host_keep_memory_bounded() {
+    let (s, alice) = followed_by_the_dead(1000, json!({"jobRetryDelay": 1}));
+    let dead = DEAD;
     let before = rss_kib(&s);
     s.act(
         &alice,
@@ -533,24 +545,8 @@ fn five_hundreds_are_retried_refusals_are_final_and_a_dead_host_holds_back_no_ot
 
 #[test]
 fn a_dead_host_may_fill_only_a_quarter_of_the_queue() {
-    let dead = "127.0.0.9:9";
-    let s = Server::with(json!({
-        "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
-        "federationAllowPrivate": true, "maxJobs": 40,
-        "clients": [
-            {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
-            {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": dead}
-        ]
-    }));
-    let (_, alice) = s.register("alice", "correct7horse");
-    let host = Client::new("DEAD", "DEADSECRET");
-    for i in 0..15 {
-        let follow = json!({"id": format!("http://{dead}/a/{i}"), "verb": "follow",
-            "actor": {"objectType": "person", "id": format!("acct:u{i}@{dead}")},
-            "object": {"objectType": "person", "id": s.url("/api/user/alice/profile")}});
-        let r = s.signed(&host, "POST", "/api/user/alice/inbox", Some(&follow));
-        assert_eq!(r.status, 200, "{}", r.text());
-    }
+    let (s, alice) = followed_by_the_dead(15, json!({"maxJobs": 40}));
+    let dead = DEAD;
     let r = s.post(
         &alice,
         "alice",
