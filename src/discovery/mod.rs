@@ -1,4 +1,6 @@
-//! host-meta (XRD and JSON), WebFinger and LRDD (api.md §6).
+//! host-meta (XRD and JSON), WebFinger and LRDD (api.md §6), and NodeInfo (`nodeinfo.rs`).
+pub mod nodeinfo;
+
 use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::response::{JSON, XRD};

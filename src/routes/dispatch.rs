@@ -74,6 +74,8 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         H::Lrdd => discovery::webfinger(app, req, false),
         H::ClientRegister => oauth::register::handle(app, req).await,
         H::Dialback => Ok(crate::discovery::dialback(app, req)),
+        H::NodeInfoLinks => Ok(crate::discovery::nodeinfo::links(app)),
+        H::NodeInfo => crate::discovery::nodeinfo::document(app),
         H::Proxy => api::proxy::get(app, req, p.get("id")).await,
         H::RequestToken => oauth::tokens::request_token(app, req).await,
         H::AccessToken => oauth::tokens::access_token(app, req).await,

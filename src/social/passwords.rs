@@ -12,6 +12,7 @@ pub const ROUTED: &[&str] = &[
     "images",
     ".well-known",
     "favicon.ico",
+    "nodeinfo",
 ];
 
 /// Further nicknames that are never given out: the spec's list (api.md §9.2) and segments that

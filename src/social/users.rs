@@ -400,6 +400,11 @@ pub async fn unlist(store: &Store, nick: &str) -> Result<()> {
         .await
 }
 
+/// How many accounts `GET /api/users` lists (registered ones; not the config file's).
+pub fn listed_count(r: &impl Read) -> Result<u64> {
+    r.stream_count(urls::USERS_STREAM)
+}
+
 /// Every account's nickname: the registered ones in the order they came, then the others
 /// (from the config file) by name.
 pub fn all_nicks(r: &impl Read) -> Result<Vec<String>> {

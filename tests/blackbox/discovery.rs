@@ -139,3 +139,32 @@ fn webfinger_errors() {
     let other = s.get("/.well-known/webfinger?resource=acct:alice@127.0.0.1:1");
     assert_eq!(other.json()["error"], "Unrecognized host");
 }
+
+#[test]
+fn nodeinfo_names_the_software_its_protocols_and_its_accounts() {
+    let s = Server::with(serde_json::json!({"disableRegistration": false, "site": "Garden"}));
+    s.register("ann", "correct7horse");
+    s.register("ben", "correct7horse");
+    let links = s.get("/.well-known/nodeinfo");
+    assert_eq!(links.status, 200);
+    let link = &links.json()["links"][0];
+    assert_eq!(
+        link["rel"],
+        "http://nodeinfo.diaspora.software/ns/schema/2.1"
+    );
+    let href = link["href"].as_str().unwrap();
+    let doc = s.get(&s.path_of(href));
+    assert_eq!(doc.status, 200);
+    assert!(doc.header("content-type").unwrap().contains("schema/2.1"));
+    let v = doc.json();
+    assert_eq!(v["version"], "2.1");
+    assert_eq!(v["software"]["name"], "pump");
+    assert_eq!(v["protocols"], serde_json::json!(["pumpio"]));
+    assert_eq!(v["openRegistrations"], true);
+    assert_eq!(v["usage"]["users"]["total"], 2);
+    assert_eq!(v["metadata"]["nodeName"], "Garden");
+    // "nodeinfo" is a path of the server, not a nickname.
+    let body = serde_json::json!({"nickname": "nodeinfo", "password": "correct7horse"});
+    let r = s.signed(&s.client(), "POST", "/api/users", Some(&body));
+    assert_eq!(r.status, 400, "{}", r.text());
+}
