@@ -159,6 +159,31 @@ pub struct FederationConfig {
     pub firehose: Option<String>,
     /// The spam service each local post is shown to first (federation.md §12).
     pub spam: Option<SpamConfig>,
+    /// Which protocol a new contact is reached by when it speaks both.
+    pub protocol: Protocol,
+    /// ActivityPub GETs of our actors and objects must be signed (Mastodon's "secure mode").
+    pub authorized_fetch: bool,
+    /// Seconds a signed request's `Date` may be off from our clock, either way.
+    pub signature_window: i64,
+}
+
+/// `federationProtocol`: ActivityPub when a contact offers it (`auto`), or always one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Auto,
+    ActivityPub,
+    PumpIo,
+}
+
+fn protocol(m: &Map<String, Value>) -> Result<Protocol, String> {
+    match get_str(m, "federationProtocol")?.as_deref() {
+        None | Some("auto") => Ok(Protocol::Auto),
+        Some("activitypub") => Ok(Protocol::ActivityPub),
+        Some("pumpio") => Ok(Protocol::PumpIo),
+        Some(other) => Err(format!(
+            "`federationProtocol` must be auto, activitypub or pumpio, not {other}"
+        )),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -206,6 +231,9 @@ fn federation(m: &Map<String, Value>) -> Result<FederationConfig, String> {
         verifications: get_num(m, "federationVerifications", 8, 1, 1024)? as usize,
         firehose: firehose(m)?,
         spam: spam(m)?,
+        protocol: protocol(m)?,
+        authorized_fetch: get_bool(m, "authorizedFetch", false)?,
+        signature_window: get_num(m, "federationSignatureWindow", 3600, 30, 86_400)? as i64,
     })
 }
 
@@ -261,6 +289,9 @@ const OWN_KEYS: &[&str] = &[
     "federationRetryPeriod",
     "federationCacheSize",
     "federationVerifications",
+    "federationProtocol",
+    "authorizedFetch",
+    "federationSignatureWindow",
 ];
 
 /// Derived keys that may not be set (config.md §2.8).
@@ -1048,6 +1079,18 @@ impl Config {
         set(&mut m, "federationRetryPeriod", json!(f.retry_period));
         set(&mut m, "federationCacheSize", json!(f.cache_entries));
         set(&mut m, "federationVerifications", json!(f.verifications));
+        let proto = match f.protocol {
+            Protocol::Auto => "auto",
+            Protocol::ActivityPub => "activitypub",
+            Protocol::PumpIo => "pumpio",
+        };
+        set(&mut m, "federationProtocol", json!(proto));
+        set(&mut m, "authorizedFetch", json!(f.authorized_fetch));
+        set(
+            &mut m,
+            "federationSignatureWindow",
+            json!(f.signature_window),
+        );
         set(&mut m, "maxBodyMemory", json!(self.max_body_memory));
         set(
             &mut m,

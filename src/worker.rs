@@ -174,7 +174,9 @@ async fn settle(app: &App, job: JobRecord) -> (bool, Option<String>) {
                 let permanent = matches!(e, Error::BadRequest(_));
                 // Deliveries are retried for a period, other jobs for a number of runs.
                 let more = match done.job.get("kind").and_then(|k| k.as_str()) {
-                    Some("deliver") => now_secs() - done.created < cfg.federation.retry_period,
+                    Some("deliver" | "accept") => {
+                        now_secs() - done.created < cfg.federation.retry_period
+                    }
                     _ => attempts < cfg.job_attempts,
                 };
                 let retry = (more && !permanent).then(|| {
@@ -209,6 +211,9 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
             return Ok(());
         }
         Job::Deliver(d) => return within_deadline(app, deliver::run(app, &d)).await,
+        Job::Accept(a) => {
+            within_deadline(app, crate::federation::ap_deliver::accept(app, &a)).await
+        }
         Job::Fetch(f) => within_deadline(app, fetch::run(app, &f)).await,
         // A failed ping is logged, not tried again (federation.md §11).
         Job::Ping { activity, host } => {

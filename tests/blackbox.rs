@@ -7,6 +7,7 @@ mod common;
 
 mod blackbox {
     pub mod activities;
+    pub mod activitypub;
     pub mod backup;
     pub mod board;
     pub mod cli;

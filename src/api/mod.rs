@@ -1,4 +1,6 @@
 //! Thin JSON handlers, one file per resource family.
+pub mod ap_inbox;
+pub mod ap_read;
 pub mod feeds;
 pub mod graph;
 pub mod groups;

@@ -2,6 +2,7 @@
 //! posting, feeds, paging, uploads. They take the app's state and plain arguments, never a request or a
 //! response, so that every adapter gets the same rules.
 pub mod accounts;
+pub mod ap_inbox;
 pub mod feeds;
 pub mod paging;
 pub mod posting;

@@ -36,6 +36,7 @@ pub async fn post_then<T: Send + 'static>(
     let nick = nick.to_string();
     let generator = client.generator();
     let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
+    let body = resolve_follow(app, body).await;
     if let Some(spam) = &cfg.federation.spam {
         if crate::federation::spam::is_spam(app, spam, &body).await {
             return Err(crate::error::Error::bad("Looks like spam"));
@@ -58,6 +59,34 @@ pub async fn post_then<T: Send + 'static>(
         remove_deleted_files(app, &id)?;
     }
     Ok((id, out))
+}
+
+/// A follow of `user@host` on another server names the person as their server knows them:
+/// an ActivityPub actor or a pump.io person, as WebFinger tells (before the write: it asks
+/// the network). When the look-up fails the follow keeps the address, as before.
+async fn resolve_follow(app: &App, mut body: Value) -> Value {
+    use crate::social::{objects, urls};
+    if body.get("verb").and_then(Value::as_str) != Some("follow") {
+        return body;
+    }
+    let Some(id) = body
+        .get("object")
+        .and_then(objects::id_of)
+        .map(urls::canonical)
+    else {
+        return body;
+    };
+    if !id.starts_with("acct:") || objects::is_local_id(&app.cfg, &id) {
+        return body;
+    }
+    match crate::federation::fetch::person(app, &id).await {
+        Ok(found) if found != id => {
+            body["object"] = serde_json::json!({"id": found, "objectType": "person"});
+        }
+        Ok(_) => {}
+        Err(e) => log::info!("federation: cannot look up {id}: {e}"),
+    }
+    body
 }
 
 /// Where a delivery from another server goes.
@@ -94,10 +123,14 @@ fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
         .remote
         .iter()
         .filter_map(|id| host_of(id).map(|host| (id.clone(), host)));
-    crate::jobs::deliveries(w, cfg, &posted.id, to)?;
     let Some(act) = crate::social::activity::get(w, &posted.id)? else {
         return Ok(());
     };
+    let shared = crate::social::addressing::all(&act).iter().any(|a| {
+        objects::id_of(a)
+            .is_some_and(|id| id == crate::social::urls::PUBLIC || id.ends_with("/followers"))
+    });
+    crate::jobs::deliveries(w, cfg, &posted.id, to, shared)?;
     for k in ["actor", "object", "target"] {
         let Some(id) = act.get(k).and_then(objects::id_of) else {
             continue;

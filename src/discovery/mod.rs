@@ -73,7 +73,11 @@ pub fn webfinger(app: &App, req: &Req, always_json: bool) -> Result<Resp> {
         .ok_or_else(|| Error::bad("No resource parameter"))?;
     let links = resolve(app, &r)?;
     if always_json || wants_json(req) {
-        Ok(Resp::new(200, JSON, json!({ "links": links }).to_string()))
+        let mut doc = json!({ "links": links });
+        if r.starts_with("acct:") {
+            doc["subject"] = json!(r);
+        }
+        Ok(Resp::new(200, JSON, doc.to_string()))
     } else {
         Ok(Resp::new(200, XRD, xrd(&links)))
     }
@@ -176,6 +180,8 @@ fn user_links(app: &App, nick: &str) -> Vec<Value> {
     vec![
         json!({"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": app.url(&format!("/{nick}"))}),
         json!({"rel": "dialback", "href": app.url("/api/dialback")}),
+        // ActivityPub's first: its clients take the first `self` of a JSON type.
+        json!({"rel": "self", "type": "application/activity+json", "href": crate::social::actor::id(&app.cfg, nick)}),
         json!({"rel": "self", "href": u("profile")}),
         json!({"rel": "activity-inbox", "href": u("inbox")}),
         json!({"rel": "activity-outbox", "href": u("feed")}),

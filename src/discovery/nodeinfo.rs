@@ -15,8 +15,7 @@ pub fn links(app: &App) -> Resp {
     Resp::new(200, JSON, doc.to_string())
 }
 
-/// `GET /nodeinfo/2.1`. Only the protocols this server speaks today are named: ActivityPub
-/// joins `pumpio` when its inbox is built.
+/// `GET /nodeinfo/2.1`: both protocols this server speaks.
 pub fn document(app: &App) -> Result<Resp> {
     let users = app.store.read(crate::social::users::listed_count)?;
     let doc = json!({
@@ -26,7 +25,7 @@ pub fn document(app: &App) -> Result<Resp> {
             "version": env!("CARGO_PKG_VERSION"),
             "homepage": "https://github.com/pump-io/pump.io",
         },
-        "protocols": ["pumpio"],
+        "protocols": ["activitypub", "pumpio"],
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": !app.cfg.disable_registration,
         "usage": {"users": {"total": users}},

@@ -58,15 +58,16 @@ impl Method {
     }
 }
 
-/// Makes the `Authorization` value for (method, URL) of each hop.
-pub type Signer<'a> = &'a dyn Fn(Method, &str) -> String;
+/// Makes the signing headers (`Authorization`, or `Signature` with what it covers) for
+/// (method, URL) of each hop.
+pub type Signer<'a> = &'a dyn Fn(Method, &str) -> Vec<(&'static str, String)>;
 
 pub struct Request<'a> {
     pub method: Method,
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
-    /// An `Authorization` value for (method, URL) of each hop.
+    /// The signing headers of each hop.
     pub sign: Option<Signer<'a>>,
 }
 
@@ -195,6 +196,11 @@ struct Target {
     path: String,
 }
 
+/// The `Host` header and request target the client sends for `url`.
+pub fn host_and_path(url: &str) -> Option<(String, String)> {
+    target(url).ok().map(|t| (t.authority, t.path))
+}
+
 fn target(raw: &str) -> Result<Target, Failure> {
     let bad = || Failure::Refused(format!("{raw}: not an http(s) URL"));
     let u = url::Url::parse(raw).map_err(|_| bad())?;
@@ -298,7 +304,9 @@ async fn exchange(cfg: &FederationConfig, req: &Request<'_>) -> Result<Response,
         b = b.header(*k, v);
     }
     if let Some(sign) = req.sign {
-        b = b.header("authorization", sign(req.method, &req.url));
+        for (k, v) in sign(req.method, &req.url) {
+            b = b.header(k, v);
+        }
     }
     let request = b
         .body(Full::new(Bytes::from(req.body.clone())))

@@ -61,6 +61,12 @@ pub async fn run(app: &App, d: &Delivery) -> Result<()> {
 }
 
 async fn attempt(app: &App, d: &Delivery) -> Outcome {
+    if let Some(inbox) = &d.inbox {
+        return match super::ap_deliver::activity(app, d, inbox).await {
+            Ok(()) => Outcome::Done,
+            Err(f) => failure(f),
+        };
+    }
     let (payload, actor) = match body(app, d) {
         Ok(Some(b)) => b,
         Ok(None) => return Outcome::Final(format!("activity {} is gone", d.activity)),

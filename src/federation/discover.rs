@@ -27,6 +27,20 @@ pub fn href<'a>(links: &'a [Link], rel: &str) -> Option<&'a str> {
         .and_then(|l| l.href.as_deref())
 }
 
+/// Whether a link is typed as ActivityPub's JSON (WebFinger's `self` of an actor).
+pub fn is_ap(l: &Link) -> bool {
+    let t = l.media_type.as_deref().unwrap_or("");
+    t.contains("activity+json") || t.contains("ld+json")
+}
+
+/// The pump.io `self` link: the first one not typed for ActivityPub.
+pub fn pump_self(links: &[Link]) -> Option<&str> {
+    links
+        .iter()
+        .find(|l| l.rel == "self" && !is_ap(l))
+        .and_then(|l| l.href.as_deref())
+}
+
 /// The endpoints a host must publish to be a pump.io peer.
 pub const REQUIRED: [&str; 5] = [
     "registration_endpoint",
@@ -136,8 +150,9 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// WebFinger of an account or URL: `/.well-known/webfinger` over https, then the host's LRDD
-/// template (every plain-http pump.io server answers there).
+/// WebFinger of an account or URL: `/.well-known/webfinger` over https, then over plain
+/// http (servers on a closed network), then the host's LRDD template (every plain-http
+/// pump.io server answers there).
 pub async fn webfinger(app: &App, resource: &str) -> Result<Vec<Link>, Failure> {
     let r = canonical(resource);
     let host = host_of(&r).ok_or_else(|| Failure::Refused(format!("{r}: no host to ask")))?;
@@ -146,17 +161,22 @@ pub async fn webfinger(app: &App, resource: &str) -> Result<Vec<Link>, Failure> 
     if let Some(bare) = r.strip_prefix("acct:") {
         tries.push(bare.to_string());
     }
-    for t in &tries {
-        let url = format!("https://{host}/.well-known/webfinger?resource={}", pct(t));
-        match client::send(cfg, Request::get(&url)).await {
-            Ok(resp) if resp.ok() => {
-                if let Some(links) = parse_links(&resp.media_type(), &resp.body) {
-                    return Ok(links);
+    for scheme in ["https", "http"] {
+        for t in &tries {
+            let url = format!(
+                "{scheme}://{host}/.well-known/webfinger?resource={}",
+                pct(t)
+            );
+            match client::send(cfg, Request::get(&url)).await {
+                Ok(resp) if resp.ok() => {
+                    if let Some(links) = parse_links(&resp.media_type(), &resp.body) {
+                        return Ok(links);
+                    }
                 }
+                Err(f @ Failure::Refused(_)) => return Err(f),
+                Err(Failure::Network(_)) => break,
+                _ => {}
             }
-            Err(f @ Failure::Refused(_)) => return Err(f),
-            Err(Failure::Network(_)) => break,
-            _ => {}
         }
     }
     lrdd(app, &host, &r).await
@@ -204,7 +224,7 @@ pub fn merge_links(obj: &mut serde_json::Map<String, Value>, links: &[Link]) {
         "shares",
         "lists",
     ];
-    for l in links {
+    for l in links.iter().filter(|l| !is_ap(l)) {
         let Some(h) = &l.href else { continue };
         if FEEDS.contains(&l.rel.as_str()) {
             obj.entry(l.rel.clone()).or_insert(json!({"url": h}));

@@ -13,21 +13,47 @@ pub async fn run(app: &App, f: &Fetch) -> Result<(), Failure> {
     learn(app, &f.id, Some(&f.id)).await.map(|_| ())
 }
 
-/// Looks up `user@host` (following someone on another server): their id, once stored.
+/// Looks up `user@host` (following someone on another server): their id, once stored. A
+/// person whose WebFinger names an ActivityPub actor is reached by ActivityPub, unless
+/// `federationProtocol` says otherwise.
 pub async fn person(app: &App, address: &str) -> Result<String, Failure> {
-    learn(app, address, None).await
+    use crate::config::Protocol;
+    let links = discover::webfinger(app, address).await?;
+    let host = urls::host_of(address);
+    let actor = links
+        .iter()
+        .filter(|l| l.rel == "self" && discover::is_ap(l))
+        .find_map(|l| l.href.as_deref().filter(|h| urls::host_of(h) == host));
+    match (app.cfg.federation.protocol, actor) {
+        (Protocol::Auto | Protocol::ActivityPub, Some(a)) => {
+            super::ap_actor::fetch(app, a).await.map(|rec| rec.id)
+        }
+        (Protocol::ActivityPub, None) => Err(Failure::Refused(format!(
+            "{address} does not speak ActivityPub (federationProtocol)"
+        ))),
+        _ => learn_from(app, address, None, links).await,
+    }
 }
 
 /// WebFinger of `resource`, then the document its `self` link gives (on the same host); the
 /// document must be `expected` when given. Stores what was learnt and returns its id.
 async fn learn(app: &App, resource: &str, expected: Option<&str>) -> Result<String, Failure> {
     let links = discover::webfinger(app, resource).await?;
+    learn_from(app, resource, expected, links).await
+}
+
+async fn learn_from(
+    app: &App,
+    resource: &str,
+    expected: Option<&str>,
+    links: Vec<discover::Link>,
+) -> Result<String, Failure> {
     let host = urls::host_of(resource);
     let mut obj = Map::new();
     if let Some(id) = expected {
         obj.insert("id".into(), Value::String(id.to_string()));
     }
-    let own_self = discover::href(&links, "self").filter(|u| urls::host_of(u) == host);
+    let own_self = discover::pump_self(&links).filter(|u| urls::host_of(u) == host);
     if let Some(url) = own_self {
         match fetch_self(app, url).await {
             Ok(Some(doc)) if expected.is_none_or(|id| same_object(&doc, id)) => obj = doc,

@@ -5,6 +5,10 @@
 //! are the app's, `app/host_gates.rs`), fetching remote objects and persons (`fetch.rs`), web logins
 //! with an account on another server (`remote_login.rs`), the firehose (`firehose.rs`) and the
 //! spam service (`spam.rs`).
+pub mod ap_actor;
+pub mod ap_deliver;
+pub mod ap_sign;
+pub mod ap_verify;
 pub mod client;
 pub mod credentials;
 pub mod deliver;
@@ -13,6 +17,7 @@ pub mod discover;
 pub mod fetch;
 pub mod firehose;
 mod guard;
+pub mod keys;
 pub mod proxy;
 pub mod remote_login;
 pub mod sign;

@@ -8,8 +8,13 @@ pub fn signer<'a>(
     client: (&'a str, &'a str),
     token: Option<(&'a str, &'a str)>,
     extra: &'a [(&'a str, &'a str)],
-) -> impl Fn(super::client::Method, &str) -> String + 'a {
-    move |m, url| authorization(m.as_str(), url, client, token, extra)
+) -> impl Fn(super::client::Method, &str) -> Vec<(&'static str, String)> + 'a {
+    move |m, url| {
+        vec![(
+            "authorization",
+            authorization(m.as_str(), url, client, token, extra),
+        )]
+    }
 }
 
 /// The `Authorization` header for `method url` (its query is signed too) and any extra

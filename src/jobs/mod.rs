@@ -17,6 +17,21 @@ pub struct Delivery {
     pub to: String,
     /// Its host (with port), the job's lane.
     pub host: String,
+    /// The ActivityPub inbox to POST to (the host's shared inbox when the activity is for
+    /// everyone or for followers); none for the pump.io protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbox: Option<String>,
+}
+
+/// An ActivityPub Follow of a local user, accepted: the Accept to send back.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Accept {
+    pub nick: String,
+    /// The Follow activity's id.
+    pub follow: String,
+    /// The follower's actor id.
+    pub to: String,
+    pub host: String,
 }
 
 /// A remote object to learn more about (federation.md §7).
@@ -38,6 +53,8 @@ pub enum Job {
     Live { users: Vec<String> },
     /// Delivers an activity to one remote person or group (federation.md §6.1).
     Deliver(Delivery),
+    /// Accepts an ActivityPub Follow.
+    Accept(Accept),
     /// Learns a remote object's or person's links and document (federation.md §7).
     Fetch(Fetch),
     /// Pings the firehose with a public activity (federation.md §11).
@@ -49,6 +66,7 @@ impl Job {
     fn lane(&self) -> Option<&str> {
         match self {
             Job::Deliver(d) => Some(&d.host),
+            Job::Accept(a) => Some(&a.host),
             Job::Fetch(f) => Some(&f.host),
             Job::Ping { host, .. } => Some(host),
             _ => None,
@@ -76,17 +94,30 @@ fn lane_quota(cfg: &Config) -> u64 {
 
 /// Queues a delivery of `activity` to each remote recipient in `to` (id, and its host). A
 /// host with its quota waiting gets the delivery listed as given up on, with the reason.
+/// ActivityPub recipients get it at their inbox, or once per shared inbox when `shared`.
 pub fn deliveries(
     w: &W,
     cfg: &Config,
     activity: &str,
     to: impl IntoIterator<Item = (String, String)>,
+    shared: bool,
 ) -> Result<()> {
+    let mut inboxes = std::collections::HashSet::new();
     for (to, host) in to {
+        let inbox = crate::store::ap::actor(w, &to)?.map(|a| match a.shared_inbox {
+            Some(s) if shared => s,
+            _ => a.inbox,
+        });
+        if let Some(i) = &inbox {
+            if !inboxes.insert(i.clone()) {
+                continue;
+            }
+        }
         let d = Job::Deliver(Delivery {
             activity: activity.to_string(),
             to,
             host: host.clone(),
+            inbox,
         });
         let waiting = jobs::lane_count(w, &host)?;
         if waiting >= lane_quota(cfg) {
@@ -98,6 +129,11 @@ pub fn deliveries(
         queue(w, cfg, &d)?;
     }
     Ok(())
+}
+
+/// Queues the Accept of an ActivityPub Follow of a local user.
+pub fn accept(w: &W, cfg: &Config, a: Accept) -> Result<()> {
+    queue(w, cfg, &Job::Accept(a)).map(|_| ())
 }
 
 /// Queues a look-up of a remote object, unless its host already has a backlog or the queue is

@@ -123,3 +123,26 @@ pub fn same_user(principal: &str, nick: &str) -> Result<()> {
         Err(Error::Unauthorized("Not authorized".into()))
     }
 }
+
+/// remote-write for ActivityPub: the actor whose HTTP Signature checks out.
+pub async fn remote_actor(app: &App, req: &Req) -> Result<String> {
+    req.asked.set(Some("remote-write"));
+    crate::federation::ap_verify::signer(app, req).await
+}
+
+/// An ActivityPub read (any-read): anyone, or with `authorizedFetch` only a signed request;
+/// the signing actor, if any.
+pub async fn ap_reader(app: &App, req: &Req) -> Result<Option<String>> {
+    req.asked.set(Some("any-read"));
+    if crate::federation::ap_verify::is_signed(req) {
+        return crate::federation::ap_verify::signer(app, req)
+            .await
+            .map(Some);
+    }
+    if app.cfg.federation.authorized_fetch {
+        return Err(Error::Unauthorized(
+            "This server requires signed fetches (authorizedFetch)".into(),
+        ));
+    }
+    Ok(None)
+}

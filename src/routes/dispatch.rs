@@ -91,6 +91,7 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         H::UserGet => api::users::get(app, req, nick),
         H::UserPut => api::users::put(app, req, nick).await,
         H::UserDelete => api::users::delete(app, req, nick).await,
+        H::ProfileGet if api::ap_read::wants_ap(req) => api::ap_read::person(app, req, nick).await,
         H::ProfileGet => api::profile::get(app, req, nick),
         H::ProfilePut => api::profile::put(app, req, nick).await,
         H::Whoami => api::users::whoami(app, req),
@@ -98,11 +99,27 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
             let tail = feed_tail(req);
             let tail: Vec<&str> = tail.iter().map(String::as_str).collect();
             match h {
+                H::FeedGet if tail == ["feed"] && api::ap_read::wants_ap(req) => {
+                    api::ap_read::outbox(app, req, nick).await
+                }
                 H::FeedGet => api::feeds::get(app, req, nick, &tail),
                 _ => api::feeds::post(app, req, nick, &tail).await,
             }
         }
+        H::InboxPost if api::ap_inbox::is_ap(req) => {
+            api::ap_inbox::post(app, req, Some(nick)).await
+        }
         H::InboxPost => api::inbox::post(app, req, nick).await,
+        H::SharedInbox => api::ap_inbox::post(app, req, None).await,
+        H::ServerActor => api::ap_read::server(app, req).await,
+        H::Followers | H::Following if api::ap_read::wants_ap(req) => {
+            let which = if h == H::Followers {
+                "followers"
+            } else {
+                "following"
+            };
+            api::ap_read::people(app, req, nick, which).await
+        }
         H::Followers => api::graph::followers(app, req, nick, "followers"),
         H::Following => api::graph::followers(app, req, nick, "following"),
         H::Favorites => api::graph::favorites(app, req, nick),
@@ -130,6 +147,7 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         H::ObjectGet => api::objects::get(app, req, p.get("kind"), key(p)),
         H::ObjectPut => api::objects::put(app, req, p.get("kind"), key(p)).await,
         H::ObjectDelete => api::objects::delete(app, req, p.get("kind"), key(p)).await,
+        H::Nickname if api::ap_read::wants_ap(req) => api::ap_read::person(app, req, nick).await,
         H::Nickname => nickname::page(app, req, nick),
     }
 }

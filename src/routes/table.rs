@@ -83,6 +83,10 @@ pub enum H {
     Dialback,
     NodeInfoLinks,
     NodeInfo,
+    /// The server's ActivityPub actor.
+    ServerActor,
+    /// ActivityPub's shared inbox.
+    SharedInbox,
     Proxy,
     RequestToken,
     AuthorizePage,
@@ -341,6 +345,8 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/.well-known/webfinger", NONE, Public, Webfinger),
     r("GET", "/.well-known/nodeinfo", NONE, Public, NodeInfoLinks),
     r("GET", "/nodeinfo/2.1", NONE, Public, NodeInfo),
+    r("GET", "/api/actor", NONE, AnyRead, ServerActor),
+    r("POST", "/api/inbox", Json, RemoteWrite, SharedInbox),
     r("GET", "/api/lrdd", NONE, Public, Lrdd),
     r("POST", "/api/client/register", Json, Signed, ClientRegister),
     r("POST", "/api/dialback", Form, Public, Dialback),
@@ -590,7 +596,7 @@ pub const ROUTES: &[Route] = &[
 
 /// Path segments the API routes itself: never an object type.
 const API_WORDS: &[&str] = &[
-    "user", "users", "activity", "client", "lrdd", "whoami", "dialback", "proxy",
+    "user", "users", "activity", "client", "lrdd", "whoami", "dialback", "proxy", "actor", "inbox",
 ];
 
 /// The values a matched pattern captured, by name.

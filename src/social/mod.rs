@@ -1,8 +1,11 @@
 //! The domain: people, objects, activities and their rules. No HTTP here, and no redb.
 pub mod activity;
+pub mod actor;
 pub mod address;
 pub mod addressing;
 pub mod as2;
+pub mod as2_in;
+pub mod as2_out;
 pub mod clients;
 pub mod codes;
 pub mod content;
@@ -19,6 +22,7 @@ pub mod relations;
 pub mod render;
 pub mod sanitize;
 pub mod sessions;
+pub mod shared_inbox;
 pub mod upload_paths;
 pub mod urls;
 pub mod users;

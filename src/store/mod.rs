@@ -9,6 +9,7 @@
 
 mod access;
 pub mod activities;
+pub mod ap;
 pub mod codes;
 mod engine;
 pub mod jobs;

@@ -46,6 +46,12 @@ pub enum Table {
     RemoteHost,
     /// `<host>/<local identity>` → the client credentials we registered there (federation).
     RemoteClient,
+    /// local nickname (or `\nserver`) → its ActivityPub key pair (store/ap.rs).
+    ActorKey,
+    /// another server's ActivityPub actor id → its inboxes and public key (federation).
+    ApActor,
+    /// a key id (`keyId` of HTTP Signatures) → the actor id that owns it.
+    ApKey,
 }
 
 const ALL: &[Table] = &[
@@ -70,11 +76,14 @@ const ALL: &[Table] = &[
     Table::JobDue,
     Table::RemoteHost,
     Table::RemoteClient,
+    Table::ActorKey,
+    Table::ApActor,
+    Table::ApKey,
 ];
 
 impl Table {
     /// How many key-value tables there are (`Table as usize` indexes them).
-    pub const COUNT: usize = 21;
+    pub const COUNT: usize = 24;
 
     pub fn all() -> &'static [Table] {
         ALL
@@ -104,6 +113,9 @@ impl Table {
             Table::JobDue => "job_due",
             Table::RemoteHost => "remote_host",
             Table::RemoteClient => "remote_client",
+            Table::ActorKey => "actor_key",
+            Table::ApActor => "ap_actor",
+            Table::ApKey => "ap_key",
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Small helpers with no knowledge of HTTP or storage.
 pub mod authority;
 pub mod enc;
+pub mod http_signature;
 pub mod oauth_signature;
 pub mod panics;
 pub mod rand;
+pub mod rsa_keys;
 pub mod tempfile;
 pub mod time;
 

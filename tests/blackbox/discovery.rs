@@ -53,6 +53,7 @@ fn webfinger_for_a_user() {
     let expected = [
         ("http://webfinger.net/rel/profile-page", "/alice"),
         ("dialback", "/api/dialback"),
+        ("self", "/alice"),
         ("self", "/api/user/alice/profile"),
         ("activity-inbox", "/api/user/alice/inbox"),
         ("activity-outbox", "/api/user/alice/feed"),
@@ -73,25 +74,27 @@ fn webfinger_for_a_user() {
         let r = s.get(&path);
         assert_eq!(r.status, 200, "{resource}: {}", r.text());
         let links = r.json()["links"].as_array().unwrap().clone();
-        assert_eq!(links.len(), 9);
+        assert_eq!(links.len(), 10);
         for (l, (rel, p)) in links.iter().zip(expected) {
             assert_eq!(l["rel"], rel);
             assert_eq!(l["href"], s.url(p));
         }
         assert_eq!(links[0]["type"], "text/html");
+        assert_eq!(links[2]["type"], "application/activity+json");
+        assert!(links[3].get("type").is_none());
     }
     // LRDD: XRD by default, JSON when asked.
     let r = s.get("/api/lrdd?resource=acct:alice@127.0.0.1");
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/xrd+xml"));
-    assert_eq!(r.text().matches("<Link ").count(), 9);
+    assert_eq!(r.text().matches("<Link ").count(), 10);
     let r = s.req(
         "GET",
         "/api/lrdd?resource=acct:alice@127.0.0.1",
         &[("Accept", "application/json")],
         b"",
     );
-    assert_eq!(r.json()["links"].as_array().unwrap().len(), 9);
+    assert_eq!(r.json()["links"].as_array().unwrap().len(), 10);
 }
 
 #[test]
@@ -159,7 +162,7 @@ fn nodeinfo_names_the_software_its_protocols_and_its_accounts() {
     let v = doc.json();
     assert_eq!(v["version"], "2.1");
     assert_eq!(v["software"]["name"], "pump");
-    assert_eq!(v["protocols"], serde_json::json!(["pumpio"]));
+    assert_eq!(v["protocols"], serde_json::json!(["activitypub", "pumpio"]));
     assert_eq!(v["openRegistrations"], true);
     assert_eq!(v["usage"]["users"]["total"], 2);
     assert_eq!(v["metadata"]["nodeName"], "Garden");

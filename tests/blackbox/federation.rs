@@ -9,7 +9,7 @@ pub fn peer(ip: &str) -> Server {
         "hostname": ip,
         "address": ip,
         "port": free_port(),
-        "federationAllowPrivate": true,
+        "federationAllowPrivate": true, "federationProtocol": "pumpio",
         "federationTimeout": 5000,
         "jobRetryDelay": 1,
     }))
@@ -611,7 +611,7 @@ fn port_80_inside() {
     }
     let at = |ip: &str| {
         Server::with(json!({"hostname": ip, "address": ip, "port": 80,
-            "federationAllowPrivate": true, "jobRetryDelay": 1}))
+            "federationAllowPrivate": true, "federationProtocol": "pumpio", "jobRetryDelay": 1}))
     };
     let (a, b) = (at("127.0.0.2"), at("127.0.0.3"));
     let (_, alice) = a.register("alice", "correct7horse");

@@ -10,7 +10,7 @@ fn server(allow_private: bool) -> Server {
         "hostname": "127.0.0.2",
         "address": "127.0.0.2",
         "port": free_port(),
-        "federationAllowPrivate": allow_private,
+        "federationAllowPrivate": allow_private, "federationProtocol": "pumpio",
         "federationTimeout": 1500,
         "jobRetryDelay": 1,
     }))
@@ -351,7 +351,7 @@ fn rss_kib(s: &Server) -> (u64, u64) {
 fn followed_by_the_dead(n: usize, extra: serde_json::Value) -> (Server, Client) {
     let mut cfg = json!({
         "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
-        "federationAllowPrivate": true,
+        "federationAllowPrivate": true, "federationProtocol": "pumpio",
         "clients": [
             {"client_id": crate::common::server::CLIENT_KEY, "client_secret": crate::common::server::CLIENT_SECRET},
             {"client_id": "DEAD", "client_secret": "DEADSECRET", "host": DEAD}
@@ -424,7 +424,7 @@ fn the_firehose_gets_public_posts_and_the_spam_service_judges_every_post() {
     });
     let s = Server::with(json!({
         "hostname": "127.0.0.2", "address": "127.0.0.2", "port": free_port(),
-        "federationAllowPrivate": true,
+        "federationAllowPrivate": true, "federationProtocol": "pumpio",
         "firehose": firehose.addr,
         "spamhost": spam.url(""), "spamclientid": "SPAMID", "spamclientsecret": "SPAMSECRET",
     }));

@@ -2,9 +2,11 @@
 //! talk HTTP/1.1 to it, sign requests with OAuth 1.0a.
 #![allow(dead_code)]
 
+pub mod ap;
 pub mod browser;
 pub mod http;
 pub mod oauth;
+pub mod pasture;
 pub mod peer;
 pub mod server;
 pub mod smtp;

@@ -1,0 +1,390 @@
+//! What ActivityPub servers send, in AS1 terms (the other direction of federation.md §9.2):
+//! activities become the AS1 activities the pump.io inbox already checks and applies, actors
+//! become remote persons. Pure: no store, no network.
+use super::actor;
+use super::urls::PUBLIC;
+use crate::config::Config;
+use crate::store::ap::ApActor;
+use serde_json::{json, Map, Value};
+
+/// The ways ActivityPub names the public collection.
+const PUBLICS: &[&str] = &[
+    "https://www.w3.org/ns/activitystreams#Public",
+    "as:Public",
+    "Public",
+];
+
+const TYPES: &[(&str, &str)] = &[
+    ("Note", "note"),
+    ("Article", "article"),
+    ("Image", "image"),
+    ("Video", "video"),
+    ("Audio", "audio"),
+    ("Question", "question"),
+    ("Page", "page"),
+    ("Event", "event"),
+    ("Place", "place"),
+    ("Person", "person"),
+    ("Group", "group"),
+    ("Service", "service"),
+    ("Application", "application"),
+    ("Organization", "organization"),
+    ("Collection", "collection"),
+    ("OrderedCollection", "collection"),
+];
+
+/// What an incoming activity asks of us.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Incoming {
+    /// An AS1 activity for the pump.io inbox. `undoes` names the activity an Undo gave only by
+    /// id, whose verb the stored copy tells.
+    Activity { as1: Value, undoes: Option<String> },
+    /// Our follow (by id, or the followed actor when the id is not ours) was accepted.
+    Accepted { follow: Option<String> },
+    /// Our follow of the sender was refused; the follower, as the Reject names it.
+    Rejected { follower: Option<String> },
+    /// Understood and nothing to do (Add, Remove, Block, Flag, …), with the reason.
+    Ignored(String),
+}
+
+/// The id a reference gives: a string, or an object's `id`.
+pub fn id_of(v: &Value) -> Option<&str> {
+    v.as_str().or_else(|| v.get("id").and_then(Value::as_str))
+}
+
+fn kind(v: &Value) -> &str {
+    match v.get("type") {
+        Some(Value::String(s)) => s,
+        Some(Value::Array(a)) => a.iter().find_map(Value::as_str).unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// An AS2 id as we store it: our actors' ids become our person ids, the public collection
+/// pump.io's.
+pub fn local_id(cfg: &Config, id: &str) -> String {
+    if PUBLICS.contains(&id) {
+        return PUBLIC.to_string();
+    }
+    match actor::nick_of(cfg, id) {
+        Some(nick) => super::urls::person_id(cfg, &nick),
+        None => id.to_string(),
+    }
+}
+
+/// `to`, `cc`, `bto`, `bcc` (and mentions, which go to `cc`) as AS1 addresses.
+fn addresses(cfg: &Config, doc: &Value, followers: Option<&str>, out: &mut Map<String, Value>) {
+    for k in super::addressing::FIELDS {
+        let list = match doc.get(k) {
+            Some(Value::Array(a)) => a.iter().collect::<Vec<_>>(),
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        let mut refs: Vec<Value> = list
+            .into_iter()
+            .filter_map(id_of)
+            .map(|id| address(cfg, id, followers))
+            .collect();
+        if k == "cc" {
+            for m in mentions(doc) {
+                let a = address(cfg, m, followers);
+                if !refs.contains(&a) {
+                    refs.push(a);
+                }
+            }
+        }
+        if !refs.is_empty() {
+            out.insert(k.into(), Value::Array(refs));
+        }
+    }
+}
+
+fn address(cfg: &Config, id: &str, followers: Option<&str>) -> Value {
+    let id = local_id(cfg, id);
+    let collection = id == PUBLIC || Some(id.as_str()) == followers || id.ends_with("/followers");
+    json!({"id": id, "objectType": if collection { "collection" } else { "person" }})
+}
+
+/// The actors a document's `tag` mentions.
+fn mentions(doc: &Value) -> Vec<&str> {
+    let tags = match doc.get("tag") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(t) => vec![t],
+        None => Vec::new(),
+    };
+    tags.into_iter()
+        .filter(|t| kind(t) == "Mention")
+        .filter_map(|t| t.get("href").and_then(Value::as_str))
+        .collect()
+}
+
+fn href(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) => a.iter().find_map(href),
+        Value::Object(_) => v.get("href").or_else(|| v.get("url")).and_then(href),
+        _ => None,
+    }
+}
+
+/// An AS2 object (Note, Article, …) in AS1 terms; `None` without an id.
+pub fn object(cfg: &Config, doc: &Value, followers: Option<&str>) -> Option<Value> {
+    let id = id_of(doc)?;
+    let t = kind(doc);
+    let as1_type = TYPES
+        .iter()
+        .find(|(a, _)| *a == t)
+        .map_or("note", |(_, b)| *b);
+    let mut m = Map::new();
+    m.insert("id".into(), json!(local_id(cfg, id)));
+    m.insert("objectType".into(), json!(as1_type));
+    for (from, to) in [
+        ("content", "content"),
+        ("name", "displayName"),
+        ("published", "published"),
+        ("updated", "updated"),
+    ] {
+        if let Some(v) = doc.get(from).filter(|v| v.is_string()) {
+            m.insert(to.into(), v.clone());
+        }
+    }
+    // Mastodon's content warning is `summary` with `sensitive`.
+    if let Some(s) = doc.get("summary").filter(|v| v.is_string()) {
+        m.insert("summary".into(), s.clone());
+    }
+    if doc.get("sensitive") == Some(&json!(true)) {
+        m.insert("sensitive".into(), json!(true));
+    }
+    if let Some(u) = doc.get("url").and_then(href) {
+        m.insert("url".into(), json!(u));
+    }
+    if let Some(a) = doc.get("attributedTo").and_then(id_of) {
+        m.insert(
+            "author".into(),
+            json!({"id": local_id(cfg, a), "objectType": "person"}),
+        );
+    }
+    if let Some(r) = doc.get("inReplyTo").and_then(id_of) {
+        m.insert(
+            "inReplyTo".into(),
+            json!({"id": local_id(cfg, r), "objectType": "note"}),
+        );
+    }
+    let attachments = attachments(doc);
+    if as1_type == "image" {
+        if let Some(u) = doc.get("url").and_then(href) {
+            m.insert("image".into(), json!({"url": u}));
+        }
+    } else if !attachments.is_empty() {
+        m.insert("attachments".into(), Value::Array(attachments));
+    }
+    addresses(cfg, doc, followers, &mut m);
+    Some(Value::Object(m))
+}
+
+/// Attachments by reference: remote media is linked, not copied.
+fn attachments(doc: &Value) -> Vec<Value> {
+    let list = match doc.get("attachment") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    list.into_iter()
+        .filter_map(|a| {
+            let url = a.get("url").and_then(href)?;
+            let media = a.get("mediaType").and_then(Value::as_str).unwrap_or("");
+            let t = match media.split('/').next() {
+                Some("image") => "image",
+                Some("video") => "video",
+                Some("audio") => "audio",
+                _ => "file",
+            };
+            let mut m = json!({"objectType": t, "url": url, "id": url});
+            if t == "image" {
+                m["image"] = json!({"url": url});
+            }
+            if let Some(n) = a.get("name").filter(|n| n.is_string()) {
+                m["displayName"] = n.clone();
+            }
+            Some(m)
+        })
+        .collect()
+}
+
+/// The AS1 form of an incoming activity from `sender` (its actor record).
+pub fn activity(cfg: &Config, doc: &Value, sender: &ApActor) -> Result<Incoming, String> {
+    let id = id_of(doc).ok_or("the activity has no id")?;
+    let actor = doc
+        .get("actor")
+        .and_then(id_of)
+        .ok_or("the activity has no actor")?;
+    let followers = sender.followers.as_deref();
+    let object = doc.get("object").ok_or("the activity has no object")?;
+    let oid = id_of(object).ok_or("the activity's object has no id")?;
+    let (verb, obj) = match kind(doc) {
+        "Create" | "Update" => {
+            let verb = if kind(doc) == "Create" {
+                "post"
+            } else {
+                "update"
+            };
+            if kind(object) == "Person" || kind(object) == "Service" {
+                let (person, _) = actor_record(object, 0).ok_or("the actor is incomplete")?;
+                (verb, Value::Object(person))
+            } else {
+                let o = object
+                    .is_object()
+                    .then(|| self::object(cfg, object, followers));
+                (verb, o.flatten().ok_or("the object must be given whole")?)
+            }
+        }
+        "Delete" => ("delete", json!({"id": local_id(cfg, oid)})),
+        "Follow" => (
+            "follow",
+            json!({"id": local_id(cfg, oid), "objectType": "person"}),
+        ),
+        "Like" => ("favorite", json!({"id": local_id(cfg, oid)})),
+        "Announce" => ("share", json!({"id": local_id(cfg, oid)})),
+        "Accept" if object.is_string() || kind(object) == "Follow" => {
+            return Ok(Incoming::Accepted {
+                follow: Some(oid.to_string()),
+            })
+        }
+        "Reject" if object.is_string() || kind(object) == "Follow" => {
+            let follower = object
+                .get("actor")
+                .and_then(id_of)
+                .map(|a| local_id(cfg, a));
+            return Ok(Incoming::Rejected { follower });
+        }
+        "Undo" => return undo(cfg, doc, object, actor, id),
+        other => {
+            return Ok(Incoming::Ignored(format!(
+                "{other} is not something pump does"
+            )))
+        }
+    };
+    let mut m = Map::new();
+    m.insert("id".into(), json!(id));
+    m.insert("verb".into(), json!(verb));
+    m.insert("actor".into(), json!({"id": actor, "objectType": "person"}));
+    m.insert("object".into(), obj);
+    if let Some(p) = doc.get("published").filter(|v| v.is_string()) {
+        m.insert("published".into(), p.clone());
+    }
+    addresses(cfg, doc, followers, &mut m);
+    Ok(Incoming::Activity {
+        as1: Value::Object(m),
+        undoes: None,
+    })
+}
+
+fn undo(
+    cfg: &Config,
+    doc: &Value,
+    inner: &Value,
+    actor: &str,
+    id: &str,
+) -> Result<Incoming, String> {
+    let verb = match kind(inner) {
+        "Follow" => "stop-following",
+        "Like" => "unfavorite",
+        "Announce" => "unshare",
+        "" => "",
+        other => {
+            return Ok(Incoming::Ignored(format!(
+                "undoing {other} is not something pump does"
+            )))
+        }
+    };
+    let undoes = inner.as_str().map(String::from);
+    let target = inner
+        .get("object")
+        .and_then(id_of)
+        .map(|o| local_id(cfg, o));
+    let mut m = Map::new();
+    m.insert("id".into(), json!(id));
+    m.insert("verb".into(), json!(verb));
+    m.insert("actor".into(), json!({"id": actor, "objectType": "person"}));
+    if let Some(t) = target {
+        m.insert("object".into(), json!({"id": t}));
+    }
+    addresses(cfg, doc, None, &mut m);
+    Ok(Incoming::Activity {
+        as1: Value::Object(m),
+        undoes,
+    })
+}
+
+/// An AS2 actor document as a remote person and its ActivityPub record; `None` when it lacks
+/// an id, an inbox or a key of its own. `fetched` is stamped on the record.
+pub fn actor_record(doc: &Value, fetched: i64) -> Option<(Map<String, Value>, ApActor)> {
+    let id = id_of(doc)?;
+    let inbox = doc.get("inbox").and_then(id_of)?;
+    let keys = match doc.get("publicKey") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(k) => vec![k],
+        None => Vec::new(),
+    };
+    let key = keys.into_iter().find(|k| {
+        k.get("owner").and_then(id_of).is_none_or(|o| o == id)
+            && k.get("publicKeyPem").is_some_and(Value::is_string)
+    })?;
+    let same_host = |u: &str| super::urls::host_of(u) == super::urls::host_of(id);
+    let shared = doc
+        .get("endpoints")
+        .and_then(|e| e.get("sharedInbox"))
+        .and_then(id_of)
+        .filter(|u| same_host(u));
+    let followers = doc
+        .get("followers")
+        .and_then(id_of)
+        .filter(|u| same_host(u));
+    let record = ApActor {
+        id: id.to_string(),
+        inbox: inbox.to_string(),
+        shared_inbox: shared.map(String::from),
+        followers: followers.map(String::from),
+        key_id: key.get("id").and_then(id_of).unwrap_or(id).to_string(),
+        key_pem: key.get("publicKeyPem").and_then(Value::as_str)?.to_string(),
+        fetched,
+    };
+    if !same_host(inbox) || !same_host(&record.key_id) {
+        return None;
+    }
+    let mut p = Map::new();
+    p.insert("id".into(), json!(id));
+    p.insert("objectType".into(), json!("person"));
+    let nick = doc.get("preferredUsername").and_then(Value::as_str);
+    let name = doc
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty());
+    if let Some(n) = name.or(nick) {
+        p.insert("displayName".into(), json!(n));
+    }
+    if let Some(n) = nick {
+        p.insert("preferredUsername".into(), json!(n));
+    }
+    if let Some(s) = doc.get("summary").filter(|v| v.is_string()) {
+        p.insert("summary".into(), s.clone());
+    }
+    p.insert(
+        "url".into(),
+        json!(doc
+            .get("url")
+            .and_then(href)
+            .unwrap_or_else(|| id.to_string())),
+    );
+    if let Some(icon) = doc
+        .get("icon")
+        .and_then(|i| i.get("url").and_then(href).or_else(|| href(i)))
+    {
+        p.insert("image".into(), json!({"url": icon}));
+    }
+    p.insert("links".into(), json!({"activity-inbox": {"href": inbox}}));
+    if let Some(f) = &record.followers {
+        p.insert("followers".into(), json!({"url": f}));
+    }
+    Some((p, record))
+}
