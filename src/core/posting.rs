@@ -139,7 +139,7 @@ fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
             continue;
         };
         let stored = objects::get(w, id)?;
-        if objects::needs_lookup(stored.as_deref()) {
+        if objects::needs_lookup(stored.as_deref()) && !by_activitypub(w, id, stored.as_deref())? {
             let f = crate::jobs::Fetch {
                 id: id.to_string(),
                 host,
@@ -148,6 +148,20 @@ fn federate(w: &W, cfg: &crate::config::Config, posted: &Posted) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An ActivityPub actor, or an object one of them sent: what it said of itself is all there
+/// is to learn (a pump.io look-up would mix in another protocol's view of it).
+fn by_activitypub(w: &W, id: &str, stored: Option<&Value>) -> Result<bool> {
+    let author = stored
+        .and_then(|o| o.get("author"))
+        .and_then(crate::social::objects::id_of);
+    for who in std::iter::once(id).chain(author) {
+        if crate::store::ap::actor(w, who)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Queues a firehose ping for a public activity; a courtesy, left out when the queue is full.

@@ -18,6 +18,7 @@ pub async fn post(app: &App, nick: &str, inbox: &str, doc: &Value) -> Result<(),
         .map_err(|e| Failure::Network(e.to_string()))?;
     let key_id = actor::key_id(&actor::id(&app.cfg, nick));
     let body = serde_json::to_vec(doc).map_err(|e| Failure::Refused(e.to_string()))?;
+    log::debug!("activitypub: POST {inbox} {doc}");
     let sign = ap_sign::signer(&key, &key_id, &body);
     let req = Request {
         method: Method::Post,

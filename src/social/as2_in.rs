@@ -220,6 +220,10 @@ pub fn activity(cfg: &Config, doc: &Value, sender: &ApActor) -> Result<Incoming,
         .ok_or("the activity has no actor")?;
     let followers = sender.followers.as_deref();
     let object = doc.get("object").ok_or("the activity has no object")?;
+    // What an Undo undoes may come without an id: its type and object say enough.
+    if kind(doc) == "Undo" {
+        return undo(cfg, doc, object, actor, id);
+    }
     let oid = id_of(object).ok_or("the activity's object has no id")?;
     let (verb, obj) = match kind(doc) {
         "Create" | "Update" => {
@@ -257,7 +261,6 @@ pub fn activity(cfg: &Config, doc: &Value, sender: &ApActor) -> Result<Incoming,
                 .map(|a| local_id(cfg, a));
             return Ok(Incoming::Rejected { follower });
         }
-        "Undo" => return undo(cfg, doc, object, actor, id),
         other => {
             return Ok(Incoming::Ignored(format!(
                 "{other} is not something pump does"

@@ -95,6 +95,10 @@ pub fn object(cfg: &Config, as1: &Value, aud: &Map<String, Value>) -> Value {
         .and_then(Value::as_str)
         .unwrap_or("Note")
         .to_string();
+    // A comment, and any type ActivityPub servers would not show, goes as a note.
+    if kind == "Object" {
+        kind = "Note".into();
+    }
     if kind == "Image" {
         // Mastodon shows a picture as a note with an attachment.
         kind = "Note".into();
