@@ -8,6 +8,7 @@ mod common;
 mod blackbox {
     pub mod activities;
     pub mod activitypub;
+    pub mod activitypub_hostile;
     pub mod activitypub_pumps;
     pub mod backup;
     pub mod board;

@@ -17,7 +17,11 @@ fn until_listed(s: &Server, c: &Client, path: &str, id: &str, present: bool) {
     assert!(
         held,
         "{id} {} {path} at {}: {:?}\nlog:\n{}",
-        if present { "never reached" } else { "stayed in" },
+        if present {
+            "never reached"
+        } else {
+            "stayed in"
+        },
         s.base,
         listed(s, c, path),
         s.log()
@@ -73,7 +77,10 @@ fn follow_post_reply_like_share_update_delete_travel_over_activitypub() {
         json!({"verb": "post", "to": public(),
                "object": {"objectType": "note", "content": "Hello over ActivityPub"}}),
     );
-    let (aid, oid) = (note["id"].as_str().unwrap(), note["object"]["id"].as_str().unwrap());
+    let (aid, oid) = (
+        note["id"].as_str().unwrap(),
+        note["object"]["id"].as_str().unwrap(),
+    );
     until_listed(&a, &alice, "/api/user/alice/inbox", aid, true);
     let seen = item(&a, &alice, "alice", oid);
     assert_eq!(seen["object"]["content"], "Hello over ActivityPub");
@@ -94,19 +101,37 @@ fn follow_post_reply_like_share_update_delete_travel_over_activitypub() {
         "alice",
         json!({"verb": "favorite", "object": {"id": oid, "objectType": "note"}}),
     );
-    until_listed(&b, &bob, &format!("/api/note/{uuid}/likes"), &alice_actor, true);
+    until_listed(
+        &b,
+        &bob,
+        &format!("/api/note/{uuid}/likes"),
+        &alice_actor,
+        true,
+    );
     a.act(
         &alice,
         "alice",
         json!({"verb": "share", "object": {"id": oid, "objectType": "note"}}),
     );
-    until_listed(&b, &bob, &format!("/api/note/{uuid}/shares"), &alice_actor, true);
+    until_listed(
+        &b,
+        &bob,
+        &format!("/api/note/{uuid}/shares"),
+        &alice_actor,
+        true,
+    );
     a.act(
         &alice,
         "alice",
         json!({"verb": "unfavorite", "object": {"id": oid, "objectType": "note"}}),
     );
-    until_listed(&b, &bob, &format!("/api/note/{uuid}/likes"), &alice_actor, false);
+    until_listed(
+        &b,
+        &bob,
+        &format!("/api/note/{uuid}/likes"),
+        &alice_actor,
+        false,
+    );
 
     // bob's update and delete reach alice's copy.
     let upd = b.act(
@@ -114,14 +139,26 @@ fn follow_post_reply_like_share_update_delete_travel_over_activitypub() {
         "bob",
         json!({"verb": "update", "object": {"objectType": "note", "id": oid, "content": "Edited"}}),
     );
-    until_listed(&a, &alice, "/api/user/alice/inbox", upd["id"].as_str().unwrap(), true);
+    until_listed(
+        &a,
+        &alice,
+        "/api/user/alice/inbox",
+        upd["id"].as_str().unwrap(),
+        true,
+    );
     assert_eq!(copy(&a, &alice, "alice", oid)["content"], "Edited");
     let del = b.act(
         &bob,
         "bob",
         json!({"verb": "delete", "object": {"objectType": "note", "id": oid}}),
     );
-    until_listed(&a, &alice, "/api/user/alice/inbox", del["id"].as_str().unwrap(), true);
+    until_listed(
+        &a,
+        &alice,
+        "/api/user/alice/inbox",
+        del["id"].as_str().unwrap(),
+        true,
+    );
     let gone = copy(&a, &alice, "alice", oid);
     assert!(gone["deleted"].is_string(), "{gone}");
 
@@ -143,7 +180,13 @@ fn a_direct_note_over_activitypub_reaches_only_its_recipient() {
     let alice_actor = follows(&b, &bob, "bob", &a, "alice");
     follows(&b, &carol, "carol", &a, "alice");
     for nick in ["bob", "carol"] {
-        until_listed(&a, &alice, "/api/user/alice/followers", &b.url(&format!("/{nick}")), true);
+        until_listed(
+            &a,
+            &alice,
+            "/api/user/alice/followers",
+            &b.url(&format!("/{nick}")),
+            true,
+        );
     }
     let direct = a.act(
         &alice,
@@ -163,8 +206,12 @@ fn a_direct_note_over_activitypub_reaches_only_its_recipient() {
     let pid = public_note["id"].as_str().unwrap();
     until_listed(&b, &carol, "/api/user/carol/inbox", pid, true);
     until_listed(&b, &bob, "/api/user/bob/inbox", pid, true);
-    assert!(!listed(&b, &carol, "/api/user/carol/inbox").iter().any(|x| x == did));
-    assert!(!listed(&b, &carol, "/api/user/carol/inbox/direct").iter().any(|x| x == did));
+    assert!(!listed(&b, &carol, "/api/user/carol/inbox")
+        .iter()
+        .any(|x| x == did));
+    assert!(!listed(&b, &carol, "/api/user/carol/inbox/direct")
+        .iter()
+        .any(|x| x == did));
     assert_eq!(
         item(&b, &bob, "bob", direct["object"]["id"].as_str().unwrap())["actor"]["id"],
         alice_actor

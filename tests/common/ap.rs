@@ -21,6 +21,23 @@ pub struct Faults {
 }
 
 impl Key {
+    /// A new RSA key for `id`, and its public half as PEM.
+    pub fn generate(id: &str) -> (Key, String) {
+        use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+        let k = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).expect("rsa key");
+        let der = k.to_pkcs8_der().expect("pkcs8").as_bytes().to_vec();
+        let pem = rsa::RsaPublicKey::from(&k)
+            .to_public_key_pem(LineEnding::LF)
+            .expect("pem");
+        (
+            Key {
+                id: id.to_string(),
+                der,
+            },
+            pem,
+        )
+    }
+
     /// From a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
     pub fn from_pem(id: &str, pem: &str) -> Key {
         let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
