@@ -57,8 +57,16 @@ async fn receive(app: &App, req: &Req, to: Option<&str>) -> Result<Resp> {
         .read(|r| ap::actor(r, &sender))?
         .ok_or_else(|| Error::internal("the signer's record vanished"))?;
     let incoming = as2_in::activity(&app.cfg, &body, &rec).map_err(Error::bad)?;
-    if let as2_in::Incoming::Ignored(why) = &incoming {
-        log::info!("activitypub: {id} from {sender} ignored: {why}");
+    match &incoming {
+        as2_in::Incoming::Ignored(why) => {
+            log::info!("activitypub: {id} from {sender} ignored: {why}")
+        }
+        as2_in::Incoming::ActorChanged => {
+            crate::federation::ap_actor::fetch(app, &sender)
+                .await
+                .map_err(|e| Error::bad(format!("Cannot fetch {sender} again: {e}")))?;
+        }
+        _ => {}
     }
     let stored = crate::core::ap_inbox::receive(
         app,

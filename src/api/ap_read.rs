@@ -9,7 +9,7 @@ use crate::federation::keys;
 use crate::http::{Req, Resp};
 use crate::social::render::Viewer;
 use crate::social::users::no_such_user;
-use crate::social::{actor, as2, as2_out, person, urls};
+use crate::social::{actor, as2_out, urls};
 use crate::store::ap::SERVER;
 use crate::store::Read;
 use serde_json::{json, Value};
@@ -49,17 +49,7 @@ fn exists(app: &App, nick: &str) -> Result<()> {
 pub async fn person(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     crate::principal::ap_reader(app, req).await?;
     exists(app, nick)?;
-    let key = keys::ensure(app, nick).await?;
-    let p = app
-        .store
-        .read(|r| person::show(r, &app.cfg, nick, None))?
-        .ok_or_else(|| no_such_user(nick))?;
-    Ok(answer(&actor::person(
-        &app.cfg,
-        nick,
-        as2::convert(&p),
-        &key.public_pem,
-    )))
+    Ok(answer(&keys::actor_document(app, nick).await?))
 }
 
 /// `GET /api/actor`: the server's actor, readable by anyone (it is how others check our

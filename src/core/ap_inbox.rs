@@ -8,7 +8,7 @@ use crate::social::as2_in::Incoming;
 use crate::social::inbox::{self, Dest};
 use crate::social::objects::{self, id_of, type_of};
 use crate::social::{activity, relations, shared_inbox, urls};
-use crate::store::W;
+use crate::store::{Read, W};
 use serde_json::{json, Value};
 
 /// What the shared inbox or the user inbox `to` got from the actor `sender`; the activity's id
@@ -30,7 +30,10 @@ pub async fn receive(
                     None => return Ok(None),
                 },
                 Incoming::Rejected { follower } => return rejected(w, &cfg, &sender, follower),
-                Incoming::Accepted { .. } | Incoming::Ignored(_) => return Ok(None),
+                Incoming::ActorGone => return gone(w, &cfg, &sender),
+                Incoming::Accepted { .. } | Incoming::Ignored(_) | Incoming::ActorChanged => {
+                    return Ok(None)
+                }
             };
             let users = match &to {
                 Some(nick) => vec![nick.clone()],
@@ -142,6 +145,20 @@ fn rejected(
     };
     if relations::remove(w, relations::FOLLOW, &urls::person_id(cfg, &nick), sender)? {
         w.stream_remove(&urls::stream(&nick, "following"), sender)?;
+    }
+    Ok(None)
+}
+
+/// The sender's account was deleted: it follows no one here, and no one here follows it.
+fn gone(w: &W, cfg: &crate::config::Config, sender: &str) -> Result<Option<String>> {
+    for (_, nick) in w.stream_asc(urls::USERS_STREAM, 0, shared_inbox::MAX_USERS)? {
+        let me = urls::person_id(cfg, &nick);
+        if relations::remove(w, relations::FOLLOW, &me, sender)? {
+            w.stream_remove(&urls::stream(&nick, "following"), sender)?;
+        }
+        if relations::remove(w, relations::FOLLOW, sender, &me)? {
+            w.stream_remove(&urls::stream(&nick, "followers"), sender)?;
+        }
     }
     Ok(None)
 }

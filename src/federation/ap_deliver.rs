@@ -58,7 +58,15 @@ pub async fn activity(app: &App, d: &Delivery, inbox: &str) -> Result<(), Failur
         .ok_or_else(|| Failure::Refused(format!("activity {} is gone", d.activity)))?;
     let nick = urls::nick_of_person_id(&app.cfg, &actor)
         .ok_or_else(|| Failure::Refused(format!("{actor} is not ours to speak for")))?;
-    post(app, &nick, inbox, &as2_out::activity(&app.cfg, &doc)).await
+    let mut out = as2_out::activity(&app.cfg, &doc);
+    // A profile update carries the whole actor, as ActivityPub servers refresh it from that.
+    let me = actor::id(&app.cfg, &nick);
+    if out.get("type") == Some(&json!("Update")) && out.get("object") == Some(&json!(me)) {
+        out["object"] = keys::actor_document(app, &nick)
+            .await
+            .map_err(|e| Failure::Network(e.to_string()))?;
+    }
+    post(app, &nick, inbox, &out).await
 }
 
 /// Sends the Accept of a Follow.

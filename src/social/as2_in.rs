@@ -45,6 +45,10 @@ pub enum Incoming {
     Rejected { follower: Option<String> },
     /// Understood and nothing to do (Add, Remove, Block, Flag, …), with the reason.
     Ignored(String),
+    /// The sender changed its own actor document (Update of itself): fetch it again.
+    ActorChanged,
+    /// The sender's account is gone (Delete of itself): forget its follows.
+    ActorGone,
 }
 
 /// The id a reference gives: a string, or an object's `id`.
@@ -225,6 +229,13 @@ pub fn activity(cfg: &Config, doc: &Value, sender: &ApActor) -> Result<Incoming,
         return undo(cfg, doc, object, actor, id);
     }
     let oid = id_of(object).ok_or("the activity's object has no id")?;
+    if oid == actor && actor == sender.id {
+        match kind(doc) {
+            "Update" => return Ok(Incoming::ActorChanged),
+            "Delete" => return Ok(Incoming::ActorGone),
+            _ => {}
+        }
+    }
     let (verb, obj) = match kind(doc) {
         "Create" | "Update" => {
             let verb = if kind(doc) == "Create" {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The most local users a scan for the sender's followers reads.
-const MAX_USERS: usize = 100_000;
+pub const MAX_USERS: usize = 100_000;
 
 pub fn recipients(
     r: &impl Read,

@@ -128,6 +128,18 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
     if let Some(t) = s(obj, "displayName") {
         b.push_str(&format!("<h3>{}</h3>\n", html(t)));
     }
+    // A content warning (ActivityPub's `sensitive` with its `summary`) hides the picture and
+    // the text until the reader opens it; no script needed.
+    let warned = obj.get("sensitive") == Some(&Value::Bool(true));
+    if warned {
+        let why = s(obj, "summary")
+            .filter(|w| !w.is_empty())
+            .unwrap_or("Sensitive content");
+        b.push_str(&format!(
+            "<details class=\"warning\"><summary>{}</summary>\n",
+            html(why)
+        ));
+    }
     if let Some(img) = obj.pointer("/image/url").and_then(Value::as_str) {
         if s(obj, "objectType") != Some("person") {
             let full = obj
@@ -147,6 +159,9 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
             "<div class=\"content\">{}</div>\n",
             sanitize::html(c)
         ));
+    }
+    if warned {
+        b.push_str("</details>\n");
     }
     let likers = names(obj.get("likes"));
     if !likers.is_empty() {

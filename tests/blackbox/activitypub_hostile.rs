@@ -75,11 +75,23 @@ fn forged_stale_mismatched_foreign_huge_and_deep_deliveries_are_refused() {
     let post =
         |k: &Key, body: &Value, f: Faults| k.post(&s.addr, path, body.to_string().as_bytes(), f);
 
-    // What a good delivery looks like, so that the refusals below mean something.
-    let good = note(&a.peer, "mallory", "1", &me);
+    // What a good delivery looks like, so that the refusals below mean something. It has
+    // Mastodon's content warning, which the web UI keeps closed.
+    let mut good = note(&a.peer, "mallory", "1", &me);
+    good["object"]["summary"] = json!("Spoilers <b>ahead</b>");
+    good["object"]["sensitive"] = json!(true);
     let r = post(&mallory, &good, Faults::default());
     assert_eq!(r.status, 202, "{}\n{}", r.text(), s.log());
     assert_eq!(inbox(&s, &alice), [good["id"].as_str().unwrap()]);
+    let item = &s.read(&alice, "/api/user/alice/inbox", 200)["items"][0];
+    assert_eq!(
+        (&item["object"]["sensitive"], &item["object"]["content"]),
+        (&json!(true), &json!("note 1"))
+    );
+    let cookie = s.log_in("alice", "correct7horse").expect("session");
+    let page = s.req("GET", "/", &[("Cookie", &cookie)], b"").text();
+    let warned = "<details class=\"warning\"><summary>Spoilers &lt;b&gt;ahead&lt;/b&gt;</summary>";
+    assert!(page.contains(warned), "{page}");
 
     let cases: Vec<(&str, &Key, Value, Faults, u16, &str)> = vec![
         (
@@ -217,4 +229,37 @@ fn a_rotated_key_is_fetched_again_once() {
     assert_eq!(a.peer.hits("/mallory"), 3);
     let got = inbox(&s, &alice);
     assert_eq!(got.len(), 2, "{got:?}");
+}
+
+#[test]
+fn authorized_fetch_wants_signed_reads_of_actors_but_not_of_the_server_actor() {
+    let s = Server::with(json!({
+        "hostname": "127.0.0.2", "address": "127.0.0.2",
+        "port": crate::common::server::free_port(),
+        "federationAllowPrivate": true, "authorizedFetch": true,
+    }));
+    s.register("alice", "correct7horse");
+    let (mut mallory, pem) = Key::generate("");
+    let a = actors(vec![("mallory".into(), pem)]);
+    mallory.id = a.peer.url("/mallory#key");
+    let ap = [("Accept", "application/activity+json")];
+    for path in [
+        "/alice",
+        "/api/user/alice/followers",
+        "/api/user/alice/feed",
+    ] {
+        let r = s.req("GET", path, &ap, b"");
+        assert_eq!(r.status, 401, "{path}: {}", r.text());
+        assert!(r.text().contains("authorizedFetch"), "{}", r.text());
+        let r = mallory.get(&s.addr, path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+    }
+    assert_eq!(
+        mallory.get(&s.addr, "/alice").json()["publicKey"]["owner"],
+        s.url("/alice")
+    );
+    // Others check our own signed fetches with the server's actor: anyone may read it.
+    let r = s.req("GET", "/api/actor", &ap, b"");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["publicKey"]["owner"], s.url("/api/actor"));
 }

@@ -162,6 +162,25 @@ fn follow_post_reply_like_share_update_delete_travel_over_activitypub() {
     let gone = copy(&a, &alice, "alice", oid);
     assert!(gone["deleted"].is_string(), "{gone}");
 
+    // bob renames himself: alice's server fetches his actor again.
+    let r = b.signed(
+        &bob,
+        "PUT",
+        "/api/user/bob/profile",
+        Some(&json!({"displayName": "Robert"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let renamed = eventually(30, || {
+        let f = a.read(&alice, "/api/user/alice/following", 200);
+        f["items"][0]["displayName"] == "Robert"
+    });
+    assert!(
+        renamed,
+        "{}\n{}",
+        a.read(&alice, "/api/user/alice/following", 200),
+        a.log()
+    );
+
     a.act(
         &alice,
         "alice",

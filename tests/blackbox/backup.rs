@@ -41,6 +41,20 @@ fn a_backup_taken_under_load_restores_into_a_server_that_serves_the_same() {
     let (_, busy) = a.register("busy", "correct7horse");
     let alice_id = a.read(&alice, "/api/user/alice/profile", 200)["id"].clone();
     let bob_id = a.read(&bob, "/api/user/bob/profile", 200)["id"].clone();
+    // alice's ActivityPub key, made at the first read of her actor, is in the backup too.
+    let actor = |s: &Server| {
+        let r = s.req(
+            "GET",
+            "/alice",
+            &[("Accept", "application/activity+json")],
+            b"",
+        );
+        r.json()["publicKey"]["publicKeyPem"].clone()
+    };
+    let key_before = actor(&a);
+    assert!(key_before
+        .as_str()
+        .is_some_and(|k| k.contains("PUBLIC KEY")));
     // Data of every kind: posts, a follow, a like, a reply, a share, a list, media.
     a.act(
         &bob,
@@ -181,6 +195,7 @@ fn a_backup_taken_under_load_restores_into_a_server_that_serves_the_same() {
     for (u, want) in media.iter().zip(&media_before) {
         assert_eq!(&get_media(&b, u), want, "{u}");
     }
+    assert_eq!(actor(&b), key_before);
     assert!(b.can_log_in("bob", "battery9staple"));
     assert!(!b.can_log_in("bob", "correct7horse"));
     // The busy user's feed is whole as of some moment during the backup: no dangling items.

@@ -60,6 +60,29 @@ impl Key {
         STANDARD.encode(sig)
     }
 
+    /// A signed GET of `path` at `addr`, asking for ActivityPub's JSON.
+    pub fn get(&self, addr: &str, path: &str) -> Response {
+        let date = http_date(now());
+        let text = format!("(request-target): get {path}\nhost: {addr}\ndate: {date}");
+        let sig = format!(
+            "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date\",signature=\"{}\"",
+            self.id,
+            self.sign(&text)
+        );
+        raw(
+            addr,
+            "GET",
+            path,
+            &[
+                ("Host", addr),
+                ("Date", &date),
+                ("Signature", &sig),
+                ("Accept", "application/activity+json"),
+            ],
+            b"",
+        )
+    }
+
     /// POSTs `body` to `path` at `addr` (`host:port`), signed, with `faults`.
     pub fn post(&self, addr: &str, path: &str, body: &[u8], faults: Faults) -> Response {
         let date = http_date(now() - faults.date_back);
