@@ -24,11 +24,7 @@ const PAGE: usize = 20;
 /// the original).
 pub fn wants_ap(req: &Req) -> bool {
     let a = req.header("accept").unwrap_or("").to_ascii_lowercase();
-    let oauth = req
-        .header("authorization")
-        .is_some_and(|h| h.starts_with("OAuth") || h.starts_with("Bearer"))
-        || req.query.contains("oauth_");
-    !oauth
+    !crate::principal::carries_oauth(req)
         && (a.contains("application/activity+json") || a.contains("application/ld+json"))
         && crate::api::negotiate::wants_as2(req)
 }

@@ -146,3 +146,10 @@ pub async fn ap_reader(app: &App, req: &Req) -> Result<Option<String>> {
     }
     Ok(None)
 }
+
+/// Whether the request carries OAuth credentials (an API client's), in the header or query.
+pub fn carries_oauth(req: &Req) -> bool {
+    req.header("authorization")
+        .is_some_and(|h| h.starts_with("OAuth") || h.starts_with("Bearer"))
+        || req.query.contains("oauth_")
+}
