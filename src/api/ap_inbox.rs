@@ -66,6 +66,7 @@ async fn receive(app: &App, req: &Req, to: Option<&str>) -> Result<Resp> {
                 .await
                 .map_err(|e| Error::bad(format!("Cannot fetch {sender} again: {e}")))?;
         }
+        as2_in::Incoming::Activity { as1, .. } => shared_object(app, as1).await,
         _ => {}
     }
     let stored = crate::core::ap_inbox::receive(
@@ -80,4 +81,28 @@ async fn receive(app: &App, req: &Req, to: Option<&str>) -> Result<Resp> {
         202,
         &json!({"id": id, "stored": stored.is_some()}),
     ))
+}
+
+/// A share of an object we do not have: fetched from its own server first, so that the
+/// share shows it (a failure leaves a reference, as before).
+async fn shared_object(app: &App, as1: &serde_json::Value) {
+    use crate::social::objects;
+    if as1.get("verb").and_then(serde_json::Value::as_str) != Some("share") {
+        return;
+    }
+    let Some(oid) = as1.get("object").and_then(objects::id_of) else {
+        return;
+    };
+    let known = app
+        .store
+        .read(|r| objects::get(r, oid))
+        .ok()
+        .flatten()
+        .is_some();
+    if known || objects::is_local_id(&app.cfg, oid) {
+        return;
+    }
+    if let Err(e) = crate::federation::ap_actor::object(app, oid).await {
+        log::info!("activitypub: cannot fetch the shared {oid}: {e}");
+    }
 }

@@ -139,3 +139,27 @@ pub async fn people(app: &App, req: &Req, nick: &str, which: &str) -> Result<Res
     }
     Ok(answer(&doc))
 }
+
+/// An object, as anyone may see it (a signed reader is still no one here).
+pub async fn object(
+    app: &App,
+    req: &Req,
+    kind: &str,
+    key: crate::api::objects::Key,
+) -> Result<Resp> {
+    crate::principal::ap_reader(app, req).await?;
+    crate::api::objects::check_type(kind)?;
+    let obj = crate::api::objects::find(app, req, kind, &key)?;
+    let doc = app.store.read(|r| {
+        crate::social::addressing::check_object(r, &obj, None)?;
+        let plain = crate::social::render::object(
+            r,
+            Viewer { id: None },
+            &obj,
+            crate::social::render::PLAIN,
+        )?;
+        let created = crate::social::addressing::creating_activity(r, &obj)?;
+        Ok(as2_out::standalone(&app.cfg, &plain, created.as_deref()))
+    })?;
+    Ok(answer(&doc))
+}

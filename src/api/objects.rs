@@ -21,7 +21,7 @@ pub enum Key {
     Id,
 }
 
-fn check_type(kind: &str) -> Result<()> {
+pub fn check_type(kind: &str) -> Result<()> {
     if kind == "other" || objects::TYPES.contains(&kind) {
         Ok(())
     } else {
@@ -30,7 +30,7 @@ fn check_type(kind: &str) -> Result<()> {
 }
 
 /// The stored object (tombstones included) named by the request.
-fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<Object> {
+pub fn find(app: &App, req: &Req, kind: &str, key: &Key) -> Result<Object> {
     check_type(kind)?;
     let found = match key {
         Key::Uuid(uuid) => app

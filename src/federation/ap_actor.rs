@@ -97,3 +97,36 @@ pub async fn by_key(app: &App, key_id: &str, fresh: bool) -> Result<ApActor, Fai
     }
     Ok(rec)
 }
+
+/// Fetches a public object from its own server (what an Announce shares, when we do not have
+/// it) and keeps it, with its author's actor. Anything not addressed to the public is left
+/// alone: its server decides who sees it, and we would not know.
+pub async fn object(app: &App, id: &str) -> Result<(), Failure> {
+    let doc = get(app, id).await?;
+    if as2_in::id_of(&doc) != Some(id) {
+        return Err(Failure::Refused(format!("{id} describes something else")));
+    }
+    let author = doc
+        .get("attributedTo")
+        .and_then(as2_in::id_of)
+        .filter(|a| crate::social::urls::host_of(a) == crate::social::urls::host_of(id))
+        .ok_or_else(|| Failure::Refused(format!("{id} has no author on its host")))?;
+    let rec = known(app, author).await?;
+    let mut obj = as2_in::object(&app.cfg, &doc, rec.followers.as_deref())
+        .ok_or_else(|| Failure::Refused(format!("{id} is not an object")))?;
+    let public = crate::social::addressing::all(&obj)
+        .iter()
+        .any(|a| objects::id_of(a) == Some(crate::social::urls::PUBLIC));
+    if !public {
+        return Err(Failure::Refused(format!("{id} is not public")));
+    }
+    sanitize::object(&mut obj);
+    let cfg = app.cfg.clone();
+    app.store
+        .write(move |w| match obj.as_object() {
+            Some(o) => crate::social::fetched::keep_public(w, &cfg, o),
+            None => Ok(()),
+        })
+        .await
+        .map_err(|e| Failure::Network(format!("cannot keep {id}: {e}")))
+}

@@ -144,6 +144,9 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         }
         H::GroupInbox => api::inbox::post_group(app, req, key(p)).await,
         H::SubFeed => api::objects::sub_feed(app, req, p.get("kind"), key(p), p.get("which")),
+        H::ObjectGet if api::ap_read::wants_ap(req) => {
+            api::ap_read::object(app, req, p.get("kind"), key(p)).await
+        }
         H::ObjectGet => api::objects::get(app, req, p.get("kind"), key(p)),
         H::ObjectPut => api::objects::put(app, req, p.get("kind"), key(p)).await,
         H::ObjectDelete => api::objects::delete(app, req, p.get("kind"), key(p)).await,

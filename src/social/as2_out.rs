@@ -171,3 +171,23 @@ fn picture(as1: &Value) -> Option<Value> {
     let name = as1.get("displayName").cloned().unwrap_or(json!(""));
     Some(json!({"type": "Document", "mediaType": media, "url": url, "name": name}))
 }
+
+/// An object on its own (a read by an ActivityPub server), with the audience of the activity
+/// that created it, and its author.
+pub fn standalone(cfg: &Config, as1: &Value, created_by: Option<&Value>) -> Value {
+    let aud = created_by.map(|a| audience(cfg, a)).unwrap_or_default();
+    let mut doc = object(cfg, as1, &aud);
+    if let Some(m) = doc.as_object_mut() {
+        let mut with = Map::new();
+        with.insert("@context".into(), json!(actor::CONTEXT));
+        if let Some(a) = created_by
+            .and_then(|c| c.get("actor"))
+            .and_then(|a| ref_id(cfg, a))
+        {
+            m.entry("attributedTo").or_insert(a);
+        }
+        with.extend(std::mem::take(m));
+        *m = with;
+    }
+    doc
+}

@@ -10,6 +10,7 @@ pub mod clients;
 pub mod codes;
 pub mod content;
 pub mod deliver;
+pub mod fetched;
 pub mod inbox;
 pub mod migrate;
 pub mod oauth2;

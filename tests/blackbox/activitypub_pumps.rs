@@ -236,3 +236,54 @@ fn a_direct_note_over_activitypub_reaches_only_its_recipient() {
         alice_actor
     );
 }
+
+#[test]
+fn a_share_of_a_third_servers_note_shows_the_note() {
+    let (a, b, c) = (
+        ap_peer("127.0.0.2"),
+        ap_peer("127.0.0.3"),
+        ap_peer("127.0.0.4"),
+    );
+    let (_, alice) = a.register("alice", "correct7horse");
+    let (_, bob) = b.register("bob", "correct7horse");
+    let (_, carol) = c.register("carol", "correct7horse");
+    follows(&a, &alice, "alice", &b, "bob");
+    follows(&b, &bob, "bob", &c, "carol");
+    until_listed(
+        &c,
+        &carol,
+        "/api/user/carol/followers",
+        &b.url("/bob"),
+        true,
+    );
+    let note = c.act(
+        &carol,
+        "carol",
+        json!({"verb": "post", "to": public(),
+               "object": {"objectType": "note", "content": "Worth sharing"}}),
+    );
+    let oid = note["object"]["id"].as_str().unwrap();
+    until_listed(
+        &b,
+        &bob,
+        "/api/user/bob/inbox",
+        note["id"].as_str().unwrap(),
+        true,
+    );
+    let share = b.act(
+        &bob,
+        "bob",
+        json!({"verb": "share", "object": {"objectType": "note", "id": oid}}),
+    );
+    until_listed(
+        &a,
+        &alice,
+        "/api/user/alice/inbox",
+        share["id"].as_str().unwrap(),
+        true,
+    );
+    // a fetched the note from c: the share shows it, with carol as its author.
+    let shared = item(&a, &alice, "alice", oid);
+    assert_eq!(shared["verb"], "share", "{shared}");
+    assert_eq!(shared["object"]["content"], "Worth sharing", "{shared}");
+}
