@@ -396,6 +396,15 @@ pub struct Config {
     pub max_requests_per_address: usize,
 }
 
+/// A config from these keys alone, for unit tests.
+#[cfg(test)]
+pub fn for_tests(v: Value) -> Config {
+    let Value::Object(m) = v else {
+        return for_tests(serde_json::json!({}));
+    };
+    check(m, &mut Sources::default(), false).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Reads files, environment and flags, merges them and checks the result.
 /// `generate_secret` lets `serve` make and keep a secret when nothing configures one.
 pub fn load(

@@ -135,10 +135,14 @@ fn href(v: &Value) -> Option<String> {
 pub fn object(cfg: &Config, doc: &Value, followers: Option<&str>) -> Option<Value> {
     let id = id_of(doc)?;
     let t = kind(doc);
-    let as1_type = TYPES
+    let mut as1_type = TYPES
         .iter()
         .find(|(a, _)| *a == t)
         .map_or("note", |(_, b)| *b);
+    // A reply is what pump.io calls a comment.
+    if as1_type == "note" && doc.get("inReplyTo").and_then(id_of).is_some() {
+        as1_type = "comment";
+    }
     let mut m = Map::new();
     m.insert("id".into(), json!(local_id(cfg, id)));
     m.insert("objectType".into(), json!(as1_type));
@@ -401,4 +405,107 @@ pub fn actor_record(doc: &Value, fetched: i64) -> Option<(Map<String, Value>, Ap
         p.insert("followers".into(), json!({"url": f}));
     }
     Some((p, record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> Config {
+        crate::config::for_tests(json!({"secret": "s", "hostname": "here.example", "urlPort": 80}))
+    }
+
+    fn sender() -> ApActor {
+        ApActor {
+            id: "https://m.example/users/z".into(),
+            followers: Some("https://m.example/users/z/followers".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_reply_to_us_with_a_mention_and_a_warning() {
+        let doc = json!({"id": "https://m.example/a/1", "type": "Create", "actor": "https://m.example/users/z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": "https://m.example/users/z/followers",
+            "object": {"id": "https://m.example/n/1", "type": "Note", "content": "<p>hi</p>",
+                "inReplyTo": "http://here.example/api/note/x", "summary": "cw", "sensitive": true,
+                "attributedTo": "https://m.example/users/z",
+                "tag": [{"type": "Mention", "href": "http://here.example/alice"}]}});
+        let Ok(Incoming::Activity { as1, undoes: None }) = activity(&cfg(), &doc, &sender()) else {
+            panic!("not an activity");
+        };
+        assert_eq!(as1["verb"], "post");
+        assert_eq!(as1["to"][0]["id"], PUBLIC);
+        assert_eq!(as1["cc"][0]["objectType"], "collection");
+        let o = &as1["object"];
+        assert_eq!(
+            (o["objectType"].as_str(), o["sensitive"].as_bool()),
+            (Some("comment"), Some(true))
+        );
+        assert_eq!(o["inReplyTo"]["id"], "http://here.example/api/note/x");
+        // The mention is an address: alice's inbox gets it.
+        let cc: Vec<&Value> = o["cc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["id"])
+            .collect();
+        assert!(cc.contains(&&json!("acct:alice@here.example")), "{cc:?}");
+    }
+
+    #[test]
+    fn undo_accept_and_what_is_ignored() {
+        let undo = json!({"id": "https://m.example/u", "type": "Undo", "actor": "https://m.example/users/z",
+            "object": {"type": "Follow", "object": "http://here.example/alice"}});
+        let Ok(Incoming::Activity { as1, .. }) = activity(&cfg(), &undo, &sender()) else {
+            panic!("undo");
+        };
+        assert_eq!(
+            (as1["verb"].as_str(), as1["object"]["id"].as_str()),
+            (Some("stop-following"), Some("acct:alice@here.example"))
+        );
+        let by_id = json!({"id": "https://m.example/u2", "type": "Undo", "actor": "https://m.example/users/z", "object": "https://m.example/like/1"});
+        assert!(matches!(
+            activity(&cfg(), &by_id, &sender()),
+            Ok(Incoming::Activity {
+                undoes: Some(_),
+                ..
+            })
+        ));
+        let accept = json!({"id": "https://m.example/ac", "type": "Accept", "actor": "https://m.example/users/z", "object": "http://here.example/api/activity/f"});
+        assert!(matches!(
+            activity(&cfg(), &accept, &sender()),
+            Ok(Incoming::Accepted { .. })
+        ));
+        let flag = json!({"id": "https://m.example/f", "type": "Flag", "actor": "https://m.example/users/z", "object": "x"});
+        assert!(matches!(
+            activity(&cfg(), &flag, &sender()),
+            Ok(Incoming::Ignored(_))
+        ));
+        let gone = json!({"id": "https://m.example/d", "type": "Delete", "actor": "https://m.example/users/z", "object": "https://m.example/users/z"});
+        assert_eq!(activity(&cfg(), &gone, &sender()), Ok(Incoming::ActorGone));
+        assert!(activity(&cfg(), &json!({"type": "Create"}), &sender()).is_err());
+    }
+
+    #[test]
+    fn an_actor_needs_its_own_inbox_and_key() {
+        let good = json!({"id": "https://m.example/users/z", "inbox": "https://m.example/users/z/inbox",
+            "endpoints": {"sharedInbox": "https://m.example/inbox"}, "preferredUsername": "z",
+            "publicKey": {"id": "https://m.example/users/z#main-key", "owner": "https://m.example/users/z", "publicKeyPem": "PEM"}});
+        let (p, rec) = actor_record(&good, 7).unwrap();
+        assert_eq!(
+            (p["displayName"].as_str(), rec.shared_inbox.as_deref()),
+            (Some("z"), Some("https://m.example/inbox"))
+        );
+        assert_eq!(rec.key_id, "https://m.example/users/z#main-key");
+        let mut elsewhere = good.clone();
+        elsewhere["inbox"] = json!("https://other.example/inbox");
+        assert!(actor_record(&elsewhere, 7).is_none());
+        let mut foreign_key = good.clone();
+        foreign_key["publicKey"]["id"] = json!("https://other.example/key");
+        assert!(actor_record(&foreign_key, 7).is_none());
+        let mut owned_by_another = good;
+        owned_by_another["publicKey"]["owner"] = json!("https://m.example/users/y");
+        assert!(actor_record(&owned_by_another, 7).is_none());
+    }
 }

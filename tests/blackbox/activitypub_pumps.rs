@@ -249,6 +249,7 @@ fn a_share_of_a_third_servers_note_shows_the_note() {
     let (_, carol) = c.register("carol", "correct7horse");
     follows(&a, &alice, "alice", &b, "bob");
     follows(&b, &bob, "bob", &c, "carol");
+    until_listed(&b, &bob, "/api/user/bob/followers", &a.url("/alice"), true);
     until_listed(
         &c,
         &carol,
