@@ -251,6 +251,11 @@ pub fn activity(cfg: &Config, doc: &Value, sender: &ApActor) -> Result<Incoming,
                 let (person, _) = actor_record(object, 0).ok_or("the actor is incomplete")?;
                 (verb, Value::Object(person))
             } else {
+                // One actor may not put words in another's mouth, even on its own server.
+                let author = object.get("attributedTo").and_then(id_of);
+                if author.is_some_and(|a| a != actor) {
+                    return Err("the object's attributedTo is not the activity's actor".into());
+                }
                 let o = object
                     .is_object()
                     .then(|| self::object(cfg, object, followers));
@@ -485,6 +490,9 @@ mod tests {
         let gone = json!({"id": "https://m.example/d", "type": "Delete", "actor": "https://m.example/users/z", "object": "https://m.example/users/z"});
         assert_eq!(activity(&cfg(), &gone, &sender()), Ok(Incoming::ActorGone));
         assert!(activity(&cfg(), &json!({"type": "Create"}), &sender()).is_err());
+        let forged = json!({"id": "https://m.example/c", "type": "Create", "actor": "https://m.example/users/z",
+            "object": {"id": "https://m.example/n/2", "type": "Note", "attributedTo": "https://m.example/users/y"}});
+        assert!(activity(&cfg(), &forged, &sender()).is_err());
     }
 
     #[test]
