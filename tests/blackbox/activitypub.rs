@@ -1,9 +1,10 @@
 //! ActivityPub against third-party software: fediverse-pasture's `verify_actor` report, its
 //! sender, and its one-actor peer following and followed (tests/common/pasture.rs).
+use super::federation::public;
 use crate::common::pasture::Peer;
 use crate::common::server::free_port;
 use crate::common::{ids, Server};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// A pump server on `ip` that reaches new contacts by ActivityPub.
 pub fn ap_peer(ip: &str) -> Server {
@@ -16,10 +17,6 @@ pub fn ap_peer(ip: &str) -> Server {
         "federationProtocol": "activitypub",
         "jobRetryDelay": 1,
     }))
-}
-
-pub fn public() -> Value {
-    json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}])
 }
 
 #[test]

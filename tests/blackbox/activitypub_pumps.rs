@@ -1,32 +1,9 @@
 //! Two and three pump servers federating over ActivityPub (`federationProtocol:
 //! activitypub`): the same travels as the pump.io protocol's test in federation.rs.
-use super::activitypub::{ap_peer, public};
-use crate::common::{eventually, ids, Client, Server};
+use super::activitypub::ap_peer;
+use super::federation::{listed, public, until_listed};
+use crate::common::{eventually, Client, Server};
 use serde_json::{json, Value};
-
-fn listed(s: &Server, c: &Client, path: &str) -> Vec<String> {
-    let r = s.signed(c, "GET", path, None);
-    if r.status != 200 {
-        return Vec::new();
-    }
-    ids(&r.json())
-}
-
-fn until_listed(s: &Server, c: &Client, path: &str, id: &str, present: bool) {
-    let held = eventually(30, || listed(s, c, path).iter().any(|x| x == id) == present);
-    assert!(
-        held,
-        "{id} {} {path} at {}: {:?}\nlog:\n{}",
-        if present {
-            "never reached"
-        } else {
-            "stayed in"
-        },
-        s.base,
-        listed(s, c, path),
-        s.log()
-    );
-}
 
 /// `nick` at `s` as `user@host:port`.
 fn address(s: &Server, nick: &str) -> String {

@@ -20,7 +20,7 @@ pub fn person(s: &Server, nick: &str) -> String {
 }
 
 /// The ids in `path` as `c` reads it at `s`.
-fn listed(s: &Server, c: &Client, path: &str) -> Vec<String> {
+pub fn listed(s: &Server, c: &Client, path: &str) -> Vec<String> {
     let r = s.signed(c, "GET", path, None);
     if r.status != 200 {
         return Vec::new();
@@ -29,7 +29,7 @@ fn listed(s: &Server, c: &Client, path: &str) -> Vec<String> {
 }
 
 /// Waits until `id` is (or, with `present` false, is not) in the feed at `path`.
-fn until_listed(s: &Server, c: &Client, path: &str, id: &str, present: bool) {
+pub fn until_listed(s: &Server, c: &Client, path: &str, id: &str, present: bool) {
     let held = eventually(30, || listed(s, c, path).iter().any(|x| x == id) == present);
     assert!(
         held,
@@ -45,7 +45,7 @@ fn until_listed(s: &Server, c: &Client, path: &str, id: &str, present: bool) {
     );
 }
 
-fn public() -> Value {
+pub fn public() -> Value {
     json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}])
 }
 

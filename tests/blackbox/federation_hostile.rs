@@ -142,41 +142,11 @@ fn register(s: &Server, auth: &str, date: &str) -> crate::common::Response {
     )
 }
 
-fn http_date(t: std::time::SystemTime) -> String {
-    let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let days = secs.div_euclid(86_400);
-    // 1970-01-01 was a Thursday.
-    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let (y, m, d) = civil(days);
-    let mon = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][m as usize - 1];
-    let r = secs.rem_euclid(86_400);
-    format!(
-        "{wd}, {d:02} {mon} {y} {:02}:{:02}:{:02} GMT",
-        r / 3600,
-        r % 3600 / 60,
-        r % 60
-    )
-}
-
-fn civil(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[test]
 fn dialback_registrations_are_checked_and_never_replayed() {
     let s = server(true);
     let peer = dialback_peer();
-    let now = http_date(std::time::SystemTime::now());
+    let now = crate::common::ap::http_date(crate::common::ap::now());
     let auth = format!("Dialback host=\"{}\", token=\"good1\"", peer.addr);
     let ok = register(&s, &auth, &now);
     assert_eq!(ok.status, 200, "{}", ok.text());
@@ -196,7 +166,7 @@ fn dialback_registrations_are_checked_and_never_replayed() {
         (bad.status, bad.text().as_str()),
         (401, "Error 400: Not my token")
     );
-    let old = http_date(std::time::SystemTime::now() - Duration::from_secs(600));
+    let old = crate::common::ap::http_date(crate::common::ap::now() - 600);
     let stale = register(
         &s,
         &format!("Dialback host=\"{}\", token=\"good2\"", peer.addr),

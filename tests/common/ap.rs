@@ -119,7 +119,8 @@ impl Key {
     }
 }
 
-fn now() -> i64 {
+/// Unix seconds.
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
