@@ -8,7 +8,7 @@ use crate::social::as2_in::Incoming;
 use crate::social::inbox::{self, Dest};
 use crate::social::objects::{self, id_of, type_of};
 use crate::social::{activity, relations, shared_inbox, urls};
-use crate::store::{Read, W};
+use crate::store::W;
 use serde_json::{json, Value};
 
 /// What the shared inbox or the user inbox `to` got from the actor `sender`; the activity's id
@@ -143,19 +143,23 @@ fn rejected(
     let Some(nick) = follower.and_then(|f| urls::nick_of_person_id(cfg, &f)) else {
         return Ok(None);
     };
-    if relations::remove(w, relations::FOLLOW, &urls::person_id(cfg, &nick), sender)? {
-        w.stream_remove(&urls::stream(&nick, "following"), sender)?;
-    }
+    unfollow(w, cfg, &nick, sender)?;
     Ok(None)
+}
+
+/// The local user `nick` no longer follows the remote actor `other`.
+fn unfollow(w: &W, cfg: &crate::config::Config, nick: &str, other: &str) -> Result<()> {
+    if relations::remove(w, relations::FOLLOW, &urls::person_id(cfg, nick), other)? {
+        w.stream_remove(&urls::stream(nick, "following"), other)?;
+    }
+    Ok(())
 }
 
 /// The sender's account was deleted: it follows no one here, and no one here follows it.
 fn gone(w: &W, cfg: &crate::config::Config, sender: &str) -> Result<Option<String>> {
-    for (_, nick) in w.stream_asc(urls::USERS_STREAM, 0, shared_inbox::MAX_USERS)? {
+    for nick in shared_inbox::local_users(w)? {
+        unfollow(w, cfg, &nick, sender)?;
         let me = urls::person_id(cfg, &nick);
-        if relations::remove(w, relations::FOLLOW, &me, sender)? {
-            w.stream_remove(&urls::stream(&nick, "following"), sender)?;
-        }
         if relations::remove(w, relations::FOLLOW, sender, &me)? {
             w.stream_remove(&urls::stream(&nick, "followers"), sender)?;
         }

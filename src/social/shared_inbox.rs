@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// The most local users a scan for the sender's followers reads.
-pub const MAX_USERS: usize = 100_000;
+const MAX_USERS: usize = 100_000;
 
 pub fn recipients(
     r: &impl Read,
@@ -46,7 +46,7 @@ pub fn recipients(
         }
     }
     if for_followers {
-        for (_, nick) in r.stream_asc(urls::USERS_STREAM, 0, MAX_USERS)? {
+        for nick in local_users(r)? {
             if relations::exists(r, relations::FOLLOW, &urls::person_id(cfg, &nick), sender)? {
                 out.insert(nick);
             }
@@ -59,4 +59,12 @@ pub fn recipients(
         }
     }
     Ok(kept)
+}
+
+/// Every local user's nickname (at most `MAX_USERS`): who here may follow a remote actor.
+pub fn local_users(r: &impl Read) -> Result<Vec<String>> {
+    Ok(r.stream_asc(urls::USERS_STREAM, 0, MAX_USERS)?
+        .into_iter()
+        .map(|(_, nick)| nick)
+        .collect())
 }
