@@ -16,6 +16,8 @@ pub enum UserOp {
     Jobs,
     /// The jobs for other servers, per host.
     Federation,
+    /// The store's tables: entries and bytes.
+    Stats,
 }
 
 impl UserOp {
@@ -26,6 +28,7 @@ impl UserOp {
             UserOp::Delete(n) => format!("USERDEL {n}"),
             UserOp::List => "USERS".into(),
             UserOp::Jobs | UserOp::Federation => "JOBS".into(),
+            UserOp::Stats => "STATS".into(),
         }
     }
 }
@@ -52,6 +55,7 @@ pub fn run(cfg: Config, op: UserOp) -> Result<String, String> {
             UserOp::Delete(n) => format!("deleted user {n}"),
             UserOp::Jobs => jobs_table(rest.trim())?,
             UserOp::Federation => hosts_table(rest.trim())?,
+            UserOp::Stats => crate::stats::table(rest.trim())?,
         }),
         None => Err(reply.strip_prefix("NACK ").unwrap_or(&reply).to_string()),
     }

@@ -53,7 +53,7 @@ pub async fn answer(app: &App, line: &str) -> String {
     let nack = |e: Error| format!("NACK {}", e.message().replace('\n', " "));
     match cmd.to_ascii_uppercase().as_str() {
         "CMDS" => {
-            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL JOBS BACKUP EXPORT".into()
+            "ACK CMDS VERSION EASTER LOGLEVEL RESTART USERS USERADD USERPASSWORD USERDEL JOBS STATS BACKUP EXPORT".into()
         }
         "VERSION" => format!("ACK {}", env!("CARGO_PKG_VERSION")),
         "EASTER" => "ACK EGG".into(),
@@ -105,6 +105,10 @@ pub async fn answer(app: &App, line: &str) -> String {
                 }
                 format!("ACK {}", serde_json::to_string(&v).unwrap_or_default())
             }
+            Err(e) => nack(e),
+        },
+        "STATS" => match crate::stats::collect(app) {
+            Ok(v) => format!("ACK {v}"),
             Err(e) => nack(e),
         },
         "" => String::new(),

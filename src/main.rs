@@ -24,6 +24,7 @@ mod rehost;
 mod routes;
 mod serve;
 mod social;
+mod stats;
 mod store;
 mod util;
 mod web;
@@ -49,6 +50,7 @@ enum Cmd {
     Serve(ServeCmd),
     User(UserCmd),
     Jobs(JobsCmd),
+    Stats(StatsCmd),
     Federation(FederationCmd),
     CheckConfig(CheckCmd),
     Backup(BackupCmd),
@@ -161,6 +163,16 @@ struct CheckCmd {
 #[derive(FromArgs)]
 #[argh(subcommand, name = "jobs")]
 struct JobsCmd {
+    /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
+    #[argh(option, short = 'c')]
+    config: Option<PathBuf>,
+}
+
+/// What the store holds and what it costs on disk, table by table, and per stored activity;
+/// whether or not the server runs.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "stats")]
+struct StatsCmd {
     /// config file (default: /etc/pump.io.json then ~/.pump.io.json)
     #[argh(option, short = 'c')]
     config: Option<PathBuf>,
@@ -371,6 +383,9 @@ fn main() -> ExitCode {
         }
         Some(Cmd::Jobs(j)) => load(j.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Jobs))
+            .map(|out| println!("{out}")),
+        Some(Cmd::Stats(x)) => load(x.config.as_deref(), &[], true)
+            .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Stats))
             .map(|out| println!("{out}")),
         Some(Cmd::Federation(f)) => load(f.config.as_deref(), &[], true)
             .and_then(|(cfg, _)| admin::run(cfg, admin::UserOp::Federation))

@@ -56,6 +56,9 @@ struct Args {
     /// the server's memory before and at its peak
     #[argh(option)]
     picture: Option<u32>,
+    /// start our server with the response cache off (`responseCacheSize: 0`)
+    #[argh(switch)]
+    cache_off: bool,
     /// keep the server's data dir (its path is printed) instead of removing it
     #[argh(switch)]
     keep: bool,
@@ -268,7 +271,11 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         return;
     }
-    let own = Own::start(&pump, dir.clone(), port);
+    let mut extra = serde_json::Map::new();
+    if args.cache_off {
+        extra.insert("responseCacheSize".into(), 0.into());
+    }
+    let own = Own::start(&pump, dir.clone(), port, extra);
     std::thread::sleep(Duration::from_millis(300));
     let idle = status_field(own.pid(), "VmRSS:");
     let mut ours = Target::connect("pump", &format!("http://127.0.0.1:{port}"), Some(own));
@@ -385,11 +392,32 @@ fn main() {
             100.0 * outbox.rate() / trivial.max(1e-9)
         );
     }
+    if let Some(o) = &ours.own {
+        print_sizes(o);
+    }
     drop(ours);
     if args.keep {
         eprintln!("data dir kept: {}", dir.display());
     } else {
         let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// `pump stats` of our server after the run, as a Markdown table: where the disk goes.
+fn print_sizes(o: &Own) {
+    let out = std::process::Command::new(&o.bin)
+        .args(["stats", "-c"])
+        .arg(o.dir.join("pump.json"))
+        .output();
+    let Ok(out) = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()) else {
+        return;
+    };
+    println!();
+    for (i, line) in out.lines().enumerate() {
+        println!("| {} |", line.replace('\t', " | "));
+        if i == 0 {
+            println!("|{}", "---|".repeat(line.split('\t').count()));
+        }
     }
 }
 

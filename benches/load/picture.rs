@@ -40,7 +40,12 @@ pub fn measure(pump: &Path, dir: &Path, port: u16, megapixels: u32) {
             "baseline"
         };
         let _ = std::fs::remove_dir_all(dir);
-        let own = Own::start(&pump.to_path_buf(), dir.to_path_buf(), port);
+        let own = Own::start(
+            &pump.to_path_buf(),
+            dir.to_path_buf(),
+            port,
+            Default::default(),
+        );
         let pid = own.pid();
         let t = Target::connect("pump", &format!("http://127.0.0.1:{port}"), Some(own));
         let jpeg = photo(w, h, progressive);

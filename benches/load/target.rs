@@ -27,6 +27,8 @@ pub struct Own {
     pub bin: PathBuf,
     pub dir: PathBuf,
     pub port: u16,
+    /// Config keys added to the bench's own (e.g. `responseCacheSize: 0`).
+    pub extra: serde_json::Map<String, Value>,
     pub child: Child,
 }
 
@@ -38,10 +40,18 @@ impl Target {
 }
 
 impl Own {
-    pub fn start(bin: &PathBuf, dir: PathBuf, port: u16) -> Own {
+    pub fn start(
+        bin: &PathBuf,
+        dir: PathBuf,
+        port: u16,
+        extra: serde_json::Map<String, Value>,
+    ) -> Own {
         let cfg = dir.join("pump.json");
         std::fs::create_dir_all(&dir).expect("data dir");
-        let conf = json!({"secret": "bench", "hostname": "127.0.0.1", "port": port, "params": {"dir": dir.join("db")}, "nologger": true, "enableUploads": true, "datadir": dir});
+        let mut conf = json!({"secret": "bench", "hostname": "127.0.0.1", "port": port, "params": {"dir": dir.join("db")}, "nologger": true, "enableUploads": true, "datadir": dir});
+        for (k, v) in &extra {
+            conf[k] = v.clone();
+        }
         std::fs::write(&cfg, conf.to_string()).expect("config");
         let child = Command::new(bin)
             .args(["serve", "-c"])
@@ -55,6 +65,7 @@ impl Own {
             bin: bin.clone(),
             dir,
             port,
+            extra,
             child,
         };
         own.wait_ready();
@@ -96,7 +107,7 @@ impl Own {
     pub fn restart(&mut self) -> Duration {
         self.stop();
         let start = Instant::now();
-        let fresh = Own::start(&self.bin, self.dir.clone(), self.port);
+        let fresh = Own::start(&self.bin, self.dir.clone(), self.port, self.extra.clone());
         let took = start.elapsed();
         *self = fresh;
         took

@@ -40,8 +40,25 @@ pub trait Changes: Snapshot {
     fn stream_delete(&self, stream: &str, item: &str) -> Result<bool>;
 }
 
+/// What one table (key space, or the engine's own stream tables) holds and costs on disk.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SpaceSize {
+    pub name: String,
+    pub entries: u64,
+    /// Bytes of the keys and values themselves.
+    pub stored: u64,
+    /// Bytes of the index (branch keys) and other metadata.
+    pub metadata: u64,
+    /// Bytes allocated but unused inside its pages.
+    pub fragmented: u64,
+    /// Bytes of the pages the table occupies.
+    pub pages_bytes: u64,
+}
+
 /// A storage engine.
 pub trait Engine: Send + Sync {
+    /// Each table's entries and bytes, from one snapshot (`pump stats`).
+    fn sizes(&self) -> Result<Vec<SpaceSize>>;
     fn snapshot(&self) -> Result<Box<dyn Snapshot>>;
     /// Runs `f` in one write transaction: committed (durably) when it returns Ok, rolled back
     /// otherwise. A commit that fails is an error too.

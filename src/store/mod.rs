@@ -31,6 +31,7 @@ use tables::Table;
 
 use crate::error::{Error, Result};
 use engine::Engine;
+pub use engine::SpaceSize;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -73,6 +74,11 @@ impl Store {
         self.writer
             .generation
             .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Each table's entries and bytes on disk (`pump stats`).
+    pub fn sizes(&self) -> Result<Vec<SpaceSize>> {
+        self.db.sizes()
     }
 
     /// Writes the whole store from one read snapshot (backups); returns the record count.

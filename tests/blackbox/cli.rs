@@ -114,3 +114,40 @@ fn control_socket_protocol() {
     assert_eq!(ask("RESTART"), "NACK no workers");
     assert_eq!(ask("FROB"), "NACK unknown");
 }
+
+/// The `id_activity` row of a `pump stats` table: (entries, pages bytes).
+fn activity_row(table: &str) -> (u64, u64) {
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("id_activity\t"))
+        .unwrap_or_else(|| panic!("no id_activity row in:\n{table}"));
+    let f: Vec<&str> = row.split('\t').collect();
+    (f[1].parse().unwrap(), f[5].parse().unwrap())
+}
+
+#[test]
+fn stats_counts_what_the_store_holds_running_or_stopped() {
+    let mut s = Server::start();
+    let (_, alice) = s.register("alice", "correct7horse");
+    let before = activity_row(&s.cli_table("stats")).0;
+    for i in 0..3 {
+        s.act(
+            &alice,
+            "alice",
+            serde_json::json!({"verb": "post", "object": {"objectType": "note", "content": format!("note {i}")}}),
+        );
+    }
+    // Through the control socket while the server runs…
+    let running = s.cli_table("stats");
+    let (n, bytes) = activity_row(&running);
+    assert_eq!(n, before + 3, "{running}");
+    assert!(bytes >= 4096, "{running}");
+    assert!(running.contains("\nfile\t"), "{running}");
+    assert!(
+        running.contains(&format!("activities stored: {n}")),
+        "{running}"
+    );
+    // …and on the store itself once it has stopped: the same figures.
+    assert!(s.signal_and_wait("TERM").success());
+    assert_eq!(activity_row(&s.cli_table("stats")), (n, bytes));
+}

@@ -3,6 +3,7 @@ mod changes;
 mod dump;
 mod ops;
 pub mod schema;
+mod sizes;
 mod snapshot;
 mod tables;
 
@@ -116,6 +117,10 @@ fn init(db: &Database) -> Result<()> {
 }
 
 impl Engine for Redb {
+    fn sizes(&self) -> Result<Vec<super::engine::SpaceSize>> {
+        sizes::sizes(&self.db)
+    }
+
     fn snapshot(&self) -> Result<Box<dyn Snapshot>> {
         Ok(Box::new(snapshot::Snap::new(self.db.begin_read()?)))
     }
