@@ -83,9 +83,14 @@ pub fn wants_as2(req: &Req) -> bool {
 /// A JSON read in the negotiated format.
 pub fn respond(req: &Req, body: Value) -> Result<Resp> {
     if wants_as2(req) {
-        Ok(Resp::new(200, AS2, as2::convert(&body).to_string()))
+        Ok(Resp::new(
+            200,
+            AS2,
+            serde_json::to_vec(&as2::convert(&body))?,
+        ))
     } else {
-        Ok(Resp::new(200, JSON, body.to_string()))
+        // `to_vec` writes bytes straight; `to_string` (Display) goes through `fmt::Write`.
+        Ok(Resp::new(200, JSON, serde_json::to_vec(&body)?))
     }
 }
 

@@ -116,9 +116,11 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
         "objectTypes": ["activity"],
         "url": url,
         "links": links,
-        "items": items,
+        // Moved in below: `json!` would copy the page's documents one by one.
+        "items": null,
         "totalItems": total,
     });
+    feed["items"] = Value::Array(items);
     if let Some(a) = author {
         feed["author"] = a;
     }
@@ -172,7 +174,8 @@ pub fn persons(r: &impl Read, q: FeedQuery, how: Persons) -> Result<Value> {
         walked.items.len(),
         total,
     );
-    let mut feed = json!({"displayName": title, "url": url, "objectTypes": ["person"], "items": items, "totalItems": total, "links": links});
+    let mut feed = json!({"displayName": title, "url": url, "objectTypes": ["person"], "items": null, "totalItems": total, "links": links});
+    feed["items"] = Value::Array(items);
     if let Some(a) = author {
         feed["author"] = a;
     }
@@ -213,8 +216,9 @@ pub fn objects(
         };
         items.push(shown);
     }
-    let feed = json!({"displayName": title, "url": url, "items": items, "totalItems": total,
+    let mut feed = json!({"displayName": title, "url": url, "items": null, "totalItems": total,
         "links": {"first": {"href": url}, "self": {"href": url}}});
+    feed["items"] = Value::Array(items);
     Ok((feed, walked.items))
 }
 
