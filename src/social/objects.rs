@@ -192,6 +192,9 @@ pub fn by_uuid(r: &impl Read, seg: &str, uuid: &str) -> Result<Option<Object>> {
 pub fn is_local_id(cfg: &Config, id: &str) -> bool {
     // The host as a URL parser reads it (userinfo and all), whatever the port.
     if id.starts_with("http://") || id.starts_with("https://") {
+        if plainly_ours(&cfg.hostname, id) {
+            return true;
+        }
         return url::Url::parse(id)
             .ok()
             .and_then(|u| u.host_str().map(|h| h.eq_ignore_ascii_case(&cfg.hostname)))
@@ -204,6 +207,26 @@ pub fn is_local_id(cfg: &Config, id: &str) -> bool {
         });
     }
     false
+}
+
+/// `http(s)://<hostname>[:port]/…` with nothing a parser could read another way: what the
+/// parse would say, without it (a page checks every id it shows).
+fn plainly_ours(hostname: &str, id: &str) -> bool {
+    let rest = id
+        .strip_prefix("http://")
+        .or_else(|| id.strip_prefix("https://"))
+        .and_then(|r| r.strip_prefix(hostname));
+    let Some(rest) = rest else { return false };
+    if rest.starts_with('/') {
+        return true;
+    }
+    let Some((port, _)) = rest.strip_prefix(':').and_then(|p| p.split_once('/')) else {
+        return false;
+    };
+    !port.is_empty()
+        && port.len() <= 5
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| p <= 65535)
 }
 
 /// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
@@ -416,4 +439,40 @@ pub fn local_nick(r: &impl Read, cfg: &Config, id: &str) -> Result<Option<String
         return Ok(None);
     };
     Ok(store::users::exists(r, &nick)?.then_some(nick))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plainly_ours;
+
+    /// The shortcut says yes only where the URL parser reads our host.
+    #[test]
+    fn the_shortcut_agrees_with_the_parser() {
+        let host = "example.org";
+        for id in [
+            "http://example.org/api/note/x",
+            "https://example.org:8443/api/note/x",
+            "http://example.org:99999/x",
+            "http://example.org:/x",
+            "http://example.org@evil.test/x",
+            "http://example.org:80@evil.test/x",
+            "http://example.org.evil.test/x",
+            "http://example.orgx/x",
+            "http://evil.test/example.org/x",
+            "http://example.org",
+        ] {
+            let parsed = url::Url::parse(id)
+                .ok()
+                .and_then(|u| u.host_str().map(|h| h == host))
+                .unwrap_or(false);
+            if plainly_ours(host, id) {
+                assert!(parsed, "{id}");
+            }
+        }
+        assert!(plainly_ours(host, "http://example.org/api/note/x"));
+        assert!(plainly_ours(host, "https://example.org:8443/x"));
+        assert!(!plainly_ours(host, "http://example.org:99999/x"));
+        assert!(!plainly_ours(host, "http://example.org@evil.test/x"));
+        assert!(!plainly_ours(host, "http://example.org:80@evil.test/x"));
+    }
 }
