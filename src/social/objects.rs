@@ -223,10 +223,8 @@ fn plainly_ours(hostname: &str, id: &str) -> bool {
     let Some((port, _)) = rest.strip_prefix(':').and_then(|p| p.split_once('/')) else {
         return false;
     };
-    !port.is_empty()
-        && port.len() <= 5
-        && port.bytes().all(|b| b.is_ascii_digit())
-        && port.parse::<u32>().is_ok_and(|p| p <= 65535)
+    // Digits only: `parse` alone would take a leading '+'.
+    port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
 }
 
 /// Finds the stored object for `given`, or stores it (§3.5). An object without an id is created
