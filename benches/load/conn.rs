@@ -13,6 +13,8 @@ pub struct Conn {
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The `name=value` part of each `Set-Cookie`.
+    pub cookies: Vec<String>,
 }
 
 impl Conn {
@@ -81,6 +83,7 @@ impl Conn {
             .and_then(|x| x.parse().ok())
             .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
         let (mut len, mut chunked, mut close) = (None, false, false);
+        let mut cookies = Vec::new();
         loop {
             let mut h = String::new();
             r.read_line(&mut h)?;
@@ -93,6 +96,7 @@ impl Conn {
                     "content-length" => len = v.trim().parse::<usize>().ok(),
                     "transfer-encoding" => chunked = v.to_ascii_lowercase().contains("chunked"),
                     "connection" => close = v.to_ascii_lowercase().contains("close"),
+                    "set-cookie" => cookies.push(v.split(';').next().unwrap_or("").trim().into()),
                     _ => {}
                 }
             }
@@ -122,6 +126,10 @@ impl Conn {
         if close {
             self.r = None;
         }
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            cookies,
+        })
     }
 }

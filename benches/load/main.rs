@@ -6,6 +6,8 @@
 // A test or a benchmark that meets the unexpected should stop loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod conn;
+mod growth;
+mod mixed;
 #[path = "../../tests/common/oauth.rs"]
 #[allow(dead_code)]
 mod oauth;
@@ -56,6 +58,10 @@ struct Args {
     /// the server's memory before and at its peak
     #[argh(option)]
     picture: Option<u32>,
+    /// instead of the workloads: grow the store through these sizes (comma-separated, e.g.
+    /// 1000,10000,100000,1000000) and print POST rate, uncached page latency, RSS and disk at each
+    #[argh(option)]
+    growth: Option<String>,
     /// start our server with the response cache off (`responseCacheSize: 0`)
     #[argh(switch)]
     cache_off: bool,
@@ -152,9 +158,10 @@ enum Work {
     Inbox,
     PostNote,
     Object,
+    Mixed,
 }
 
-const WORKS: [(Work, &str); 5] = [
+const WORKS: [(Work, &str); 6] = [
     (Work::Trivial, "GET /.well-known/host-meta.json (trivial)"),
     (
         Work::Outbox,
@@ -163,26 +170,41 @@ const WORKS: [(Work, &str); 5] = [
     (Work::Inbox, "GET inbox page, 20 items (three-legged)"),
     (Work::PostNote, "POST note (signed, durable)"),
     (Work::Object, "GET note with likes/replies previews"),
+    (
+        Work::Mixed,
+        "mixed: 50 people, 1 write per 10 reads (inbox, outboxes, notes, web home)",
+    ),
 ];
 
 fn run(t: &Target, work: Work, conns: usize, secs: f64) -> Stat {
     let stop = Arc::new(AtomicBool::new(false));
-    let sampler = sample_rss(t.own.as_ref().map(Own::pid), stop.clone());
+    let sampler = sample_rss(t.pid(), stop.clone());
     let cpu_before = cpu_ns(t.pid());
     let counter = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     let start = Instant::now();
     let mut stats: Vec<Stat> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..conns)
-            .map(|_| {
+            .map(|k| {
                 let counter = counter.clone();
                 s.spawn(move || {
                     let mut c = t.conn();
                     let mut st = Stat::default();
+                    let mut rng = mixed::Rng::new(k as u64 + 1);
+                    let mut step = 0;
                     while Instant::now() < deadline {
                         let i = counter.fetch_add(1, Ordering::Relaxed) as usize;
                         let t0 = Instant::now();
+                        step += 1;
                         let a = match work {
+                            Work::Mixed => Ok(conn::Answer {
+                                status: t
+                                    .mixed
+                                    .as_ref()
+                                    .map_or(0, |m| m.step(t, &mut c, k, step, &mut rng)),
+                                body: Vec::new(),
+                                cookies: Vec::new(),
+                            }),
                             Work::Trivial => c.send("GET", "/.well-known/host-meta.json", &[], b""),
                             Work::Outbox => Ok(t.signed(
                                 &mut c,
@@ -272,6 +294,11 @@ fn main() {
         return;
     }
     let mut extra = serde_json::Map::new();
+    if let Some(sizes) = &args.growth {
+        growth::run_sizes(&pump, &dir, port, sizes, args.conns, secs);
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     if args.cache_off {
         extra.insert("responseCacheSize".into(), 0.into());
     }
@@ -287,6 +314,10 @@ fn main() {
             ..Target::connect(&args.against_name, u, None)
         })
         .collect();
+    let other_idle: Vec<u64> = others
+        .iter()
+        .map(|o| o.pid().map_or(0, |p| status_field(p, "VmRSS:")))
+        .collect();
 
     eprintln!("seeding {n} activities on each server…");
     let seed_start = Instant::now();
@@ -298,6 +329,17 @@ fn main() {
     }
     for o in &mut others {
         o.seed(n, args.conns);
+    }
+    let selected = |label: &str| {
+        args.only
+            .as_ref()
+            .is_none_or(|o| label.contains(o.as_str()))
+    };
+    if selected(WORKS[5].1) {
+        eprintln!("seeding the mixed workload's people, follows and notes…");
+        for t in std::iter::once(&mut ours).chain(others.iter_mut()) {
+            t.seed_mixed();
+        }
     }
     let bytes = ours.own.as_ref().map(Own::store_bytes).unwrap_or(0);
     let restart = ours.own.as_mut().map(Own::restart).unwrap_or_default();
@@ -311,12 +353,7 @@ fn main() {
 
     let mut rows: Vec<(String, Stat, Vec<Stat>)> = Vec::new();
     for (work, label) in WORKS {
-        if args
-            .only
-            .as_ref()
-            .is_some_and(|o| !label.contains(o.as_str()))
-            && !matches!(work, Work::Trivial)
-        {
+        if !selected(label) && !matches!(work, Work::Trivial) {
             continue;
         }
         eprintln!("{label}…");
@@ -362,17 +399,32 @@ fn main() {
         println!("| {label} | {} |", cells.join(" | "));
     }
     println!();
-    println!("| measure | pump |");
-    println!("|---|---|");
-    println!("| RSS idle after start | {} |", mib(idle));
+    let mem_cols = other_idle.iter().filter(|&&k| k > 0).count();
+    println!(
+        "| measure | pump |{}",
+        others
+            .iter()
+            .zip(&other_idle)
+            .filter(|(_, &k)| k > 0)
+            .map(|(o, _)| format!(" {} | pump / {} |", o.name, o.name))
+            .collect::<String>()
+    );
+    println!("|---|---|{}", "---|---|".repeat(mem_cols));
+    let theirs_idle: Vec<u64> = other_idle.iter().copied().filter(|&k| k > 0).collect();
+    mem_row("RSS idle after start", idle, &theirs_idle);
     println!(
         "| RSS peak while seeding {n} activities | {} ({:.0} activities/s over {} connections) |",
         mib(seed_peak),
         n as f64 / seed_secs,
         args.conns
     );
-    for (label, mine, _) in &rows {
-        println!("| RSS peak: {label} | {} |", mib(mine.peak_rss_kib));
+    for (label, mine, theirs) in &rows {
+        let peaks: Vec<u64> = theirs
+            .iter()
+            .map(|t| t.peak_rss_kib)
+            .filter(|&k| k > 0)
+            .collect();
+        mem_row(&format!("RSS peak: {label}"), mine.peak_rss_kib, &peaks);
     }
     println!("| RSS after the run | {} |", mib(after));
     println!(
@@ -419,6 +471,15 @@ fn print_sizes(o: &Own) {
             println!("|{}", "---|".repeat(line.split('\t').count()));
         }
     }
+}
+
+/// A memory row: ours, then each other server's with the ratio.
+fn mem_row(label: &str, mine: u64, theirs: &[u64]) {
+    let cells: String = theirs
+        .iter()
+        .map(|&k| format!(" {} | {:.3}× |", mib(k), mine as f64 / k.max(1) as f64))
+        .collect();
+    println!("| {label} | {} |{cells}", mib(mine));
 }
 
 /// One server's figures for one workload.

@@ -20,6 +20,10 @@ pub struct Target {
     pub own: Option<Own>,
     /// The process of a server not started here, when known.
     pub other_pid: Option<u32>,
+    /// Makes nicknames unique per run (other servers keep their users).
+    pub tag: String,
+    /// The mixed workload's people, once seeded.
+    pub mixed: Option<crate::mixed::Mixed>,
 }
 
 /// Our own server process and its data dir.
@@ -198,14 +202,16 @@ impl Target {
             object_path: String::new(),
             own,
             other_pid: None,
+            tag: String::new(),
+            mixed: None,
         };
-        let tag = format!(
+        t.tag = format!(
             "{:x}",
             std::process::id() as u64 * 1000
                 + (Instant::now().elapsed().subsec_nanos() as u64 % 1000)
         );
-        t.alice = t.register(&mut c, &format!("alice{tag}"));
-        t.bob = t.register(&mut c, &format!("bob{tag}"));
+        t.alice = t.register(&mut c, &format!("alice{}", t.tag));
+        t.bob = t.register(&mut c, &format!("bob{}", t.tag));
         let alice_id = t.person_id(&mut c, &t.alice.0.clone());
         let r = t.signed(
             &mut c,
@@ -255,14 +261,29 @@ impl Target {
             "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]})
     }
 
-    /// Posts `n` public notes by alice over `conns` connections.
+    /// Seeds the mixed workload's people, follows and first notes.
+    pub fn seed_mixed(&mut self) {
+        let m = crate::mixed::Mixed::seed(self, &self.tag);
+        eprintln!("  {} people, {} follows", m.people.len(), m.follow_count());
+        self.mixed = Some(m);
+    }
+
+    /// Posts `n` public notes by alice over `conns` connections, then the note read by the
+    /// object workload.
     pub fn seed(&mut self, n: usize, conns: usize) {
+        self.post_notes(0..n, conns);
+        self.seed_object(n);
+    }
+
+    /// Posts alice's notes numbered `range` over `conns` connections.
+    pub fn post_notes(&self, range: std::ops::Range<usize>, conns: usize) {
         std::thread::scope(|s| {
             for t in 0..conns {
-                let me = &*self;
+                let me = self;
+                let range = range.clone();
                 s.spawn(move || {
                     let mut c = me.conn();
-                    for i in (t..n).step_by(conns) {
+                    for i in (range.start + t..range.end).step_by(conns) {
                         let r = me.signed(
                             &mut c,
                             &me.alice.1,
@@ -280,7 +301,10 @@ impl Target {
                 });
             }
         });
-        // The object read in the benchmark: a note with a like and a reply.
+    }
+
+    /// The object read in the benchmark: a note with a like and a reply.
+    fn seed_object(&mut self, n: usize) {
         let mut c = self.conn();
         let a = json_of(
             &self.signed(
