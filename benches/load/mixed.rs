@@ -5,7 +5,7 @@
 //! page differs by reader, and the writes keep making cached answers stale.
 use crate::conn::{Answer, Conn};
 use crate::oauth::{enc, Client};
-use crate::target::Target;
+use crate::target::{json_of, Target};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -55,16 +55,6 @@ impl Rng {
     }
 }
 
-fn ok_json(a: &Answer, what: &str) -> Value {
-    assert!(
-        a.status == 200,
-        "{what}: HTTP {} {}",
-        a.status,
-        String::from_utf8_lossy(&a.body)
-    );
-    serde_json::from_slice(&a.body).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"))
-}
-
 impl Mixed {
     /// Registers the people (through the web client's `POST /main/register`, which gives both a
     /// token and a session), makes the follows and posts each person's first notes.
@@ -75,7 +65,7 @@ impl Mixed {
                 let nick = format!("p{i}x{tag}");
                 let body = json!({"nickname": nick, "password": "bench-pass-1234"});
                 let a = t.signed(&mut c, &t.client, "POST", "/main/register", Some(&body));
-                let u = ok_json(&a, "register through /main/register");
+                let u = json_of(&a, "register through /main/register");
                 let oauth = t.client.with_token(
                     u["token"].as_str().unwrap_or_default(),
                     u["secret"].as_str().unwrap_or_default(),
@@ -106,7 +96,7 @@ impl Mixed {
                     &format!("/api/user/{}/profile", p.nick),
                     None,
                 );
-                ok_json(&a, "profile")["id"]
+                json_of(&a, "profile")["id"]
                     .as_str()
                     .unwrap_or_default()
                     .to_string()
@@ -116,7 +106,7 @@ impl Mixed {
             for &j in whom {
                 let body = json!({"objectType": "person", "id": ids[j]});
                 let path = format!("/api/user/{}/following", people[i].nick);
-                ok_json(
+                json_of(
                     &t.signed(&mut c, &people[i].oauth, "POST", &path, Some(&body)),
                     "follow",
                 );

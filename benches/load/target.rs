@@ -131,7 +131,7 @@ impl Drop for Own {
     }
 }
 
-fn json_of(a: &crate::conn::Answer, what: &str) -> Value {
+pub fn json_of(a: &crate::conn::Answer, what: &str) -> Value {
     assert!(
         a.status == 200,
         "{what}: HTTP {} {}",
