@@ -25,9 +25,10 @@ pub fn run_sizes(pump: &Path, dir: &Path, port: u16, sizes: &str, conns: usize, 
     let (mut notes, mut posted) = (0, 0);
     for size in sizes {
         let t0 = Instant::now();
-        t.post_notes(notes..size.max(notes), conns);
-        let seeding = (size.max(notes) - notes) as f64 / t0.elapsed().as_secs_f64().max(1e-9);
-        notes = size.max(notes);
+        let to = size.max(notes);
+        t.post_notes(notes..to, conns);
+        let seeding = (to - notes) as f64 / t0.elapsed().as_secs_f64().max(1e-9);
+        notes = to;
         let post = run(&t, Work::PostNote, conns, secs);
         posted += post.requests as usize;
         let outbox = run(&t, Work::Outbox, conns, secs);

@@ -88,19 +88,7 @@ impl Mixed {
             .collect();
         let ids: Vec<String> = people
             .iter()
-            .map(|p| {
-                let a = t.signed(
-                    &mut c,
-                    &p.oauth,
-                    "GET",
-                    &format!("/api/user/{}/profile", p.nick),
-                    None,
-                );
-                json_of(&a, "profile")["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            })
+            .map(|p| t.person_id(&mut c, &p.nick))
             .collect();
         for (i, whom) in follows.iter().enumerate() {
             for &j in whom {

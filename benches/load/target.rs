@@ -242,7 +242,7 @@ impl Target {
         )
     }
 
-    fn person_id(&self, c: &mut Conn, nick: &str) -> String {
+    pub fn person_id(&self, c: &mut Conn, nick: &str) -> String {
         let r = self.signed(
             c,
             &self.client,
