@@ -31,6 +31,8 @@ const NUMBER_KEYS: &[&str] = &[
     "jobRetryDelay",
     "maxBodyMemory",
     "responseCacheSize",
+    "renderCacheSize",
+    "changeLogSize",
     "headerTimeout",
     "shutdownTimeout",
     "bodyTimeout",
@@ -273,6 +275,8 @@ const OWN_KEYS: &[&str] = &[
     "jobRetryDelay",
     "maxBodyMemory",
     "responseCacheSize",
+    "renderCacheSize",
+    "changeLogSize",
     "headerTimeout",
     "shutdownTimeout",
     "bodyTimeout",
@@ -381,6 +385,10 @@ pub struct Config {
     pub max_sessions_per_user: usize,
     pub max_request_tokens: usize,
     pub response_cache_size: usize,
+    /// Bytes of activities kept rendered for uncached feed pages; 0 turns it off.
+    pub render_cache_size: usize,
+    /// Changed keys and streams remembered, so kept renderings know whether they are current.
+    pub change_log_size: usize,
     pub header_timeout_ms: u64,
     pub shutdown_timeout_ms: u64,
     /// Longest time a request body held in memory may take to arrive.
@@ -669,6 +677,8 @@ fn check(
         max_sessions_per_user: get_num(&m, "maxSessionsPerUser", 32, 1, 10_000)? as usize,
         max_request_tokens: get_num(&m, "maxRequestTokens", 10_000, 1, 1 << 24)? as usize,
         response_cache_size: get_num(&m, "responseCacheSize", 4 << 20, 0, 1 << 30)? as usize,
+        render_cache_size: get_num(&m, "renderCacheSize", 4 << 20, 0, 1 << 30)? as usize,
+        change_log_size: get_num(&m, "changeLogSize", 32_768, 0, 1 << 24)? as usize,
         header_timeout_ms: get_num(&m, "headerTimeout", 30_000, 100, 3_600_000)?,
         shutdown_timeout_ms: get_num(&m, "shutdownTimeout", 10_000, 0, 3_600_000)?,
         body_timeout_ms: get_num(&m, "bodyTimeout", 60_000, 100, 3_600_000)?,
@@ -1129,6 +1139,8 @@ impl Config {
         );
         set(&mut m, "maxRequestTokens", json!(self.max_request_tokens));
         set(&mut m, "responseCacheSize", json!(self.response_cache_size));
+        set(&mut m, "renderCacheSize", json!(self.render_cache_size));
+        set(&mut m, "changeLogSize", json!(self.change_log_size));
         Value::Object(m)
     }
 }

@@ -67,12 +67,12 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
     }
     let store = if cfg.memory {
         log::info!("store: in memory (driver \"memory\"): nothing survives a restart");
-        Store::open(None, cfg.cache_size)
+        Store::open_logged(None, cfg.cache_size, change_log_size(&cfg))
     } else {
         make_private_dir(&cfg.store_dir)
             .map_err(|e| format!("cannot create {}: {e}", cfg.store_dir.display()))?;
         log::info!("store: {}", crate::store::file_in(&cfg.store_dir).display());
-        Store::open(Some(&cfg.store_dir), cfg.cache_size)
+        Store::open_logged(Some(&cfg.store_dir), cfg.cache_size, change_log_size(&cfg))
     }
     .map_err(|e| e.to_string())?;
     // After the store is open, so no other server of this data dir is writing there.
@@ -335,4 +335,13 @@ async fn provision(app: &App) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// The store keeps a change log only for the render cache, the one thing that reads it.
+fn change_log_size(cfg: &Config) -> usize {
+    if cfg.render_cache_size == 0 {
+        0
+    } else {
+        cfg.change_log_size
+    }
 }

@@ -29,6 +29,7 @@ mod blackbox {
     pub mod pictures;
     pub mod privacy;
     pub mod rehost;
+    pub mod render_cache;
     pub mod session_json;
     pub mod slow;
     pub mod upgrade;

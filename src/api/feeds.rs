@@ -33,9 +33,10 @@ pub async fn post_and_show_object(
     Ok(Resp::json(&out))
 }
 
-/// The display name used in feed titles: displayName, else the nickname.
+/// The display name used in feed titles: displayName, else the nickname. Read from the stored
+/// profile: rendering it for a reader changes counts and decorations, never the name.
 pub fn user_name(r: &impl Read, app: &App, nick: &str) -> Result<String> {
-    let p = person::show(r, &app.cfg, nick, None)?;
+    let p = crate::social::objects::get(r, &urls::person_id(&app.cfg, nick))?;
     Ok(p.as_ref()
         .and_then(|p| p.get("displayName"))
         .and_then(Value::as_str)
@@ -81,25 +82,31 @@ pub fn get(app: &App, req: &Req, nick: &str, tail: &[&str]) -> Result<Resp> {
         id: viewer_id.as_deref(),
     };
     let url = app.url(&format!("/api/user/{nick}/{}", tail.join("/")));
-    super::negotiate::cached(app, req, me.as_deref(), || {
-        app.store.read(|r| {
-            if !crate::social::users::exists(r, nick)? {
-                return Err(no_such_user(nick));
-            }
-            let name = user_name(r, app, nick)?;
-            let author = person::show(r, &app.cfg, nick, me.as_deref())?;
-            let own = me.as_deref() == Some(nick);
-            feeds::activities(
-                r,
-                FeedQuery::new(&urls::stream(nick, suffix), viewer, &page)
-                    .at(&url, format!("{title} {name}"))
-                    .by(author),
-                Activities {
-                    major,
-                    filter: !own,
-                },
-            )
-        })
+    let stream = urls::stream(nick, suffix);
+    let own = me.as_deref() == Some(nick);
+    let how = Activities {
+        major,
+        filter: !own,
+    };
+    // The feed's shell: checks the user, names the feed and gives its author.
+    let query = |r: &crate::store::R| -> Result<FeedQuery> {
+        if !crate::social::users::exists(r, nick)? {
+            return Err(no_such_user(nick));
+        }
+        let name = user_name(r, app, nick)?;
+        let author = person::show(r, &app.cfg, nick, me.as_deref())?;
+        Ok(FeedQuery::new(&stream, viewer, &page)
+            .at(&url, format!("{title} {name}"))
+            .by(author))
+    };
+    if super::negotiate::wants_as2(req) {
+        return super::negotiate::cached(app, req, me.as_deref(), || {
+            app.store.read(|r| feeds::activities(r, query(r)?, how))
+        });
+    }
+    super::negotiate::cached_json(app, req, me.as_deref(), |generation| {
+        app.store
+            .read(|r| crate::core::feed_json::activities(app, generation, r, query(r)?, how))
     })
 }
 

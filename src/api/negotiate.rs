@@ -102,6 +102,34 @@ pub fn cached(
     viewer: Option<&str>,
     compute: impl FnOnce() -> Result<Value>,
 ) -> Result<Resp> {
+    kept(app, req, viewer, |_| {
+        let mut body = compute()?;
+        if viewer.is_some() {
+            crate::social::proxies::decorate(&app.cfg, &mut body);
+        }
+        respond(req, body)
+    })
+}
+
+/// The same for an AS1 answer that `compute` writes as bytes, decorated for the reader as
+/// `cached` would; it gets the generation read before any snapshot it takes.
+pub fn cached_json(
+    app: &crate::app::App,
+    req: &Req,
+    viewer: Option<&str>,
+    compute: impl FnOnce(u64) -> Result<Vec<u8>>,
+) -> Result<Resp> {
+    kept(app, req, viewer, |generation| {
+        Ok(Resp::new(200, JSON, compute(generation)?))
+    })
+}
+
+fn kept(
+    app: &crate::app::App,
+    req: &Req,
+    viewer: Option<&str>,
+    compute: impl FnOnce(u64) -> Result<Resp>,
+) -> Result<Resp> {
     let as2 = wants_as2(req);
     let key = format!(
         "{}\n{}\n{}?{}",
@@ -115,11 +143,7 @@ pub fn cached(
     if let Some((content_type, body)) = app.responses.borrow_mut().get(&key, generation) {
         return Ok(Resp::new(200, &content_type, body));
     }
-    let mut body = compute()?;
-    if viewer.is_some() {
-        crate::social::proxies::decorate(&app.cfg, &mut body);
-    }
-    let resp = respond(req, body)?;
+    let resp = compute(generation)?;
     let content_type = if as2 { AS2 } else { JSON };
     app.responses
         .borrow_mut()

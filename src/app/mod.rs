@@ -6,6 +6,7 @@ pub mod host_gates;
 pub mod live_streams;
 pub mod nonces;
 pub mod pending_logins;
+pub mod renders;
 pub mod responses;
 pub mod throttle;
 
@@ -19,6 +20,8 @@ pub struct App {
     pub store: Store,
     pub nonces: RefCell<NonceCache>,
     pub responses: RefCell<responses::ResponseCache>,
+    /// Activities kept rendered for feed pages (`renderCacheSize`).
+    pub renders: RefCell<renders::RenderCache>,
     /// Requests being handled and body bytes held now (the transport counts them).
     pub load: crate::http::Load,
     /// This app itself, for what must outlive a request (live streams).
@@ -47,6 +50,7 @@ impl App {
     pub fn new(cfg: Config, store: Store) -> App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
         let responses = RefCell::new(responses::ResponseCache::new(cfg.response_cache_size));
+        let renders = RefCell::new(renders::RenderCache::new(cfg.render_cache_size));
         let images = smol::lock::Semaphore::new(cfg.image_workers);
         let verifications = smol::lock::Semaphore::new(cfg.federation.verifications);
         App {
@@ -58,6 +62,7 @@ impl App {
             store,
             nonces,
             responses,
+            renders,
             load: Default::default(),
             started: crate::util::time::now_secs(),
             dialback: Default::default(),

@@ -1,7 +1,7 @@
 //! Feeds (api.md §4): a page of a stream, walked past what the reader may not see and rendered
 //! for them, with the links to go on. The API answers them as JSON; the web UI draws them.
 use super::paging::{link, Mode, Page};
-use super::walk::walk;
+use super::walk::{walk, Walked};
 use crate::error::Result;
 use crate::social::render::{self, Viewer, DECORATED, FULL, PLAIN};
 use crate::social::{addressing, objects, relations};
@@ -97,6 +97,20 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
             items.push(render::activity(r, viewer, &a, detail)?);
         }
     }
+    let mut feed = shell(url, title, page, &walked, total, author);
+    feed["items"] = Value::Array(items);
+    Ok(feed)
+}
+
+/// An activity feed without its items (`items` is null): title, links, count and author.
+pub fn shell(
+    url: &str,
+    title: String,
+    page: &Page,
+    walked: &Walked,
+    total: u64,
+    author: Option<Value>,
+) -> Value {
     let last = walked
         .cut_at
         .as_deref()
@@ -116,15 +130,13 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
         "objectTypes": ["activity"],
         "url": url,
         "links": links,
-        // Moved in below: `json!` would copy the page's documents one by one.
         "items": null,
         "totalItems": total,
     });
-    feed["items"] = Value::Array(items);
     if let Some(a) = author {
         feed["author"] = a;
     }
-    Ok(feed)
+    feed
 }
 
 /// A feed of persons: followers, following, likers, group members (api.md §4.2).

@@ -3,6 +3,7 @@
 //! response, so that every adapter gets the same rules.
 pub mod accounts;
 pub mod ap_inbox;
+pub mod feed_json;
 pub mod feeds;
 pub mod paging;
 pub mod posting;

@@ -18,6 +18,7 @@ pub mod objects;
 pub mod outbox;
 pub mod passwords;
 pub mod person;
+pub mod prerender;
 pub mod proxies;
 pub mod relations;
 pub mod render;

@@ -58,7 +58,10 @@ pub fn expand(r: &impl Read, viewer: Viewer, v: &Value) -> Result<Value> {
     };
     match stored {
         Some(s) if addressing::may_show(r, &s, viewer.id)? => counted(r, s),
-        Some(s) => Ok(objects::reference(&s)),
+        Some(s) => {
+            r.note_hidden();
+            Ok(objects::reference(&s))
+        }
         None => Ok(v.clone()),
     }
 }
@@ -126,7 +129,7 @@ fn counted(r: &impl Read, obj: Object) -> Result<Value> {
     Ok(obj)
 }
 
-fn followable(obj: &Value) -> bool {
+pub(crate) fn followable(obj: &Value) -> bool {
     type_of(obj) == "person"
         || obj
             .get("links")
@@ -190,13 +193,15 @@ fn full(r: &impl Read, viewer: Viewer, obj: &Object, detail: Detail) -> Result<V
                 break;
             }
             if let Some(reply) = objects::get(r, &rid)? {
-                if addressing::may_show(r, &reply, viewer.id)? {
-                    let mut shown = counted(r, reply)?;
-                    if let Some(a) = shown.get("author").cloned() {
-                        shown["author"] = expand(r, viewer, &a)?;
-                    }
-                    replies.push(shown);
+                if !addressing::may_show(r, &reply, viewer.id)? {
+                    r.note_hidden();
+                    continue;
                 }
+                let mut shown = counted(r, reply)?;
+                if let Some(a) = shown.get("author").cloned() {
+                    shown["author"] = expand(r, viewer, &a)?;
+                }
+                replies.push(shown);
             }
         }
         if !replies.is_empty() {
@@ -263,6 +268,7 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Activity, detail: Detail) -
         let out = match stored {
             Some(s) => shown(r, viewer, &s, d)?.unwrap_or_else(|| {
                 hidden = true;
+                r.note_hidden();
                 objects::reference(&s)
             }),
             None => expand(r, viewer, &given)?,
@@ -302,7 +308,8 @@ pub fn activity(r: &impl Read, viewer: Viewer, act: &Activity, detail: Detail) -
     }
     if m.get("verb").and_then(Value::as_str) == Some("post") {
         if let Some(Value::Object(o)) = m.get_mut("object") {
-            o.remove("author");
+            // In place: the reader's decorations stay last (`prerender` relies on it).
+            o.shift_remove("author");
         }
     }
     Ok(out)

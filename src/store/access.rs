@@ -1,8 +1,10 @@
 //! Read and write access for the repositories and the domain, over any engine: `R` is a read
 //! snapshot, `W` a write transaction in a group-committed batch. Key spaces are named by
 //! `Table`, which only `store/` can name; streams are open to everyone.
+use super::change_log::{self, Dep};
 use super::engine::{Changes, Snapshot};
 use super::tables::Table;
+use super::watch::Watched;
 use crate::error::Result;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,6 +22,9 @@ pub trait Read {
     fn get_value(&self, t: Table, key: &str) -> Result<Option<serde_json::Value>> {
         self.get(t, key)
     }
+
+    /// A rendering left out something this reader may not see (`R::watched` tells).
+    fn note_hidden(&self) {}
 
     fn get_raw(&self, t: Table, key: &str) -> Result<Option<Vec<u8>>> {
         self.engine().get(t, key)
@@ -118,9 +123,17 @@ fn prefix_end(prefix: &str) -> Option<String> {
 
 /// A read snapshot.
 pub struct R {
-    snap: Box<dyn Snapshot>,
+    snap: Watched,
     /// Values parsed in this snapshot: a page reads the same actor and collections many times.
     parsed: RefCell<HashMap<(Table, String), Option<serde_json::Value>>>,
+    hidden: Cell<bool>,
+}
+
+/// What was read between `R::watch` and `R::watched`.
+pub struct Reads {
+    pub deps: Vec<Dep>,
+    /// A rendering hid something from its reader.
+    pub hidden: bool,
 }
 
 /// A snapshot remembers at most this many parsed values.
@@ -129,19 +142,39 @@ const PARSED_MAX: usize = 4096;
 impl R {
     pub(super) fn new(snap: Box<dyn Snapshot>) -> R {
         R {
-            snap,
+            snap: Watched::new(snap),
             parsed: RefCell::new(HashMap::new()),
+            hidden: Cell::new(false),
+        }
+    }
+
+    /// Starts noting what is read, for a result to be kept while none of it changes.
+    pub fn watch(&self) {
+        self.hidden.set(false);
+        self.snap.start();
+    }
+
+    /// What was read since `watch`; stops noting.
+    pub fn watched(&self) -> Reads {
+        Reads {
+            deps: self.snap.take(),
+            hidden: self.hidden.replace(false),
         }
     }
 }
 
 impl Read for R {
     fn engine(&self) -> &dyn Snapshot {
-        self.snap.as_ref()
+        &self.snap
+    }
+
+    fn note_hidden(&self) {
+        self.hidden.set(true);
     }
 
     fn get_value(&self, t: Table, key: &str) -> Result<Option<serde_json::Value>> {
         if let Some(v) = self.parsed.borrow().get(&(t, key.to_string())) {
+            self.snap.note(change_log::key(t, key));
             return Ok(v.clone());
         }
         let v: Option<serde_json::Value> = self.get(t, key)?;

@@ -10,6 +10,7 @@
 mod access;
 pub mod activities;
 pub mod ap;
+mod change_log;
 pub mod codes;
 mod engine;
 pub mod jobs;
@@ -23,9 +24,11 @@ mod tables;
 pub mod tokens;
 pub mod uploads;
 pub mod users;
+mod watch;
 mod writer;
 
-pub use access::{Read, R, W};
+pub use access::{Read, Reads, R, W};
+pub use change_log::Dep;
 pub use redb_engine::{file_in, rewrite_dump};
 use tables::Table;
 
@@ -43,15 +46,32 @@ pub const SCHEMA_VERSION: u64 = 2;
 pub struct Store {
     db: Arc<dyn Engine>,
     writer: writer::Writer,
+    changes: Arc<change_log::ChangeLog>,
 }
 
 impl Store {
     /// Opens (or creates) `<dir>/pump.redb`, or an in-memory store when `dir` is None. A
-    /// store of an older schema is copied beside itself, then migrated.
+    /// store of an older schema is copied beside itself, then migrated. No change log is kept.
     pub fn open(dir: Option<&Path>, cache_size: usize) -> Result<Store> {
+        Store::open_logged(dir, cache_size, 0)
+    }
+
+    /// The same, keeping the last `change_log` changed deps (`unchanged_since`).
+    pub fn open_logged(dir: Option<&Path>, cache_size: usize, change_log: usize) -> Result<Store> {
         let db: Arc<dyn Engine> = Arc::new(redb_engine::Redb::open(dir, cache_size)?);
-        let writer = writer::Writer::start(db.clone())?;
-        Ok(Store { db, writer })
+        let changes = Arc::new(change_log::ChangeLog::new(change_log));
+        let writer = writer::Writer::start(db.clone(), changes.clone())?;
+        Ok(Store {
+            db,
+            writer,
+            changes,
+        })
+    }
+
+    /// True when it is known that none of `deps` changed after `generation` (false when the
+    /// change log no longer reaches back that far, or keeps nothing).
+    pub fn unchanged_since(&self, generation: u64, deps: &[Dep]) -> bool {
+        !self.changes.changed_since(generation, deps)
     }
 
     /// Closes the store cleanly: queued writes finish, then the database file is closed, so the

@@ -1,6 +1,8 @@
 //! The writer thread: batches queued write closures into one transaction (group commit).
 use super::access::W;
+use super::change_log::ChangeLog;
 use super::engine::Engine;
+use super::watch::Noting;
 use crate::error::{Error, Result};
 use smol::channel::{bounded, Receiver, Sender};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,7 +52,7 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn start(db: Arc<dyn Engine>) -> Result<Writer> {
+    pub fn start(db: Arc<dyn Engine>, log: Arc<ChangeLog>) -> Result<Writer> {
         let (tx, rx) = bounded::<Box<dyn Job>>(QUEUE);
         let generation = Arc::new(AtomicU64::new(0));
         let g = generation.clone();
@@ -58,7 +60,7 @@ impl Writer {
         let (queued, jobs_queued) = bounded(1);
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || run(db, rx, g, queued))?;
+            .spawn(move || run(db, rx, g, &log, queued))?;
         Ok(Writer {
             tx,
             jobs_queued,
@@ -105,6 +107,7 @@ fn run(
     db: Arc<dyn Engine>,
     rx: Receiver<Box<dyn Job>>,
     generation: Arc<AtomicU64>,
+    log: &ChangeLog,
     jobs_queued: Sender<()>,
 ) {
     while let Ok(first) = rx.recv_blocking() {
@@ -115,7 +118,7 @@ fn run(
                 Err(_) => break,
             }
         }
-        if commit(db.as_ref(), batch, &generation) {
+        if commit(db.as_ref(), batch, &generation, log) {
             let _ = jobs_queued.try_send(());
         }
     }
@@ -124,13 +127,20 @@ fn run(
 /// Runs `jobs` in one transaction. A failing job is answered with its error and the rest are
 /// run again in a fresh transaction, so no job ever sees another's half-done writes. True when
 /// the committed transaction queued background jobs.
-fn commit(db: &dyn Engine, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) -> bool {
+fn commit(
+    db: &dyn Engine,
+    mut jobs: Vec<Box<dyn Job>>,
+    generation: &AtomicU64,
+    log: &ChangeLog,
+) -> bool {
     while !jobs.is_empty() {
         let mut failed = None;
         let mut queued = false;
+        let mut changed = Vec::new();
         let outcome = db.transact(&mut |changes| {
             // One transaction for the whole batch.
-            let w = W::new(changes);
+            let noting = Noting::new(changes);
+            let w = W::new(&noting);
             for (i, job) in jobs.iter_mut().enumerate() {
                 if let Err(e) = job.run(&w) {
                     failed = Some((i, e));
@@ -138,6 +148,7 @@ fn commit(db: &dyn Engine, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) 
                 }
             }
             queued = w.queued_jobs();
+            changed = noting.deps.take();
             Ok(())
         });
         if let Some((i, e)) = failed {
@@ -146,7 +157,9 @@ fn commit(db: &dyn Engine, mut jobs: Vec<Box<dyn Job>>, generation: &AtomicU64) 
         }
         match outcome {
             Ok(()) => {
-                // Before answering, so that a reader who sees the answer sees the new generation.
+                // Before answering, so that a reader who sees the answer sees the new generation;
+                // the changes are noted first, so that a reader who sees it sees them too.
+                log.note(generation.load(Ordering::SeqCst) + 1, &changed);
                 generation.fetch_add(1, Ordering::SeqCst);
                 for j in jobs {
                     j.done(Ok(()));

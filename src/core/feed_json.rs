@@ -1,0 +1,138 @@
+//! An activity feed written straight as JSON bytes, from activities kept rendered
+//! (`app/renders.rs`): what `feeds::activities` answers, serialized, with the reader's own
+//! decorations spliced in. Activities that cannot be kept for this reader are rendered as before.
+use super::feeds::{self, Activities, FeedQuery};
+use super::walk::walk;
+use crate::app::App;
+use crate::error::Result;
+use crate::social::prerender::Prerendered;
+use crate::social::render::{self, Viewer, DECORATED, FULL};
+use crate::social::{activity, addressing, proxies};
+use crate::store::{Read, R};
+use std::rc::Rc;
+
+/// The feed as `feeds::activities` gives it after `proxies::decorate` for a user, as bytes.
+/// `generation` was read before `r` was taken.
+pub fn activities(
+    app: &App,
+    generation: u64,
+    r: &R,
+    q: FeedQuery,
+    how: Activities,
+) -> Result<Vec<u8>> {
+    let FeedQuery {
+        stream,
+        viewer,
+        page,
+        url,
+        title,
+        author,
+    } = q;
+    let Activities { major, filter } = how;
+    let walked = walk(r, stream, page, |id| {
+        if !filter {
+            return Ok(true);
+        }
+        // Only what is kept already: a walk past many hidden entries must not render them.
+        let known = app
+            .renders
+            .borrow_mut()
+            .get(&app.store, id, major, generation);
+        if known.is_some_and(|p| p.public) {
+            return Ok(true);
+        }
+        match activity::get(r, id)? {
+            Some(a) => addressing::may_see(r, &a, viewer.id),
+            None => Ok(false),
+        }
+    })?;
+    let total = r.stream_count(stream)?;
+    let mut shell = feeds::shell(url, title, page, &walked, total, author);
+    if viewer.id.is_some() {
+        proxies::decorate(&app.cfg, &mut shell);
+    }
+    let shell = serde_json::to_vec(&shell)?;
+    // Nothing before `items` holds that text but the member itself (strings escape quotes).
+    let marker = b"\"items\":null";
+    let at = shell
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .ok_or_else(|| crate::error::Error::internal("a feed without items"))?;
+    let mut out = Vec::with_capacity(shell.len() + walked.items.len() * 2048);
+    out.extend_from_slice(&shell[..at]);
+    out.extend_from_slice(b"\"items\":[");
+    let mut first = true;
+    for id in &walked.items {
+        let start = out.len();
+        if !first {
+            out.push(b',');
+        }
+        let kept = kept(app, generation, r, id, major)?;
+        if item(app, r, viewer, id, major, kept, &mut out)? {
+            first = false;
+        } else {
+            out.truncate(start);
+        }
+    }
+    out.push(b']');
+    out.extend_from_slice(&shell[at + marker.len()..]);
+    Ok(out)
+}
+
+/// Writes one activity for `viewer`; false when it is gone.
+fn item(
+    app: &App,
+    r: &R,
+    viewer: Viewer,
+    id: &str,
+    major: bool,
+    kept: Option<Rc<Prerendered>>,
+    out: &mut Vec<u8>,
+) -> Result<bool> {
+    if let Some(p) = kept.filter(|p| p.fits(viewer.id)) {
+        p.write(r, viewer.id, out)?;
+        return Ok(true);
+    }
+    let Some(a) = activity::get(r, id)? else {
+        return Ok(false);
+    };
+    let mut doc = render::activity(r, viewer, &a, if major { FULL } else { DECORATED })?;
+    if viewer.id.is_some() {
+        proxies::decorate(&app.cfg, &mut doc);
+    }
+    serde_json::to_writer(&mut *out, &doc)?;
+    Ok(true)
+}
+
+/// The kept rendering of activity `id`, rendered and kept now when there is none; None when
+/// the cache is off, the activity is gone, or it cannot be kept.
+fn kept(
+    app: &App,
+    generation: u64,
+    r: &R,
+    id: &str,
+    major: bool,
+) -> Result<Option<Rc<Prerendered>>> {
+    if !app.renders.borrow().enabled() {
+        return Ok(None);
+    }
+    if let Some(p) = app
+        .renders
+        .borrow_mut()
+        .get(&app.store, id, major, generation)
+    {
+        return Ok(Some(p));
+    }
+    let Some(a) = activity::get(r, id)? else {
+        return Ok(None);
+    };
+    let detail = if major { FULL } else { DECORATED };
+    let (built, reads) = Prerendered::build(r, &app.cfg, &a, detail);
+    // What cannot be rendered this way is rendered the old way, which says what went wrong.
+    let Ok(p) = built else { return Ok(None) };
+    let p = Rc::new(p);
+    app.renders
+        .borrow_mut()
+        .put(id, major, generation, reads.deps, p.clone());
+    Ok(Some(p))
+}
