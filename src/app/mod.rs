@@ -50,7 +50,12 @@ impl App {
     pub fn new(cfg: Config, store: Store) -> App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
         let responses = RefCell::new(responses::ResponseCache::new(cfg.response_cache_size));
-        let renders = RefCell::new(renders::RenderCache::new(cfg.render_cache_size));
+        // Without a change log no kept rendering could ever be known current.
+        let render_budget = match cfg.change_log_size {
+            0 | 1 => 0,
+            _ => cfg.render_cache_size,
+        };
+        let renders = RefCell::new(renders::RenderCache::new(render_budget));
         let images = smol::lock::Semaphore::new(cfg.image_workers);
         let verifications = smol::lock::Semaphore::new(cfg.federation.verifications);
         App {

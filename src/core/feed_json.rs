@@ -20,6 +20,33 @@ pub fn activities(
     q: FeedQuery,
     how: Activities,
 ) -> Result<Vec<u8>> {
+    let proxied = q.viewer.id.is_some();
+    write(app, generation, r, q, how, proxied)
+}
+
+/// The feed exactly as `feeds::activities` gives it, for the web UI's pages.
+pub fn document(
+    app: &App,
+    generation: u64,
+    r: &R,
+    q: FeedQuery,
+    how: Activities,
+) -> Result<serde_json::Value> {
+    // Parsing a page back costs a fraction of rendering its activities again.
+    Ok(serde_json::from_slice(&write(
+        app, generation, r, q, how, false,
+    )?)?)
+}
+
+/// The feed's bytes; `proxied`: with the proxy URLs a user's API client gets.
+fn write(
+    app: &App,
+    generation: u64,
+    r: &R,
+    q: FeedQuery,
+    how: Activities,
+    proxied: bool,
+) -> Result<Vec<u8>> {
     let FeedQuery {
         stream,
         viewer,
@@ -48,7 +75,7 @@ pub fn activities(
     })?;
     let total = r.stream_count(stream)?;
     let mut shell = feeds::shell(url, title, page, &walked, total, author);
-    if viewer.id.is_some() {
+    if proxied {
         proxies::decorate(&app.cfg, &mut shell);
     }
     let shell = serde_json::to_vec(&shell)?;
@@ -67,8 +94,8 @@ pub fn activities(
         if !first {
             out.push(b',');
         }
-        let kept = kept(app, generation, r, id, major)?;
-        if item(app, r, viewer, id, major, kept, &mut out)? {
+        let kept = kept(app, generation, r, id, major);
+        if item(app, r, viewer, id, (major, proxied), kept, &mut out)? {
             first = false;
         } else {
             out.truncate(start);
@@ -79,25 +106,26 @@ pub fn activities(
     Ok(out)
 }
 
-/// Writes one activity for `viewer`; false when it is gone.
+/// Writes one activity for `viewer` (`major`: in full; `proxied`: with proxy URLs); false
+/// when it is gone.
 fn item(
     app: &App,
     r: &R,
     viewer: Viewer,
     id: &str,
-    major: bool,
+    (major, proxied): (bool, bool),
     kept: Option<Rc<Prerendered>>,
     out: &mut Vec<u8>,
 ) -> Result<bool> {
     if let Some(p) = kept.filter(|p| p.fits(viewer.id)) {
-        p.write(r, viewer.id, out)?;
+        p.write(r, viewer.id, proxied, out)?;
         return Ok(true);
     }
     let Some(a) = activity::get(r, id)? else {
         return Ok(false);
     };
     let mut doc = render::activity(r, viewer, &a, if major { FULL } else { DECORATED })?;
-    if viewer.id.is_some() {
+    if proxied {
         proxies::decorate(&app.cfg, &mut doc);
     }
     serde_json::to_writer(&mut *out, &doc)?;
@@ -105,34 +133,23 @@ fn item(
 }
 
 /// The kept rendering of activity `id`, rendered and kept now when there is none; None when
-/// the cache is off, the activity is gone, or it cannot be kept.
-fn kept(
-    app: &App,
-    generation: u64,
-    r: &R,
-    id: &str,
-    major: bool,
-) -> Result<Option<Rc<Prerendered>>> {
+/// the cache is off.
+fn kept(app: &App, generation: u64, r: &R, id: &str, major: bool) -> Option<Rc<Prerendered>> {
     if !app.renders.borrow().enabled() {
-        return Ok(None);
+        return None;
     }
     if let Some(p) = app
         .renders
         .borrow_mut()
         .get(&app.store, id, major, generation)
     {
-        return Ok(Some(p));
+        return Some(p);
     }
-    let Some(a) = activity::get(r, id)? else {
-        return Ok(None);
-    };
     let detail = if major { FULL } else { DECORATED };
-    let (built, reads) = Prerendered::build(r, &app.cfg, &a, detail);
-    // What cannot be rendered this way is rendered the old way, which says what went wrong.
-    let Ok(p) = built else { return Ok(None) };
+    let (p, reads) = Prerendered::build(r, &app.cfg, id, detail);
     let p = Rc::new(p);
     app.renders
         .borrow_mut()
         .put(id, major, generation, reads.deps, p.clone());
-    Ok(Some(p))
+    Some(p)
 }

@@ -5,7 +5,7 @@
 //! reader's relations. Whoever would be shown something else takes the old path: when a part
 //! was hidden from a reader with no user (another reader may see it), and the actor of an
 //! activity with bto/bcc (only they see those).
-use super::activity::Activity;
+use super::activity::{self, Activity};
 use super::objects::{self, id_of};
 use super::relations::{self, FAVORITE, FOLLOW, SHARE};
 use super::render::{self, Detail, Viewer};
@@ -23,8 +23,10 @@ struct Mark {
     followable: bool,
     /// The object's stored `pump_io` as a reader with no user sees it (a whole value).
     anon_pump_io: Option<Box<[u8]>>,
-    /// Its members as a user sees them, without `shared` and `followed` (theirs come after).
-    user_pump_io: Box<[u8]>,
+    /// Its members for a user, without what `render::full` sets (theirs come after).
+    members: Box<[u8]>,
+    /// The same with proxy URLs, when they differ.
+    proxied_members: Option<Box<[u8]>>,
 }
 
 /// Rendered bytes with the place of each mark.
@@ -45,6 +47,9 @@ pub struct Prerendered {
     hidden: bool,
     /// The actor, when they alone see more (bto/bcc).
     sees_more: Option<String>,
+    /// False for what no reader may be given from here: gone, not renderable this way, or
+    /// hidden in part and not public (no reader who may see it sees what was rendered).
+    usable: bool,
 }
 
 /// A number unknown outside this process, so that no stored text can pass for a mark.
@@ -58,31 +63,63 @@ fn marker(i: usize) -> String {
 }
 
 impl Prerendered {
-    /// Renders `act` from `r`, which notes what it reads: the reads come back with it.
-    pub fn build(r: &R, cfg: &Config, act: &Activity, detail: Detail) -> (Result<Self>, Reads) {
+    /// Renders activity `id` from `r`, which notes what it reads (the activity too): the reads
+    /// come back with it. What cannot be given to readers from here is kept as unusable, so
+    /// that it is not rendered twice on every page; the old path says what is wrong with it.
+    pub fn build(r: &R, cfg: &Config, id: &str, detail: Detail) -> (Self, Reads) {
         r.watch();
-        let built = build(r, cfg, act, detail);
+        let built = match activity::get(r, id) {
+            Ok(Some(act)) => build(r, cfg, &act, detail).ok(),
+            _ => None,
+        };
         let reads = r.watched();
-        let built = built.map(|mut p| {
-            p.hidden = reads.hidden;
-            p
-        });
+        let built = built
+            .map(|p| Prerendered {
+                hidden: reads.hidden,
+                usable: p.public || !reads.hidden,
+                ..p
+            })
+            .unwrap_or_else(Prerendered::unusable);
         (built, reads)
+    }
+
+    fn unusable() -> Prerendered {
+        let empty = || Cut {
+            bytes: Box::default(),
+            at: Vec::new(),
+        };
+        Prerendered {
+            anon: empty(),
+            user: None,
+            marks: Vec::new(),
+            public: false,
+            hidden: true,
+            sees_more: None,
+            usable: false,
+        }
     }
 
     /// Whether `write` gives this reader what `render::activity` would.
     pub fn fits(&self, viewer: Option<&str>) -> bool {
         match viewer {
+            _ if !self.usable => false,
             None => true,
             Some(me) => !self.hidden && self.sees_more.as_deref() != Some(me),
         }
     }
 
-    /// Appends the activity as `viewer` sees it (one `fits`); `r` gives their relations.
-    pub fn write(&self, r: &impl Read, viewer: Option<&str>, out: &mut Vec<u8>) -> Result<()> {
-        let cut = match viewer {
-            Some(_) => self.user.as_ref().unwrap_or(&self.anon),
-            None => &self.anon,
+    /// Appends the activity as `viewer` sees it (one `fits`), with the proxy URLs of a user's
+    /// API client when `proxied`; `r` gives the viewer's relations.
+    pub fn write(
+        &self,
+        r: &impl Read,
+        viewer: Option<&str>,
+        proxied: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        let cut = match (proxied, &self.user) {
+            (true, Some(user)) => user,
+            _ => &self.anon,
         };
         let mut from = 0;
         for &(at, i) in &cut.at {
@@ -98,7 +135,7 @@ impl Prerendered {
                         out.extend_from_slice(p);
                     }
                 }
-                Some(me) => decorate(r, me, mark, out)?,
+                Some(me) => decorate(r, me, mark, proxied, out)?,
             }
         }
         out.extend_from_slice(&cut.bytes[from..]);
@@ -111,7 +148,8 @@ impl Prerendered {
             .marks
             .iter()
             .map(|m| {
-                m.id.len() + m.user_pump_io.len() + m.anon_pump_io.as_ref().map_or(0, |p| p.len())
+                let len = |p: &Option<Box<[u8]>>| p.as_ref().map_or(0, |p| p.len());
+                m.id.len() + m.members.len() + len(&m.proxied_members) + len(&m.anon_pump_io)
             })
             .sum();
         self.anon.bytes.len() + self.user.as_ref().map_or(0, |c| c.bytes.len()) + marks + 128
@@ -119,15 +157,19 @@ impl Prerendered {
 }
 
 /// `"liked"` and `pump_io` as `render::full` writes them for `me`.
-fn decorate(r: &impl Read, me: &str, mark: &Mark, out: &mut Vec<u8>) -> Result<()> {
+fn decorate(r: &impl Read, me: &str, mark: &Mark, proxied: bool, out: &mut Vec<u8>) -> Result<()> {
     let yes = |b: bool| if b { "true" } else { "false" };
     let liked = relations::exists(r, FAVORITE, me, &mark.id)?;
     let shared = relations::exists(r, SHARE, me, &mark.id)?;
     out.extend_from_slice(b",\"liked\":");
     out.extend_from_slice(yes(liked).as_bytes());
     out.extend_from_slice(b",\"pump_io\":{");
-    out.extend_from_slice(&mark.user_pump_io);
-    if !mark.user_pump_io.is_empty() {
+    let members = match (proxied, &mark.proxied_members) {
+        (true, Some(m)) => m,
+        _ => &mark.members,
+    };
+    out.extend_from_slice(members);
+    if !members.is_empty() {
         out.push(b',');
     }
     out.extend_from_slice(b"\"shared\":");
@@ -172,6 +214,7 @@ fn build(r: &R, cfg: &Config, act: &Activity, detail: Detail) -> Result<Prerende
         public,
         hidden: false,
         sees_more,
+        usable: true,
     })
 }
 
@@ -225,21 +268,34 @@ fn finish(cfg: &Config, id: String, followable: bool, pump_io: Option<Value>) ->
             _ => None,
         })
         .unwrap_or_default();
+    // What `render::full` sets for a reader, it sets in place; the rest stays.
     members.shift_remove("shared");
-    members.shift_remove("followed");
-    let mut members = Value::Object(members);
-    proxies::decorate(cfg, &mut members);
-    let bytes = serde_json::to_vec(&members)?;
-    // `{…}` without its braces.
-    let inner = bytes
-        .get(1..bytes.len().saturating_sub(1))
-        .unwrap_or_default();
+    if followable {
+        members.shift_remove("followed");
+    }
+    let members = Value::Object(members);
+    let mut proxied = members.clone();
+    proxies::decorate(cfg, &mut proxied);
+    let proxied_members = match proxied != members {
+        true => Some(inner(&proxied)?),
+        false => None,
+    };
     Ok(Mark {
         id,
         followable,
         anon_pump_io,
-        user_pump_io: inner.into(),
+        members: inner(&members)?,
+        proxied_members,
     })
+}
+
+/// An object's members as JSON: `{…}` without its braces.
+fn inner(v: &Value) -> Result<Box<[u8]>> {
+    let bytes = serde_json::to_vec(v)?;
+    Ok(bytes
+        .get(1..bytes.len().saturating_sub(1))
+        .unwrap_or_default()
+        .into())
 }
 
 /// Finds and removes each of the `n` markers, noting where it was.

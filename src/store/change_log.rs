@@ -62,6 +62,14 @@ impl ChangeLog {
         let Ok(mut w) = self.windows.lock() else {
             return;
         };
+        if deps.len() > self.half {
+            // More than a window holds: everything before this commit counts as changed.
+            w.older.clear();
+            w.newer.clear();
+            w.floor = generation;
+            w.newer_from = generation;
+            return;
+        }
         if w.newer.len() + deps.len() > self.half {
             w.older = std::mem::take(&mut w.newer);
             w.floor = w.newer_from;

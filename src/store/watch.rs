@@ -75,7 +75,7 @@ impl Snapshot for Watched {
 /// A write transaction that notes every dep it changes (a key also changes its key space).
 pub struct Noting<'a> {
     changes: &'a dyn Changes,
-    pub deps: RefCell<Vec<Dep>>,
+    deps: RefCell<Vec<Dep>>,
 }
 
 impl<'a> Noting<'a> {
@@ -84,6 +84,14 @@ impl<'a> Noting<'a> {
             changes,
             deps: RefCell::new(Vec::new()),
         }
+    }
+
+    /// What was changed, each dep once.
+    pub fn take(&self) -> Vec<Dep> {
+        let mut deps = self.deps.take();
+        deps.sort_unstable();
+        deps.dedup();
+        deps
     }
 
     fn note_key(&self, t: Table, key: &str) {

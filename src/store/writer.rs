@@ -136,7 +136,6 @@ fn commit(
     while !jobs.is_empty() {
         let mut failed = None;
         let mut queued = false;
-        let mut changed = Vec::new();
         let outcome = db.transact(&mut |changes| {
             // One transaction for the whole batch.
             let noting = Noting::new(changes);
@@ -148,7 +147,10 @@ fn commit(
                 }
             }
             queued = w.queued_jobs();
-            changed = noting.deps.take();
+            // Before the commit makes the changes visible: a reader who sees them finds them
+            // noted. Only this thread bumps the generation; a commit that fails after this
+            // only makes kept things look changed.
+            log.note(generation.load(Ordering::SeqCst) + 1, &noting.take());
             Ok(())
         });
         if let Some((i, e)) = failed {
@@ -157,9 +159,7 @@ fn commit(
         }
         match outcome {
             Ok(()) => {
-                // Before answering, so that a reader who sees the answer sees the new generation;
-                // the changes are noted first, so that a reader who sees it sees them too.
-                log.note(generation.load(Ordering::SeqCst) + 1, &changed);
+                // Before answering, so that a reader who sees the answer sees the new generation.
                 generation.fetch_add(1, Ordering::SeqCst);
                 for j in jobs {
                     j.done(Ok(()));

@@ -2,7 +2,7 @@
 //! forms to post a note or a picture, the major inbox and, beside it, "Meanwhile…".
 use super::cards;
 use super::layout::Ctx;
-use crate::core::feeds::{self, Activities, FeedQuery};
+use crate::core::feeds::{Activities, FeedQuery};
 use crate::core::paging::Page;
 use crate::error::Result;
 use crate::http::Resp;
@@ -91,9 +91,13 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
     let page = Page::parse(&ctx.req.query_pairs())?;
     let me_id = urls::person_id(&app.cfg, me);
     let viewer = Viewer { id: Some(&me_id) };
+    // Read before the snapshot: kept renderings are current for it.
+    let generation = app.store.generation();
     let (major, minor) = app.store.read(|r| {
         let feed = |name: &str, major: bool, page: &Page| {
-            feeds::activities(
+            crate::core::feed_json::document(
+                app,
+                generation,
                 r,
                 FeedQuery::new(&urls::stream(me, name), viewer, page).at("/", String::new()),
                 Activities {

@@ -110,6 +110,8 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
         id: me_id.as_deref(),
     };
     let own = me.as_deref() == Some(nick);
+    // Read before the snapshot: kept renderings are current for it.
+    let generation = app.store.generation();
     let (p, content) = app.store.read(|r| {
         if !crate::social::users::exists(r, nick)? {
             return Err(Error::NotFound(format!("No user {nick}")));
@@ -121,7 +123,9 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
             Tab::Activity => {
                 let page = Page::parse(&ctx.req.query_pairs())?;
                 let feed = |name: &str, major: bool, page: &Page| {
-                    feeds::activities(
+                    crate::core::feed_json::document(
+                        app,
+                        generation,
                         r,
                         FeedQuery::new(&urls::stream(nick, name), viewer, page),
                         Activities {
