@@ -1,6 +1,7 @@
 //! Uploaded files on disk: where they go, what they become, and how they are served.
 pub mod exif;
 pub mod files;
+mod jpeg_dc;
 pub mod mime;
 pub mod picture;
 pub mod prepare;

@@ -62,6 +62,18 @@ fn decode_jpeg(
     shape: Shape,
     limits: &Limits,
 ) -> Result<DynamicImage, Error> {
+    let (w, h) = needed(info, shape);
+    let eighth = (info.width.div_ceil(8), info.height.div_ceil(8));
+    if info.progressive_bytes > 0 && w <= eighth.0 && h <= eighth.1 {
+        // What the DC coefficients alone make is enough, and they take little memory. A
+        // JPEG of a kind that path does not take (12-bit, CMYK) goes the full decoder's way.
+        let mut file = BufReader::new(std::fs::File::open(src)?);
+        match super::jpeg_dc::decode(&mut file) {
+            Ok(img) => return Ok(img),
+            Err(Error::Invalid(why)) => log::debug!("picture: DC-only decoding: {why}"),
+            Err(e) => return Err(e),
+        }
+    }
     // A progressive JPEG is decoded from coefficients kept for the whole picture, whatever the
     // output scale; the decoder's own limit does not count them.
     if info.progressive_bytes > limits.max_alloc {
@@ -78,7 +90,6 @@ fn decode_jpeg(
     let mut d = jpeg_decoder::Decoder::new(BufReader::new(std::fs::File::open(src)?));
     d.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
     d.read_info().map_err(bad)?;
-    let (w, h) = needed(info, shape);
     let clamp = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
     let (w, h) = d.scale(clamp(w), clamp(h)).map_err(bad)?;
     let pixels = d.decode().map_err(bad)?;

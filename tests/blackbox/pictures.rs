@@ -59,15 +59,21 @@ fn phone_exif(orientation: u16) -> Vec<u8> {
 
 /// A JPEG as from a phone camera: EXIF with GPS and orientation, XMP, a comment.
 fn phone_jpeg(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+    camera_jpeg(w, h, orientation, false)
+}
+
+/// The same, progressive when asked.
+fn camera_jpeg(w: u32, h: u32, orientation: u16, progressive: bool) -> Vec<u8> {
     let mut plain = Vec::new();
-    jpeg_encoder::Encoder::new(&mut plain, 90)
-        .encode(
-            pixels(w, h).as_raw(),
-            w as u16,
-            h as u16,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .unwrap();
+    let mut e = jpeg_encoder::Encoder::new(&mut plain, 90);
+    e.set_progressive(progressive);
+    e.encode(
+        pixels(w, h).as_raw(),
+        w as u16,
+        h as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .unwrap();
     let mut exif = b"Exif\0\0".to_vec();
     exif.extend_from_slice(&phone_exif(orientation));
     let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>SECRET-XMP</x:xmpmeta>";
@@ -210,6 +216,15 @@ fn every_format_is_stripped_turned_upright_and_thumbnailed() {
             "image/jpeg",
             phone_jpeg(800, 600, 6),
             (600, 800),
+            (240, 320),
+            "image/jpeg",
+            "image/jpeg",
+        ),
+        // Progressive and large enough that its thumbnail comes from the DC coefficients alone.
+        (
+            "image/jpeg",
+            camera_jpeg(3200, 2400, 6, true),
+            (2400, 3200),
             (240, 320),
             "image/jpeg",
             "image/jpeg",
