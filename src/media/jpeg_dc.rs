@@ -179,7 +179,7 @@ impl Frame {
                 return invalid("a JPEG sampling factor is out of range");
             }
             f.components.push(Component {
-                id: body[at],
+                id: *body.get(at).ok_or_else(bad)?,
                 h,
                 v,
                 quant: get(at + 2).ok_or_else(bad)? & 3,
@@ -292,11 +292,15 @@ fn dc_scan(
                         if t > 0 && diff < 1 << (t - 1) {
                             diff -= (1 << t) - 1;
                         }
-                        pred[k] += diff;
-                        Some(pred[k] << s.al)
+                        // A hostile file may drive the predictor anywhere: wrap, never panic.
+                        pred[k] = pred[k].wrapping_add(diff);
+                        Some(pred[k].wrapping_shl(u32::from(s.al)))
                     } else {
                         let bit = bits.bit()? as i32;
-                        f.components[ci].dc.get(at).map(|d| d | (bit << s.al))
+                        f.components[ci]
+                            .dc
+                            .get(at)
+                            .map(|d| d | bit.wrapping_shl(u32::from(s.al)))
                     };
                     if let (Some(slot), Some(v)) = (f.components[ci].dc.get_mut(at), value) {
                         *slot = v;
@@ -324,8 +328,9 @@ fn skip_scan(r: &mut impl BufRead) -> Result<u8, Error> {
     }
 }
 
-/// The picture at 1/8 scale (each side rounded up) of the progressive JPEG `r` reads.
-pub fn decode(r: &mut impl BufRead) -> Result<DynamicImage, Error> {
+/// The picture at 1/8 scale (each side rounded up) of the progressive JPEG `r` reads, which
+/// may declare at most `max_pixels`.
+pub fn decode(r: &mut impl BufRead, max_pixels: u64) -> Result<DynamicImage, Error> {
     if (byte(r)?, byte(r)?) != (0xFF, 0xD8) {
         return invalid("not a JPEG");
     }
@@ -363,7 +368,14 @@ pub fn decode(r: &mut impl BufRead) -> Result<DynamicImage, Error> {
                 let b = segment(r)?;
                 adobe_rgb = b.starts_with(b"Adobe") && b.get(11) == Some(&0);
             }
-            0xC2 => frame = Some(Frame::parse(&segment(r)?)?),
+            0xC2 if frame.is_some() => return invalid("a JPEG with two frames"),
+            0xC2 => {
+                let f = Frame::parse(&segment(r)?)?;
+                if (f.width as u64) * (f.height as u64) > max_pixels {
+                    return invalid("the JPEG frame is larger than the server accepts");
+                }
+                frame = Some(f);
+            }
             0xC0 | 0xC1 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
                 return invalid("not a progressive Huffman JPEG");
             }
@@ -436,7 +448,7 @@ fn picture(f: &Frame, quant: &[i32; 4], adobe_rgb: bool) -> Result<DynamicImage,
     let sample = |c: &Component, x: usize, y: usize| -> i32 {
         let (bx, by) = (x * c.h / f.hmax, y * c.v / f.vmax);
         let dc = c.dc.get(by * c.bw + bx).copied().unwrap_or(0);
-        (dc * quant[c.quant] + 4).div_euclid(8) + 128
+        (dc.clamp(-4096, 4096) * quant[c.quant] + 4).div_euclid(8) + 128
     };
     let clamp = |v: i32| v.clamp(0, 255) as u8;
     let (wu, hu) = (w as u32, h as u32);
@@ -526,7 +538,7 @@ mod tests {
         ];
         for (w, h, grey, restart, sub, most) in cases {
             let bytes = jpeg(w, h, grey, restart, sub);
-            let ours = decode(&mut &bytes[..]).unwrap();
+            let ours = decode(&mut &bytes[..], 1 << 24).unwrap();
             assert_eq!(
                 (ours.width(), ours.height()),
                 (u32::from(w.div_ceil(8)), u32::from(h.div_ceil(8)))
@@ -554,17 +566,18 @@ mod tests {
     fn broken_files_are_refused_not_panicked_on() {
         let bytes = jpeg(200, 100, false, 0, true);
         for cut in [2, 20, 300, bytes.len() / 2] {
-            assert!(decode(&mut &bytes[..cut]).is_err(), "cut at {cut}");
+            assert!(decode(&mut &bytes[..cut], 1 << 24).is_err(), "cut at {cut}");
         }
+        assert!(decode(&mut &bytes[..], 200 * 100 - 1).is_err(), "over the pixel limit");
         let mut seed = 7u32;
-        for _ in 0..200 {
+        for _ in 0..1000 {
             let mut b = bytes.clone();
             for _ in 0..8 {
                 seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
                 let at = 2 + (seed as usize >> 8) % (b.len() - 2);
                 b[at] = (seed >> 3) as u8;
             }
-            let _ = decode(&mut &b[..]);
+            let _ = decode(&mut &b[..], 1 << 24);
         }
     }
 }

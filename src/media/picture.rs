@@ -68,7 +68,7 @@ fn decode_jpeg(
         // What the DC coefficients alone make is enough, and they take little memory. A
         // JPEG of a kind that path does not take (12-bit, CMYK) goes the full decoder's way.
         let mut file = BufReader::new(std::fs::File::open(src)?);
-        match super::jpeg_dc::decode(&mut file) {
+        match super::jpeg_dc::decode(&mut file, limits.max_pixels) {
             Ok(img) => return Ok(img),
             Err(Error::Invalid(why)) => log::debug!("picture: DC-only decoding: {why}"),
             Err(e) => return Err(e),
