@@ -2,12 +2,11 @@
 //! (`app/renders.rs`): what `feeds::activities` answers, serialized, with the reader's own
 //! decorations spliced in. Activities that cannot be kept for this reader are rendered as before.
 use super::feeds::{self, Activities, FeedQuery};
-use super::walk::walk;
 use crate::app::App;
 use crate::error::Result;
 use crate::social::prerender::Prerendered;
 use crate::social::render::{self, Viewer, DECORATED, FULL};
-use crate::social::{activity, addressing, proxies};
+use crate::social::{activity, proxies};
 use crate::store::{Read, R};
 use std::rc::Rc;
 
@@ -56,23 +55,15 @@ fn write(
         author,
     } = q;
     let Activities { major, filter } = how;
-    let walked = walk(r, stream, page, |id| {
-        if !filter {
-            return Ok(true);
-        }
-        // Only what is kept already: a walk past many hidden entries must not render them.
-        let known = app
+    // Only what is kept already: a walk past many hidden entries must not render them.
+    let known_public = |id: &str| {
+        let kept = app
             .renders
             .borrow_mut()
             .get(&app.store, id, major, generation);
-        if known.is_some_and(|p| p.public) {
-            return Ok(true);
-        }
-        match activity::get(r, id)? {
-            Some(a) => addressing::may_see(r, &a, viewer.id),
-            None => Ok(false),
-        }
-    })?;
+        kept.is_some_and(|p| p.public)
+    };
+    let walked = feeds::walk_activities(r, stream, page, viewer, filter, known_public)?;
     let total = r.stream_count(stream)?;
     let mut shell = feeds::shell(url, title, page, &walked, total, author);
     if proxied {

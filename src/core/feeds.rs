@@ -80,15 +80,7 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
         author,
     } = q;
     let Activities { major, filter } = how;
-    let walked = walk(r, stream, page, |id| {
-        if !filter {
-            return Ok(true);
-        }
-        match crate::social::activity::get(r, id)? {
-            Some(a) => addressing::may_see(r, &a, viewer.id),
-            None => Ok(false),
-        }
-    })?;
+    let walked = walk_activities(r, stream, page, viewer, filter, |_| false)?;
     let total = r.stream_count(stream)?;
     let detail = if major { FULL } else { DECORATED };
     let mut items = Vec::new();
@@ -100,6 +92,27 @@ pub fn activities(r: &impl Read, q: FeedQuery, how: Activities) -> Result<Value>
     let mut feed = shell(url, title, page, &walked, total, author);
     feed["items"] = Value::Array(items);
     Ok(feed)
+}
+
+/// A page of an activity stream: every entry when not `filter`ed (the owner's), else those
+/// `viewer` may see; `known_public` tells of some that everyone may, without reading them.
+pub fn walk_activities(
+    r: &impl Read,
+    stream: &str,
+    page: &Page,
+    viewer: Viewer,
+    filter: bool,
+    known_public: impl Fn(&str) -> bool,
+) -> Result<Walked> {
+    walk(r, stream, page, |id| {
+        if !filter || known_public(id) {
+            return Ok(true);
+        }
+        match crate::social::activity::get(r, id)? {
+            Some(a) => addressing::may_see(r, &a, viewer.id),
+            None => Ok(false),
+        }
+    })
 }
 
 /// An activity feed without its items (`items` is null): title, links, count and author.

@@ -568,7 +568,10 @@ mod tests {
         for cut in [2, 20, 300, bytes.len() / 2] {
             assert!(decode(&mut &bytes[..cut], 1 << 24).is_err(), "cut at {cut}");
         }
-        assert!(decode(&mut &bytes[..], 200 * 100 - 1).is_err(), "over the pixel limit");
+        assert!(
+            decode(&mut &bytes[..], 200 * 100 - 1).is_err(),
+            "over the pixel limit"
+        );
         let mut seed = 7u32;
         for _ in 0..1000 {
             let mut b = bytes.clone();
