@@ -6,11 +6,23 @@ use super::{invalid, Error};
 use image::{DynamicImage, GrayImage, RgbImage};
 use std::io::{BufRead, ErrorKind};
 
+/// Why a JPEG is left to the full decoder: a kind this path does not take.
+const NOT_HERE: &str = "a kind of JPEG the DC path does not take";
+
+fn not_here<T>() -> Result<T, Error> {
+    invalid(NOT_HERE)
+}
+
+/// At most this many scans: a progressive JPEG has about ten, and each costs a pass.
+const MAX_SCANS: usize = 64;
+
 struct Component {
     id: u8,
     h: usize,
     v: usize,
     quant: usize,
+    /// Its quantiser's DC value as of its first scan (as libjpeg takes it).
+    q: Option<i32>,
     /// Blocks per row and rows, padded to whole MCUs.
     bw: usize,
     bh: usize,
@@ -64,7 +76,7 @@ impl<R: BufRead> Bits<'_, R> {
             let b = match self.marker {
                 Some(_) => 0,
                 None => match byte(self.r)? {
-                    0xFF => match byte(self.r)? {
+                    0xFF => match next_after_fill(self.r)? {
                         0 => 0xFF,
                         m => {
                             self.marker = Some(m);
@@ -125,6 +137,15 @@ impl<R: BufRead> Bits<'_, R> {
     }
 }
 
+/// The byte after a 0xFF and any fill bytes (more 0xFF) that follow it.
+fn next_after_fill(r: &mut impl BufRead) -> Result<u8, Error> {
+    let mut m = byte(r)?;
+    while m == 0xFF {
+        m = byte(r)?;
+    }
+    Ok(m)
+}
+
 fn byte(r: &mut impl BufRead) -> Result<u8, Error> {
     let mut b = [0u8];
     match r.read_exact(&mut b) {
@@ -154,17 +175,23 @@ struct Frame {
 }
 
 impl Frame {
-    fn parse(body: &[u8]) -> Result<Frame, Error> {
+    fn parse(body: &[u8], max_pixels: u64) -> Result<Frame, Error> {
         let get = |i: usize| body.get(i).copied().map(usize::from);
         let bad = || Error::Invalid("a JPEG frame header is cut short".into());
         if get(0) != Some(8) {
-            return invalid("only 8-bit JPEGs are decoded this way");
+            return not_here();
         }
         let height = get(1).ok_or_else(bad)? << 8 | get(2).ok_or_else(bad)?;
         let width = get(3).ok_or_else(bad)? << 8 | get(4).ok_or_else(bad)?;
         let n = get(5).ok_or_else(bad)?;
-        if width == 0 || height == 0 || !(n == 1 || n == 3) {
-            return invalid("only grey and three-component JPEGs are decoded this way");
+        if width == 0 || height == 0 {
+            return invalid("a JPEG frame without pixels");
+        }
+        if (width as u64) * (height as u64) > max_pixels {
+            return invalid("the JPEG frame is larger than the server accepts");
+        }
+        if !(n == 1 || n == 3) {
+            return not_here();
         }
         let mut f = Frame {
             width,
@@ -183,6 +210,7 @@ impl Frame {
                 h,
                 v,
                 quant: get(at + 2).ok_or_else(bad)? & 3,
+                q: None,
                 bw: 0,
                 bh: 0,
                 dc: Vec::new(),
@@ -215,27 +243,39 @@ struct Scan {
     al: u8,
 }
 
+/// A scan's header, checked as a full decoder checks it (T.81 B.2.3, G.1.1.1).
 fn scan_header(body: &[u8], f: &Frame) -> Result<Scan, Error> {
-    let bad = || Error::Invalid("a JPEG scan header is cut short".into());
-    let n = usize::from(*body.first().ok_or_else(bad)?);
-    let mut parts = Vec::new();
-    for i in 0..n {
-        let id = *body.get(1 + i * 2).ok_or_else(bad)?;
-        let td = usize::from(*body.get(2 + i * 2).ok_or_else(bad)? >> 4) & 3;
-        let c = f
-            .components
-            .iter()
-            .position(|c| c.id == id)
-            .ok_or_else(|| Error::Invalid("a JPEG scan names an unknown component".into()))?;
-        parts.push((c, td));
+    let bad = |why: &str| Error::Invalid(format!("a JPEG scan header {why}"));
+    let n = usize::from(*body.first().ok_or_else(|| bad("is cut short"))?);
+    if n == 0 || n > f.components.len() {
+        return Err(bad("names no or too many components"));
     }
-    let rest = body.get(1 + n * 2..1 + n * 2 + 3).ok_or_else(bad)?;
-    Ok(Scan {
-        parts,
-        ss: rest[0],
-        ah: rest[2] >> 4,
-        al: rest[2] & 15,
-    })
+    let mut parts: Vec<(usize, usize)> = Vec::new();
+    for i in 0..n {
+        let id = *body.get(1 + i * 2).ok_or_else(|| bad("is cut short"))?;
+        let td = usize::from(*body.get(2 + i * 2).ok_or_else(|| bad("is cut short"))? >> 4);
+        let c = f.components.iter().position(|c| c.id == id);
+        match c {
+            Some(c) if td <= 3 && parts.iter().all(|(p, _)| *p != c) => parts.push((c, td)),
+            _ => return Err(bad("names a component or table wrongly")),
+        }
+    }
+    let blocks: usize = parts
+        .iter()
+        .map(|(c, _)| f.components[*c].h * f.components[*c].v)
+        .sum();
+    if n > 1 && blocks > 10 {
+        return Err(bad("has more than ten blocks per MCU"));
+    }
+    let rest = body
+        .get(1 + n * 2..1 + n * 2 + 3)
+        .ok_or_else(|| bad("is cut short"))?;
+    let (ss, se, ah, al) = (rest[0], rest[1], rest[2] >> 4, rest[2] & 15);
+    let dc_ok = ss != 0 || se == 0;
+    if !dc_ok || ss > 63 || se > 63 || al > 13 || (ah != 0 && ah != al + 1) {
+        return Err(bad("has a band or precision out of range"));
+    }
+    Ok(Scan { parts, ss, ah, al })
 }
 
 /// Decodes one DC scan into the frame's DC values; returns the marker that ended it.
@@ -244,8 +284,17 @@ fn dc_scan(
     f: &mut Frame,
     s: &Scan,
     tables: &[Option<Huffman>; 4],
+    quant: &[Option<i32>; 4],
     restart: usize,
 ) -> Result<Option<u8>, Error> {
+    for &(ci, _) in &s.parts {
+        let c = &mut f.components[ci];
+        if c.q.is_none() {
+            let q = quant[c.quant]
+                .ok_or_else(|| Error::Invalid("a JPEG quantisation table is missing".into()))?;
+            c.q = Some(q);
+        }
+    }
     let mut bits = Bits {
         r,
         acc: 0,
@@ -269,6 +318,11 @@ fn dc_scan(
         if restart > 0 && i > 0 && i % restart == 0 {
             bits.restart()?;
             pred.iter_mut().for_each(|p| *p = 0);
+        }
+        // The data ended before the blocks did (a valid scan never reads past its data):
+        // the rest is not worth a pass over every block.
+        if bits.marker.is_some() {
+            return Ok(bits.marker);
         }
         for (k, &(ci, td)) in s.parts.iter().enumerate() {
             let c = &f.components[ci];
@@ -329,27 +383,38 @@ fn skip_scan(r: &mut impl BufRead) -> Result<u8, Error> {
 }
 
 /// The picture at 1/8 scale (each side rounded up) of the progressive JPEG `r` reads, which
-/// may declare at most `max_pixels`.
-pub fn decode(r: &mut impl BufRead, max_pixels: u64) -> Result<DynamicImage, Error> {
+/// may declare at most `max_pixels`; None for a kind of JPEG left to the full decoder.
+pub fn decode(r: &mut impl BufRead, max_pixels: u64) -> Result<Option<DynamicImage>, Error> {
+    match decode_dc(r, max_pixels) {
+        Err(Error::Invalid(why)) if why == NOT_HERE => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+/// How the colour components are stored (jpeg-decoder's order of evidence).
+#[derive(Default)]
+struct Marks {
+    jfif: bool,
+    adobe: Option<u8>,
+}
+
+fn decode_dc(r: &mut impl BufRead, max_pixels: u64) -> Result<DynamicImage, Error> {
     if (byte(r)?, byte(r)?) != (0xFF, 0xD8) {
         return invalid("not a JPEG");
     }
-    let mut quant = [1i32; 4];
+    let mut quant: [Option<i32>; 4] = [None; 4];
+    let mut scans = 0usize;
     let mut tables: [Option<Huffman>; 4] = Default::default();
     let mut frame: Option<Frame> = None;
     let mut restart = 0usize;
-    let mut adobe_rgb = false;
+    let mut marks = Marks::default();
     let mut next: Option<u8> = None;
     loop {
         let m = match next.take() {
             Some(m) => m,
             None => {
                 while byte(r)? != 0xFF {}
-                let mut m = byte(r)?;
-                while m == 0xFF {
-                    m = byte(r)?;
-                }
-                m
+                next_after_fill(r)?
             }
         };
         match m {
@@ -364,29 +429,29 @@ pub fn decode(r: &mut impl BufRead, max_pixels: u64) -> Result<DynamicImage, Err
                     *b.get(1).unwrap_or(&0),
                 ]));
             }
+            0xE0 => marks.jfif |= segment(r)?.starts_with(b"JFIF\0"),
             0xEE => {
                 let b = segment(r)?;
-                adobe_rgb = b.starts_with(b"Adobe") && b.get(11) == Some(&0);
+                if b.starts_with(b"Adobe") {
+                    marks.adobe = b.get(11).copied();
+                }
             }
             0xC2 if frame.is_some() => return invalid("a JPEG with two frames"),
-            0xC2 => {
-                let f = Frame::parse(&segment(r)?)?;
-                if (f.width as u64) * (f.height as u64) > max_pixels {
-                    return invalid("the JPEG frame is larger than the server accepts");
-                }
-                frame = Some(f);
-            }
-            0xC0 | 0xC1 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                return invalid("not a progressive Huffman JPEG");
-            }
+            0xC2 => frame = Some(Frame::parse(&segment(r)?, max_pixels)?),
+            0xC0 | 0xC1 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return not_here(),
+            0xD8 => return invalid("a JPEG starts again inside itself"),
             0xDA => {
+                scans += 1;
+                if scans > MAX_SCANS {
+                    return invalid("the JPEG has too many scans");
+                }
                 let body = segment(r)?;
                 let f = frame
                     .as_mut()
                     .ok_or_else(|| Error::Invalid("a JPEG scan comes before its frame".into()))?;
                 let s = scan_header(&body, f)?;
                 next = Some(if s.ss == 0 {
-                    match dc_scan(r, f, &s, &tables, restart)? {
+                    match dc_scan(r, f, &s, &tables, &quant, restart)? {
                         Some(m) => m,
                         None => skip_scan(r)?,
                     }
@@ -400,10 +465,23 @@ pub fn decode(r: &mut impl BufRead, max_pixels: u64) -> Result<DynamicImage, Err
         }
     }
     let f = frame.ok_or_else(|| Error::Invalid("a JPEG without a frame".into()))?;
-    picture(&f, &quant, adobe_rgb)
+    let rgb = stored_as_rgb(&f, &marks);
+    picture(&f, rgb)
 }
 
-fn read_quant(body: &[u8], quant: &mut [i32; 4]) -> Result<(), Error> {
+/// Whether three components are R, G, B rather than Y, Cb, Cr.
+fn stored_as_rgb(f: &Frame, marks: &Marks) -> bool {
+    let ids: Vec<u8> = f.components.iter().map(|c| c.id).collect();
+    if ids == [1, 2, 3] {
+        return false;
+    }
+    if ids == *b"RGB" {
+        return true;
+    }
+    !marks.jfif && marks.adobe == Some(0)
+}
+
+fn read_quant(body: &[u8], quant: &mut [Option<i32>; 4]) -> Result<(), Error> {
     let mut at = 0;
     while at < body.len() {
         let pq = body[at] >> 4;
@@ -415,8 +493,9 @@ fn read_quant(body: &[u8], quant: &mut [i32; 4]) -> Result<(), Error> {
                 .get(at + 1..at + 3)
                 .map(|v| i32::from(u16::from_be_bytes([v[0], v[1]]))),
         };
-        quant[id] =
-            dc.ok_or_else(|| Error::Invalid("a JPEG quantisation table is cut short".into()))?;
+        quant[id] = Some(
+            dc.ok_or_else(|| Error::Invalid("a JPEG quantisation table is cut short".into()))?,
+        );
         at += 1 + if pq == 0 { 64 } else { 128 };
     }
     Ok(())
@@ -443,12 +522,13 @@ fn read_huffman(body: &[u8], tables: &mut [Option<Huffman>; 4]) -> Result<(), Er
 }
 
 /// The DC values as pixels: a DC-only block's samples are all DC × Q / 8 + 128.
-fn picture(f: &Frame, quant: &[i32; 4], adobe_rgb: bool) -> Result<DynamicImage, Error> {
+fn picture(f: &Frame, rgb: bool) -> Result<DynamicImage, Error> {
     let (w, h) = (f.width.div_ceil(8), f.height.div_ceil(8));
+    // As jpeg-decoder's 1×1 inverse DCT: floor(DC × Q / 8) + 128.
     let sample = |c: &Component, x: usize, y: usize| -> i32 {
         let (bx, by) = (x * c.h / f.hmax, y * c.v / f.vmax);
         let dc = c.dc.get(by * c.bw + bx).copied().unwrap_or(0);
-        (dc.clamp(-4096, 4096) * quant[c.quant] + 4).div_euclid(8) + 128
+        (dc.clamp(-4096, 4096) * c.q.unwrap_or(1)).div_euclid(8) + 128
     };
     let clamp = |v: i32| v.clamp(0, 255) as u8;
     let (wu, hu) = (w as u32, h as u32);
@@ -467,7 +547,7 @@ fn picture(f: &Frame, quant: &[i32; 4], adobe_rgb: bool) -> Result<DynamicImage,
     for y in 0..h {
         for x in 0..w {
             let (p, q, r) = (sample(a, x, y), sample(b, x, y), sample(c, x, y));
-            if adobe_rgb {
+            if rgb {
                 px.extend_from_slice(&[clamp(p), clamp(q), clamp(r)]);
                 continue;
             }
@@ -538,7 +618,7 @@ mod tests {
         ];
         for (w, h, grey, restart, sub, most) in cases {
             let bytes = jpeg(w, h, grey, restart, sub);
-            let ours = decode(&mut &bytes[..], 1 << 24).unwrap();
+            let ours = decode(&mut &bytes[..], 1 << 24).unwrap().unwrap();
             assert_eq!(
                 (ours.width(), ours.height()),
                 (u32::from(w.div_ceil(8)), u32::from(h.div_ceil(8)))
@@ -560,6 +640,30 @@ mod tests {
             let close = diff.iter().filter(|d| **d <= 3).count() as f64 / diff.len() as f64;
             assert!(sub || close > 0.99, "{w}×{h}: only {close} within 3");
         }
+    }
+
+    #[test]
+    fn baseline_jpegs_are_left_to_the_full_decoder() {
+        let mut out = Vec::new();
+        let e = jpeg_encoder::Encoder::new(&mut out, 90);
+        e.encode(&[9; 16 * 16 * 3], 16, 16, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        assert!(decode(&mut &out[..], 1 << 24).unwrap().is_none());
+    }
+
+    #[test]
+    fn scans_without_data_cost_nothing_and_are_counted() {
+        // 7071×7071 under the pixel limit, then empty DC refinement scans.
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xDB, 0, 67, 0];
+        b.extend([1u8; 64]);
+        b.extend([0xFF, 0xC2, 0, 17, 8, 0x1B, 0x9F, 0x1B, 0x9F, 3]);
+        b.extend([1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]);
+        for _ in 0..MAX_SCANS + 1 {
+            b.extend([0xFF, 0xDA, 0, 12, 3, 1, 0, 2, 0, 3, 0, 0, 0, 0x10]);
+        }
+        b.extend([0xFF, 0xD9]);
+        let refused = decode(&mut &b[..], 50_000_000);
+        assert!(matches!(refused, Err(Error::Invalid(w)) if w.contains("too many scans")));
     }
 
     #[test]

@@ -66,12 +66,11 @@ fn decode_jpeg(
     let eighth = (info.width.div_ceil(8), info.height.div_ceil(8));
     if info.progressive_bytes > 0 && w <= eighth.0 && h <= eighth.1 {
         // What the DC coefficients alone make is enough, and they take little memory. A
-        // JPEG of a kind that path does not take (12-bit, CMYK) goes the full decoder's way.
+        // JPEG of a kind that path does not take (12-bit, CMYK) goes the full decoder's way;
+        // a broken one is refused here, not decoded twice.
         let mut file = BufReader::new(std::fs::File::open(src)?);
-        match super::jpeg_dc::decode(&mut file, limits.max_pixels) {
-            Ok(img) => return Ok(img),
-            Err(Error::Invalid(why)) => log::debug!("picture: DC-only decoding: {why}"),
-            Err(e) => return Err(e),
+        if let Some(img) = super::jpeg_dc::decode(&mut file, limits.max_pixels)? {
+            return Ok(img);
         }
     }
     // A progressive JPEG is decoded from coefficients kept for the whole picture, whatever the
