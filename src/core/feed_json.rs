@@ -72,9 +72,7 @@ fn write(
     let shell = serde_json::to_vec(&shell)?;
     // Nothing before `items` holds that text but the member itself (strings escape quotes).
     let marker = b"\"items\":null";
-    let at = shell
-        .windows(marker.len())
-        .position(|w| w == marker)
+    let at = crate::util::find(&shell, marker)
         .ok_or_else(|| crate::error::Error::internal("a feed without items"))?;
     let mut out = Vec::with_capacity(shell.len() + walked.items.len() * 2048);
     out.extend_from_slice(&shell[..at]);

@@ -34,10 +34,6 @@ pub struct Parser {
 /// Longest block of part headers accepted.
 const MAX_HEADERS: usize = 8 << 10;
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 /// The `boundary` parameter of a multipart Content-Type.
 pub fn boundary(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|p| {
@@ -84,7 +80,7 @@ impl Parser {
                     let d = &self.delimiter[2..];
                     if self.buf.starts_with(d) {
                         self.buf.drain(..d.len());
-                    } else if let Some(i) = find(&self.buf, &self.delimiter) {
+                    } else if let Some(i) = crate::util::find(&self.buf, &self.delimiter) {
                         self.buf.drain(..i + self.delimiter.len());
                     } else {
                         if self.buf.len() > MAX_HEADERS {
@@ -104,7 +100,7 @@ impl Parser {
                         return Ok(out);
                     }
                     // Transport padding may follow a boundary before its CRLF.
-                    let Some(i) = find(&self.buf, b"\r\n") else {
+                    let Some(i) = crate::util::find(&self.buf, b"\r\n") else {
                         if self.buf.len() > 256 {
                             return Err("malformed multipart boundary");
                         }
@@ -117,7 +113,7 @@ impl Parser {
                     self.state = State::Headers;
                 }
                 State::Headers => {
-                    let Some(i) = find(&self.buf, b"\r\n\r\n") else {
+                    let Some(i) = crate::util::find(&self.buf, b"\r\n\r\n") else {
                         if self.buf.len() > MAX_HEADERS {
                             return Err("multipart part headers are too long");
                         }
@@ -144,7 +140,7 @@ impl Parser {
                     });
                     self.state = State::Body;
                 }
-                State::Body => match find(&self.buf, &self.delimiter) {
+                State::Body => match crate::util::find(&self.buf, &self.delimiter) {
                     Some(i) => {
                         if i > 0 {
                             out.push(Event::Data(self.buf[..i].to_vec()));

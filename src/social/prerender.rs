@@ -306,7 +306,7 @@ fn cut(bytes: Vec<u8>, n: usize) -> Result<Cut> {
         // `{"liked":"…"}` → `,"liked":"…"`: the member as it follows others.
         let mut needle = needle[1..needle.len() - 1].to_vec();
         needle.insert(0, b',');
-        let at = find(&bytes, &needle)
+        let at = crate::util::find(&bytes, &needle)
             .ok_or_else(|| Error::internal("a decoration marker went missing"))?;
         found.push((at, needle.len(), i));
     }
@@ -324,8 +324,4 @@ fn cut(bytes: Vec<u8>, n: usize) -> Result<Cut> {
         bytes: out.into_boxed_slice(),
         at,
     })
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
