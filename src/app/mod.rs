@@ -51,9 +51,9 @@ impl App {
         let nonces = RefCell::new(NonceCache::new(cfg.nonce_cache_size));
         let responses = RefCell::new(responses::ResponseCache::new(cfg.response_cache_size));
         // Without a change log no kept rendering could ever be known current.
-        let render_budget = match cfg.change_log_size {
-            0 | 1 => 0,
-            _ => cfg.render_cache_size,
+        let render_budget = match store.keeps_changes() {
+            true => cfg.render_cache_size,
+            false => 0,
         };
         let renders = RefCell::new(renders::RenderCache::new(render_budget));
         let images = smol::lock::Semaphore::new(cfg.image_workers);

@@ -54,9 +54,14 @@ impl ChangeLog {
         }
     }
 
+    /// Whether anything noted is kept (a log of size 0 or 1 keeps nothing).
+    pub fn keeps(&self) -> bool {
+        self.half > 0
+    }
+
     /// Notes that a commit at `generation` changed `deps` (before readers can see it).
     pub fn note(&self, generation: u64, deps: &[Dep]) {
-        if self.half == 0 || deps.is_empty() {
+        if !self.keeps() || deps.is_empty() {
             return;
         }
         let Ok(mut w) = self.windows.lock() else {
@@ -82,7 +87,7 @@ impl ChangeLog {
 
     /// True unless it is known that none of `deps` changed after `generation`.
     pub fn changed_since(&self, generation: u64, deps: &[Dep]) -> bool {
-        if self.half == 0 {
+        if !self.keeps() {
             return true;
         }
         let Ok(w) = self.windows.lock() else {

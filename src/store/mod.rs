@@ -68,6 +68,11 @@ impl Store {
         })
     }
 
+    /// Whether the store keeps a change log (`unchanged_since` can ever be true).
+    pub fn keeps_changes(&self) -> bool {
+        self.changes.keeps()
+    }
+
     /// True when it is known that none of `deps` changed after `generation` (false when the
     /// change log no longer reaches back that far, or keeps nothing).
     pub fn unchanged_since(&self, generation: u64, deps: &[Dep]) -> bool {

@@ -76,13 +76,16 @@ impl Snapshot for Watched {
 pub struct Noting<'a> {
     changes: &'a dyn Changes,
     deps: RefCell<Vec<Dep>>,
+    /// Off when no change log keeps what is noted: then nothing is hashed.
+    on: bool,
 }
 
 impl<'a> Noting<'a> {
-    pub fn new(changes: &'a dyn Changes) -> Noting<'a> {
+    pub fn new(changes: &'a dyn Changes, on: bool) -> Noting<'a> {
         Noting {
             changes,
             deps: RefCell::new(Vec::new()),
+            on,
         }
     }
 
@@ -95,9 +98,17 @@ impl<'a> Noting<'a> {
     }
 
     fn note_key(&self, t: Table, key: &str) {
-        let mut d = self.deps.borrow_mut();
-        d.push(change_log::key(t, key));
-        d.push(change_log::space(t));
+        if self.on {
+            let mut d = self.deps.borrow_mut();
+            d.push(change_log::key(t, key));
+            d.push(change_log::space(t));
+        }
+    }
+
+    fn note_stream(&self, stream: &str) {
+        if self.on {
+            self.deps.borrow_mut().push(change_log::stream(stream));
+        }
     }
 }
 
@@ -144,12 +155,12 @@ impl Changes for Noting<'_> {
     }
 
     fn stream_insert(&self, stream: &str, seq: u64, item: &str) -> Result<()> {
-        self.deps.borrow_mut().push(change_log::stream(stream));
+        self.note_stream(stream);
         self.changes.stream_insert(stream, seq, item)
     }
 
     fn stream_delete(&self, stream: &str, item: &str) -> Result<bool> {
-        self.deps.borrow_mut().push(change_log::stream(stream));
+        self.note_stream(stream);
         self.changes.stream_delete(stream, item)
     }
 }

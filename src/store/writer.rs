@@ -138,7 +138,7 @@ fn commit(
         let mut queued = false;
         let outcome = db.transact(&mut |changes| {
             // One transaction for the whole batch.
-            let noting = Noting::new(changes);
+            let noting = Noting::new(changes, log.keeps());
             let w = W::new(&noting);
             for (i, job) in jobs.iter_mut().enumerate() {
                 if let Err(e) = job.run(&w) {
