@@ -94,6 +94,14 @@ pub fn run(mut cfg: Config, sources: Sources) -> std::result::Result<(), String>
         store.close();
         return Err(e);
     }
+    match store.compress_documents(&cfg.base()) {
+        Ok(0) => {}
+        Ok(n) => log::info!("store: {n} stored documents compressed"),
+        Err(e) => {
+            store.close();
+            return Err(format!("cannot compress the stored documents: {e}"));
+        }
+    }
     crate::social::migrate::run(&store, &cfg).map_err(|e| format!("migration failed: {e}"))?;
     let app = Rc::new(App::new(cfg, store));
     if let Some(n) = nonces {

@@ -69,4 +69,7 @@ pub trait Engine: Send + Sync {
     fn load(&self, input: &mut dyn std::io::Read, progress: &mut dyn FnMut(u64)) -> Result<u64>;
     /// The schema version the data records (a loaded dump's own), None when new.
     fn schema_version(&self) -> Result<Option<u64>>;
+    /// Makes the store's dictionary for documents from its public address if it has none
+    /// yet, and compresses what was stored before it; returns how many values it compressed.
+    fn compress_documents(&self, address: &str) -> Result<u64>;
 }

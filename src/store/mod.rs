@@ -40,7 +40,7 @@ use std::sync::Arc;
 
 /// The schema this binary writes; a store with a newer one is refused, an older one migrated
 /// (`redb_engine/schema.rs`).
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 #[derive(Clone)]
 pub struct Store {
@@ -99,6 +99,14 @@ impl Store {
         self.writer
             .generation
             .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Gives the store its dictionary for documents, made from the public address its ids
+    /// carry, if it has none yet, and compresses what was stored before (an older store, a
+    /// restore, a rehost); returns how many values it compressed. Called at start, before
+    /// anything else writes.
+    pub fn compress_documents(&self, address: &str) -> Result<u64> {
+        self.db.compress_documents(address)
     }
 
     /// Each table's entries and bytes on disk (`pump stats`).

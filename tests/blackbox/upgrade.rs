@@ -4,7 +4,8 @@
 //! make_fixture -- --ignored` writes `tests/fixtures/datadir-<name>.tar.gz`:
 //! - `0.1.0`: the first release (users, follows, notes, a list, likes, replies, shares);
 //! - `95d4d6c`: the release before the code's reshaping (issue 12), with uploads as well, and
-//!   reserved names nested in a user's and a note's properties.
+//!   reserved names nested in a user's and a note's properties;
+//! - `f11b0ed`: the last release of schema 2 (streams by name, documents as plain JSON).
 use crate::common::{Client, Server};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -18,8 +19,8 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/datadir-{name}.tar.gz"))
 }
 
-/// Every fixture, oldest first.
-const FIXTURES: &[&str] = &["0.1.0", "95d4d6c"];
+/// Every fixture, oldest first, with the schema version of its store.
+const FIXTURES: &[(&str, u64)] = &[("0.1.0", 1), ("95d4d6c", 1), ("f11b0ed", 2)];
 
 /// The data dir is relative to the server dir, so that it moves with the tarball.
 fn config() -> Value {
@@ -282,15 +283,19 @@ fn answers_the_same(s: &Server, meta: &Value) {
 
 #[test]
 fn data_dirs_of_earlier_releases_are_migrated_and_answer_the_same() {
-    for name in FIXTURES {
+    for (name, version) in FIXTURES {
         let (mut s, meta) = open_fixture(name);
-        // Migrated, after a copy of the store as it was (version 1).
-        let copy = s.dir.join("db/pump.redb.schema-1.bak");
+        // Migrated, after a copy of the store as it was.
+        let copy = s.dir.join(format!("db/pump.redb.schema-{version}.bak"));
         assert!(
             copy.exists(),
             "{name}: no copy of the store before its migration"
         );
-        assert!(s.log().contains("migrated from schema version 1"), "{name}");
+        assert!(
+            s.log()
+                .contains(&format!("migrated from schema version {version}")),
+            "{name}"
+        );
         answers_the_same(&s, &meta);
         // And again after a restart, with nothing left to migrate.
         s.restart();
@@ -344,4 +349,97 @@ fn the_first_release_keeps_working_after_the_upgrade() {
     );
     let seen = s.read(&bob, &path(post["object"]["id"].as_str().unwrap()), 200);
     assert_eq!(seen["content"], "after the upgrade");
+}
+
+/// A `pump stats` row's (entries, stored bytes).
+fn stats_row(table: &str, name: &str) -> (u64, u64) {
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&format!("{name}\t")))
+        .unwrap_or_else(|| panic!("no {name} row in:\n{table}"));
+    let f: Vec<&str> = row.split('\t').collect();
+    (f[1].parse().unwrap(), f[2].parse().unwrap())
+}
+
+/// The `kv` records of one table in a backup's store dump: (key, value).
+fn dumped(archive: &Path, table: &str) -> Vec<(String, Vec<u8>)> {
+    let out = Command::new("tar")
+        .arg("-xOf")
+        .arg(archive)
+        .arg("pump-backup/store.dump")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let d = out.stdout;
+    let mut p = b"pump store dump 1\n".len();
+    let mut rows = Vec::new();
+    loop {
+        let n = d[p] as usize;
+        p += 1;
+        if n == 0 {
+            return rows;
+        }
+        let mut f = Vec::new();
+        for _ in 0..n {
+            let len = u32::from_le_bytes(d[p..p + 4].try_into().unwrap()) as usize;
+            f.push(d[p + 4..p + 4 + len].to_vec());
+            p += 4 + len;
+        }
+        if f[0] == b"kv" && f[1] == table.as_bytes() {
+            rows.push((String::from_utf8(f[2].clone()).unwrap(), f[3].clone()));
+        }
+    }
+}
+
+#[test]
+fn a_schema_2_store_gets_numbered_streams_and_compressed_documents() {
+    let (mut s, meta) = open_fixture("f11b0ed");
+    answers_the_same(&s, &meta);
+    let stats = s.cli_table("stats");
+    // The streams moved to numbers: every id a stream holds has one.
+    let (names, _) = stats_row(&stats, "names");
+    let (entries, _) = stats_row(&stats, "stream_items");
+    assert!(entries > 50 && names > 20, "{stats}");
+    // A backup gives the documents back as the JSON they were; on disk they take far less.
+    let archive = s.dir.join("after.tar");
+    let out = s.cli(
+        &[
+            "backup",
+            "-c",
+            &s.config.to_string_lossy(),
+            &archive.to_string_lossy(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for table in ["id_object", "id_activity"] {
+        let rows = dumped(&archive, table);
+        let plain: usize = rows.iter().map(|(k, v)| k.len() + v.len()).sum();
+        for (k, v) in &rows {
+            let doc: Value = serde_json::from_slice(v).unwrap_or_else(|e| panic!("{k}: {e}"));
+            assert!(doc.is_object(), "{k}");
+        }
+        let (n, stored) = stats_row(&stats, table);
+        assert_eq!(n as usize, rows.len(), "{table}");
+        assert!(
+            (stored as usize) * 2 < plain,
+            "{table}: {stored} bytes stored for {plain} bytes of keys and JSON"
+        );
+    }
+    // Written after the migration, read back after a restart.
+    let users = meta["users"].as_object().unwrap().clone();
+    let alice = reader(&s, &users, "alice");
+    let post = s.act(
+        &alice,
+        "alice",
+        json!({"object": {"objectType": "note", "content": "compressed and back"}}),
+    );
+    s.restart();
+    let feed = s.read(&alice, "/api/user/alice/feed", 200);
+    assert_eq!(feed["items"][0]["id"], post["id"]);
+    assert_eq!(feed["items"][0]["object"]["content"], "compressed and back");
 }

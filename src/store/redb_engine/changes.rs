@@ -1,7 +1,8 @@
 //! A redb write transaction's changes. Each table is opened on first use and kept open until
 //! the batch is done (opening a table costs a look-up and, on close, a root update).
+use super::codec::Codec;
 use super::ops;
-use super::tables::{def, COUNTERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS};
+use super::tables::{def, COUNTERS, NAMES, NUMBERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS};
 use crate::error::Result;
 use crate::store::engine::{Changes, Rows, Snapshot};
 use crate::store::tables::Table;
@@ -10,12 +11,16 @@ use std::cell::RefCell;
 use std::ops::Bound;
 
 type WTable<'a, K, V> = RefCell<Option<redb::Table<'a, K, V>>>;
+type Pairs<'a> = redb::Table<'a, (u64, u64), u64>;
 
 pub struct Txn<'a> {
     tx: &'a WriteTransaction,
+    codec: &'a Codec,
     kv: [WTable<'a, &'static str, &'static [u8]>; Table::COUNT],
-    items: WTable<'a, (&'static str, u64), &'static str>,
-    index: WTable<'a, (&'static str, &'static str), u64>,
+    items: WTable<'a, (u64, u64), u64>,
+    index: WTable<'a, (u64, u64), u64>,
+    names: WTable<'a, &'static str, u64>,
+    numbers: WTable<'a, u64, &'static str>,
     counts: WTable<'a, &'static str, u64>,
     counters: WTable<'a, &'static str, u64>,
 }
@@ -37,12 +42,15 @@ fn with<T, R>(
 }
 
 impl<'a> Txn<'a> {
-    pub fn new(tx: &'a WriteTransaction) -> Txn<'a> {
+    pub fn new(tx: &'a WriteTransaction, codec: &'a Codec) -> Txn<'a> {
         Txn {
             tx,
+            codec,
             kv: Default::default(),
             items: RefCell::new(None),
             index: RefCell::new(None),
+            names: RefCell::new(None),
+            numbers: RefCell::new(None),
             counts: RefCell::new(None),
             counters: RefCell::new(None),
         }
@@ -55,17 +63,65 @@ impl<'a> Txn<'a> {
     ) -> Result<R> {
         with(&self.kv[t as usize], || Ok(self.tx.open_table(def(t))?), f)
     }
-    fn items<R>(
-        &self,
-        f: impl FnOnce(&mut redb::Table<'a, (&'static str, u64), &'static str>) -> Result<R>,
-    ) -> Result<R> {
+    fn items<R>(&self, f: impl FnOnce(&mut Pairs<'a>) -> Result<R>) -> Result<R> {
         with(&self.items, || Ok(self.tx.open_table(STREAM_ITEMS)?), f)
     }
-    fn index<R>(
-        &self,
-        f: impl FnOnce(&mut redb::Table<'a, (&'static str, &'static str), u64>) -> Result<R>,
-    ) -> Result<R> {
+    fn index<R>(&self, f: impl FnOnce(&mut Pairs<'a>) -> Result<R>) -> Result<R> {
         with(&self.index, || Ok(self.tx.open_table(STREAM_INDEX)?), f)
+    }
+    fn names<R>(
+        &self,
+        f: impl FnOnce(&mut redb::Table<'a, &'static str, u64>) -> Result<R>,
+    ) -> Result<R> {
+        with(&self.names, || Ok(self.tx.open_table(NAMES)?), f)
+    }
+    fn numbers<R>(
+        &self,
+        f: impl FnOnce(&mut redb::Table<'a, u64, &'static str>) -> Result<R>,
+    ) -> Result<R> {
+        with(&self.numbers, || Ok(self.tx.open_table(NUMBERS)?), f)
+    }
+
+    /// The number of `name`, given it now if it has none. Numbers are never taken back: a
+    /// name that left every stream keeps its number for when it comes back.
+    fn intern(&self, name: &str) -> Result<u64> {
+        if let Some(n) = self.names(|t| ops::number(t, name))? {
+            return Ok(n);
+        }
+        let n = self.numbers(|t| {
+            let n = t.last()?.map(|(k, _)| k.value()).unwrap_or(0) + 1;
+            t.insert(n, name)?;
+            Ok(n)
+        })?;
+        self.names(|t| {
+            t.insert(name, n)?;
+            Ok(())
+        })?;
+        Ok(n)
+    }
+
+    /// Places `item` at `seq` in `stream`, without counting it (loads and migrations bring
+    /// their counts along).
+    pub fn place(&self, stream: &str, seq: u64, item: &str) -> Result<()> {
+        let (s, i) = (self.intern(stream)?, self.intern(item)?);
+        self.items(|tb| {
+            tb.insert((s, seq), i)?;
+            Ok(())
+        })?;
+        self.index(|tb| {
+            tb.insert((s, i), seq)?;
+            Ok(())
+        })
+    }
+
+    /// The numbers of a stream and an item, when both have one.
+    fn numbers_of(&self, stream: &str, item: &str) -> Result<Option<(u64, u64)>> {
+        self.names(|t| {
+            Ok(match (ops::number(t, stream)?, ops::number(t, item)?) {
+                (Some(s), Some(i)) => Some((s, i)),
+                _ => None,
+            })
+        })
     }
     fn counts<R>(
         &self,
@@ -90,29 +146,30 @@ impl<'a> Txn<'a> {
 
 impl Snapshot for Txn<'_> {
     fn get(&self, t: Table, key: &str) -> Result<Option<Vec<u8>>> {
-        self.kv(t, |tb| ops::get(tb, key))
+        self.kv(t, |tb| ops::get(tb, self.codec, key))
     }
     fn range(&self, t: Table, from: Bound<&str>, to: Bound<&str>, limit: usize) -> Result<Rows> {
-        self.kv(t, |tb| ops::range(tb, from, to, limit))
+        self.kv(t, |tb| ops::range(tb, self.codec, from, to, limit))
     }
     fn stream_count(&self, stream: &str) -> Result<u64> {
         self.counts(|tb| ops::count(tb, stream))
     }
     fn stream_seq(&self, stream: &str, item: &str) -> Result<Option<u64>> {
-        self.index(|tb| ops::seq(tb, stream, item))
+        self.index(|x| self.names(|n| ops::seq(x, n, stream, item)))
     }
     fn stream_desc(&self, stream: &str, below: u64, limit: usize) -> Result<Vec<(u64, String)>> {
-        self.items(|tb| ops::desc(tb, stream, below, limit))
+        self.items(|i| self.names(|n| self.numbers(|m| ops::desc(i, n, m, stream, below, limit))))
     }
     fn stream_asc(&self, stream: &str, above: u64, limit: usize) -> Result<Vec<(u64, String)>> {
-        self.items(|tb| ops::asc(tb, stream, above, limit))
+        self.items(|i| self.names(|n| self.numbers(|m| ops::asc(i, n, m, stream, above, limit))))
     }
 }
 
 impl Changes for Txn<'_> {
     fn put(&self, t: Table, key: &str, value: &[u8]) -> Result<()> {
+        let stored = self.codec.encode(t, value);
         self.kv(t, |tb| {
-            tb.insert(key, value)?;
+            tb.insert(key, &*stored)?;
             Ok(())
         })
     }
@@ -134,22 +191,18 @@ impl Changes for Txn<'_> {
     }
 
     fn stream_insert(&self, stream: &str, seq: u64, item: &str) -> Result<()> {
-        self.items(|tb| {
-            tb.insert((stream, seq), item)?;
-            Ok(())
-        })?;
-        self.index(|tb| {
-            tb.insert((stream, item), seq)?;
-            Ok(())
-        })?;
+        self.place(stream, seq, item)?;
         self.recount(stream, true)
     }
 
     fn stream_delete(&self, stream: &str, item: &str) -> Result<bool> {
-        let seq = self.index(|tb| Ok(tb.remove((stream, item))?.map(|v| v.value())))?;
+        let Some((s, i)) = self.numbers_of(stream, item)? else {
+            return Ok(false);
+        };
+        let seq = self.index(|tb| Ok(tb.remove((s, i))?.map(|v| v.value())))?;
         let Some(seq) = seq else { return Ok(false) };
         self.items(|tb| {
-            tb.remove((stream, seq))?;
+            tb.remove((s, seq))?;
             Ok(())
         })?;
         self.recount(stream, false)?;

@@ -1,6 +1,9 @@
 //! The whole store as one stream of records, read from a single read transaction (so a backup
 //! taken while the server writes is consistent), and loaded back into a new, empty store.
 //! Format: a magic line, then records of length-prefixed fields; a record of no fields ends it.
+use super::changes::Txn;
+use super::codec::Codec;
+use super::ops;
 use super::tables::{self, def};
 use crate::error::{Error, Result};
 use crate::store::tables::Table;
@@ -27,7 +30,12 @@ fn record(out: &mut dyn Write, fields: &[&[u8]]) -> Result<()> {
 }
 
 /// Writes every table; `progress` gets the number of records written so far, now and then.
-pub fn dump(db: &Database, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+pub fn dump(
+    db: &Database,
+    codec: &Codec,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
     let tx = db.begin_read()?;
     out.write_all(MAGIC)?;
     let mut n = 0u64;
@@ -41,42 +49,25 @@ pub fn dump(db: &Database, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -
         let name = t.name();
         for row in table.iter()? {
             let (k, v) = row?;
-            record(
-                out,
-                &[b"kv", name.as_bytes(), k.value().as_bytes(), v.value()],
-            )?;
+            let v = codec.decode(v.value())?;
+            record(out, &[b"kv", name.as_bytes(), k.value().as_bytes(), &v])?;
             n += 1;
             tick(n);
         }
     }
+    // Streams by name, as schema 2 kept them: dumps stay readable by every version.
+    let numbers = tx.open_table(tables::NUMBERS)?;
     for row in tx.open_table(tables::STREAM_ITEMS)?.iter()? {
         let (k, v) = row?;
         let (stream, seq) = k.value();
-        record(
-            out,
-            &[
-                b"si",
-                stream.as_bytes(),
-                &seq.to_le_bytes(),
-                v.value().as_bytes(),
-            ],
-        )?;
-        n += 1;
-        tick(n);
-    }
-    for row in tx.open_table(tables::STREAM_INDEX)?.iter()? {
-        let (k, v) = row?;
-        let (stream, item) = k.value();
-        record(
-            out,
-            &[
-                b"sx",
-                stream.as_bytes(),
-                item.as_bytes(),
-                &v.value().to_le_bytes(),
-            ],
-        )?;
-        n += 1;
+        let (stream, item) = (
+            ops::name(&numbers, stream)?,
+            ops::name(&numbers, v.value())?,
+        );
+        let seq = seq.to_le_bytes();
+        record(out, &[b"si", stream.as_bytes(), &seq, item.as_bytes()])?;
+        record(out, &[b"sx", stream.as_bytes(), item.as_bytes(), &seq])?;
+        n += 2;
         tick(n);
     }
     for (tag, def) in [(b"sc", tables::STREAM_COUNTS), (b"ct", tables::COUNTERS)] {
@@ -150,7 +141,12 @@ pub fn rewrite(
 }
 
 /// Loads a dump into `db`, which must be empty; returns the number of records.
-pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) -> Result<u64> {
+pub fn load(
+    db: &Database,
+    codec: &Codec,
+    input: &mut dyn Read,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
     let mut magic = vec![0u8; MAGIC.len()];
     input.read_exact(&mut magic)?;
     if magic != MAGIC {
@@ -159,8 +155,10 @@ pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) 
     let mut n = 0u64;
     loop {
         let tx = db.begin_write()?;
-        let mut done = false;
-        let mut in_batch = 0;
+        let (mut done, mut in_batch) = (false, 0);
+        // Documents and stream entries through the transaction's own writes (compressed,
+        // by number); counts as they were.
+        let txn = Txn::new(&tx, codec);
         while in_batch < BATCH {
             let r = read_record(input)?;
             let f: Vec<&[u8]> = r.iter().map(Vec::as_slice).collect();
@@ -174,15 +172,14 @@ pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) 
                         .iter()
                         .find(|t| t.name().as_bytes() == *table)
                         .ok_or_else(|| Error::bad("backup: unknown table"))?;
-                    tx.open_table(def(*t))?.insert(text(k)?, *v)?;
+                    crate::store::engine::Changes::put(&txn, *t, text(k)?, v)?;
                 }
-                [b"si", s, seq, item] => {
-                    tx.open_table(tables::STREAM_ITEMS)?
-                        .insert((text(s)?, u64_of(seq)?), text(item)?)?;
-                }
+                [b"si", s, seq, item] => txn.place(text(s)?, u64_of(seq)?, text(item)?)?,
+                // The other half of an `si`, which placed it already.
                 [b"sx", s, item, seq] => {
-                    tx.open_table(tables::STREAM_INDEX)?
-                        .insert((text(s)?, text(item)?), u64_of(seq)?)?;
+                    text(s)?;
+                    text(item)?;
+                    u64_of(seq)?;
                 }
                 [b"sc", k, v] => {
                     tx.open_table(tables::STREAM_COUNTS)?
@@ -197,6 +194,7 @@ pub fn load(db: &Database, input: &mut dyn Read, progress: &mut dyn FnMut(u64)) 
             n += 1;
             in_batch += 1;
         }
+        drop(txn);
         tx.commit()?;
         progress(n);
         if done {

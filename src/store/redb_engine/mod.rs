@@ -1,5 +1,6 @@
 //! The redb engine: one file (`pump.redb`), or memory for tests.
 mod changes;
+mod codec;
 mod dump;
 mod ops;
 pub mod schema;
@@ -12,9 +13,11 @@ use super::engine::{Changes, Engine, Snapshot};
 use super::tables::Table;
 use super::SCHEMA_VERSION;
 use crate::error::{Error, Result};
+use codec::Codec;
 use redb::backends::InMemoryBackend;
-use redb::{Database, ReadableDatabase};
+use redb::{Database, ReadableDatabase, ReadableTable};
 use std::path::Path;
+use std::sync::Arc;
 
 crate::error::internal_from!(
     redb::Error,
@@ -27,6 +30,7 @@ crate::error::internal_from!(
 
 pub struct Redb {
     db: Database,
+    codec: Arc<Codec>,
 }
 
 /// The store's file in `dir`.
@@ -66,9 +70,14 @@ impl Redb {
                 let db = open_file(dir, cache_size)?;
                 match schema::stored_version(&db)? {
                     Some(v) if v < SCHEMA_VERSION => {
+                        let resumed = schema::moving_streams(&db)?;
                         drop(db);
-                        schema::back_up(&file_in(dir), v)?;
-                        open_file(dir, cache_size)?
+                        if !resumed {
+                            schema::back_up(&file_in(dir), v)?;
+                        }
+                        let db = open_file(dir, cache_size)?;
+                        schema::move_streams(&db, &Codec::default())?;
+                        db
                     }
                     _ => db,
                 }
@@ -79,13 +88,26 @@ impl Redb {
                 builder.create_with_backend(InMemoryBackend::new())?
             }
         };
-        init(&db)?;
-        Ok(Redb { db })
+        let codec = Arc::new(Codec::default());
+        init(&db, &codec)?;
+        Ok(Redb { db, codec })
     }
 }
 
-/// Creates every table and checks the schema version, migrating an older one.
-fn init(db: &Database) -> Result<()> {
+/// The dictionary a store keeps, if it has one yet.
+fn stored_dictionary(db: &Database) -> Result<Option<Vec<u8>>> {
+    let tx = db.begin_read()?;
+    let t = tx.open_table(tables::CODEC)?;
+    let dict = t.get("dictionary")?.map(|v| v.value().to_vec());
+    Ok(dict)
+}
+
+/// Values of the document tables per transaction of `compress_documents`.
+const COMPRESS_BATCH: usize = 5_000;
+
+/// Creates every table, reads the dictionary and checks the schema version, migrating an
+/// older one.
+fn init(db: &Database, codec: &Codec) -> Result<()> {
     let tx = db.begin_write()?;
     {
         for t in Table::all() {
@@ -93,9 +115,12 @@ fn init(db: &Database) -> Result<()> {
         }
         tx.open_table(tables::STREAM_ITEMS)?;
         tx.open_table(tables::STREAM_INDEX)?;
+        tx.open_table(tables::NAMES)?;
+        tx.open_table(tables::NUMBERS)?;
         tx.open_table(tables::STREAM_COUNTS)?;
         tx.open_table(tables::COUNTERS)?;
-        let txn = changes::Txn::new(&tx);
+        tx.open_table(tables::CODEC)?;
+        let txn = changes::Txn::new(&tx, codec);
         let w = W::new(&txn);
         match w.get::<u64>(Table::Meta, "schema_version")? {
             None => w.put(Table::Meta, "schema_version", &SCHEMA_VERSION)?,
@@ -113,22 +138,99 @@ fn init(db: &Database) -> Result<()> {
         }
     }
     tx.commit()?;
+    if let Some(dict) = stored_dictionary(db)? {
+        codec.set(dict);
+    }
     Ok(())
 }
 
+impl Redb {
+    /// Compresses the values of one table written before the store had its dictionary, from
+    /// `after` on; returns the last key it looked at, None when the table is done.
+    fn compress_some(&self, t: Table, after: Option<String>) -> Result<(Option<String>, u64)> {
+        let tx = self.db.begin_write()?;
+        let (mut last, mut done) = (None, 0u64);
+        {
+            let mut table = tx.open_table(tables::def(t))?;
+            let from = match &after {
+                Some(k) => std::ops::Bound::Excluded(k.as_str()),
+                None => std::ops::Bound::Unbounded,
+            };
+            let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+            for row in table
+                .range::<&str>((from, std::ops::Bound::Unbounded))?
+                .take(COMPRESS_BATCH)
+            {
+                let (k, v) = row?;
+                last = Some(k.value().to_string());
+                if v.value().first() != Some(&codec::MARK) {
+                    raw.push((k.value().to_string(), v.value().to_vec()));
+                }
+            }
+            for (k, v) in raw {
+                if let std::borrow::Cow::Owned(packed) = self.codec.encode(t, &v) {
+                    table.insert(k.as_str(), packed.as_slice())?;
+                    done += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok((last, done))
+    }
+}
+
 impl Engine for Redb {
+    fn compress_documents(&self, address: &str) -> Result<u64> {
+        let tx = self.db.begin_write()?;
+        let pending = {
+            let mut t = tx.open_table(tables::CODEC)?;
+            if t.get("dictionary")?.is_none() {
+                t.insert("dictionary", codec::dictionary_for(address).as_slice())?;
+            }
+            let done = t.get("compressed")?.is_some();
+            !done
+        };
+        tx.commit()?;
+        if let Some(dict) = stored_dictionary(&self.db)? {
+            self.codec.set(dict);
+        }
+        if !pending {
+            return Ok(0);
+        }
+        let mut done = 0;
+        for t in Table::all().iter().filter(|t| codec::compresses(**t)) {
+            let mut after = None;
+            loop {
+                let (last, n) = self.compress_some(*t, after)?;
+                done += n;
+                match last {
+                    Some(k) => after = Some(k),
+                    None => break,
+                }
+            }
+        }
+        let tx = self.db.begin_write()?;
+        tx.open_table(tables::CODEC)?
+            .insert("compressed", &[1u8][..])?;
+        tx.commit()?;
+        Ok(done)
+    }
+
     fn sizes(&self) -> Result<Vec<super::engine::SpaceSize>> {
         sizes::sizes(&self.db)
     }
 
     fn snapshot(&self) -> Result<Box<dyn Snapshot>> {
-        Ok(Box::new(snapshot::Snap::new(self.db.begin_read()?)))
+        Ok(Box::new(snapshot::Snap::new(
+            self.db.begin_read()?,
+            self.codec.clone(),
+        )))
     }
 
     fn transact(&self, f: &mut dyn FnMut(&dyn Changes) -> Result<()>) -> Result<()> {
         let tx = self.db.begin_write()?;
         // The open tables borrow the transaction: they are closed before it ends.
-        let outcome = f(&changes::Txn::new(&tx));
+        let outcome = f(&changes::Txn::new(&tx, &self.codec));
         match outcome {
             Ok(()) => Ok(tx.commit()?),
             Err(e) => {
@@ -141,11 +243,11 @@ impl Engine for Redb {
     }
 
     fn dump(&self, out: &mut dyn std::io::Write, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        dump::dump(&self.db, out, progress)
+        dump::dump(&self.db, &self.codec, out, progress)
     }
 
     fn load(&self, input: &mut dyn std::io::Read, progress: &mut dyn FnMut(u64)) -> Result<u64> {
-        dump::load(&self.db, input, progress)
+        dump::load(&self.db, &self.codec, input, progress)
     }
 
     fn schema_version(&self) -> Result<Option<u64>> {

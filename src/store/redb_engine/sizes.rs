@@ -1,6 +1,6 @@
 //! What each table costs on disk (`pump stats`): redb's own figures per table, read in one
 //! snapshot, so that a change to the key or value formats can be measured table by table.
-use super::tables::{def, COUNTERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS};
+use super::tables::{def, COUNTERS, NAMES, NUMBERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS};
 use crate::error::Result;
 use crate::store::engine::SpaceSize;
 use crate::store::tables::Table;
@@ -30,6 +30,10 @@ pub fn sizes(db: &Database) -> Result<Vec<SpaceSize>> {
     out.push(row("stream_items", items.len()?, items.stats()?, PAGE));
     let index = tx.open_table(STREAM_INDEX)?;
     out.push(row("stream_index", index.len()?, index.stats()?, PAGE));
+    let names = tx.open_table(NAMES)?;
+    out.push(row("names", names.len()?, names.stats()?, PAGE));
+    let numbers = tx.open_table(NUMBERS)?;
+    out.push(row("numbers", numbers.len()?, numbers.stats()?, PAGE));
     let counts = tx.open_table(STREAM_COUNTS)?;
     out.push(row("stream_counts", counts.len()?, counts.stats()?, PAGE));
     let counters = tx.open_table(COUNTERS)?;
