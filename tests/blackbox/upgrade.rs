@@ -398,7 +398,7 @@ fn a_schema_2_store_gets_numbered_streams_and_compressed_documents() {
     let stats = s.cli_table("stats");
     // The streams moved to numbers: every id a stream holds has one.
     let (names, _) = stats_row(&stats, "names");
-    let (entries, _) = stats_row(&stats, "stream_items");
+    let (entries, _) = stats_row(&stats, "stream_entries");
     assert!(entries > 50 && names > 20, "{stats}");
     // A backup gives the documents back as the JSON they were; on disk they take far less.
     let archive = s.dir.join("after.tar");

@@ -14,8 +14,9 @@ use std::sync::OnceLock;
 pub const MARK: u8 = 1;
 /// Values shorter than this are kept as they are: there is too little to gain.
 const MIN_LEN: usize = 40;
-/// A stored value names its length; a damaged one must not ask for more than this.
-const MAX_LEN: usize = 256 << 20;
+/// A stored value names its length; a damaged one must not ask for more than this (documents
+/// come from request bodies, which `maxBodySize` keeps far smaller).
+const MAX_LEN: usize = 32 << 20;
 /// Typical documents, `{A}` standing for the public address.
 const TEMPLATE: &str = include_str!("dictionary.txt");
 

@@ -67,20 +67,22 @@ impl Redb {
         let db = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                let db = open_file(dir, cache_size)?;
-                match schema::stored_version(&db)? {
-                    Some(v) if v < SCHEMA_VERSION => {
-                        let resumed = schema::moving_streams(&db)?;
-                        drop(db);
-                        if !resumed {
-                            schema::back_up(&file_in(dir), v)?;
-                        }
-                        let db = open_file(dir, cache_size)?;
-                        schema::move_streams(&db, &Codec::default())?;
-                        db
-                    }
-                    _ => db,
+                let mut db = open_file(dir, cache_size)?;
+                let stored = schema::stored_version(&db)?;
+                if let Some(v) = stored.filter(|v| *v < SCHEMA_VERSION) {
+                    drop(db);
+                    schema::back_up(&file_in(dir), v)?;
+                    db = open_file(dir, cache_size)?;
                 }
+                // A move begun here, or resumed after an interruption (the store says 3).
+                if schema::has_old_streams(&db)? {
+                    let moved = schema::move_streams(&db, &Codec::default())?;
+                    log::info!(
+                        "store: migrated from schema version {} to {SCHEMA_VERSION} ({moved} stream entries moved)",
+                        stored.unwrap_or(SCHEMA_VERSION)
+                    );
+                }
+                db
             }
             None => {
                 let mut builder = Database::builder();
@@ -179,23 +181,48 @@ impl Redb {
     }
 }
 
+impl Redb {
+    /// A store about to be given a dictionary must hold no compressed value: one would mean
+    /// the dictionary it needs was lost, and reading it with another gives wrong bytes.
+    fn check_uncompressed_in(&self, tx: &redb::WriteTransaction) -> Result<()> {
+        for t in Table::all().iter().filter(|t| codec::compresses(**t)) {
+            for row in tx.open_table(tables::def(*t))?.iter()? {
+                if row?.1.value().first() == Some(&codec::MARK) {
+                    return Err(Error::Internal(format!(
+                        "{} holds compressed documents but the store has lost their dictionary: restore the data dir from a backup",
+                        t.name()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Engine for Redb {
     fn compress_documents(&self, address: &str) -> Result<u64> {
         let tx = self.db.begin_write()?;
-        let pending = {
+        let (new, pending) = {
             let mut t = tx.open_table(tables::CODEC)?;
-            if t.get("dictionary")?.is_none() {
+            let new = t.get("dictionary")?.is_none();
+            if new {
                 t.insert("dictionary", codec::dictionary_for(address).as_slice())?;
             }
             let done = t.get("compressed")?.is_some();
-            !done
+            (new, !done)
         };
+        if !pending {
+            tx.commit()?;
+            return Ok(0);
+        }
+        // The guard's scan comes before the new dictionary is committed, so a refused store
+        // keeps none.
+        if new {
+            self.check_uncompressed_in(&tx)?;
+        }
         tx.commit()?;
         if let Some(dict) = stored_dictionary(&self.db)? {
             self.codec.set(dict);
-        }
-        if !pending {
-            return Ok(0);
         }
         let mut done = 0;
         for t in Table::all().iter().filter(|t| codec::compresses(**t)) {

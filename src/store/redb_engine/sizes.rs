@@ -1,6 +1,8 @@
 //! What each table costs on disk (`pump stats`): redb's own figures per table, read in one
 //! snapshot, so that a change to the key or value formats can be measured table by table.
-use super::tables::{def, COUNTERS, NAMES, NUMBERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS};
+use super::tables::{
+    def, CODEC, COUNTERS, NAMES, NUMBERS, STREAM_COUNTS, STREAM_INDEX, STREAM_ITEMS,
+};
 use crate::error::Result;
 use crate::store::engine::SpaceSize;
 use crate::store::tables::Table;
@@ -27,9 +29,9 @@ pub fn sizes(db: &Database) -> Result<Vec<SpaceSize>> {
         out.push(row(t.name(), table.len()?, table.stats()?, PAGE));
     }
     let items = tx.open_table(STREAM_ITEMS)?;
-    out.push(row("stream_items", items.len()?, items.stats()?, PAGE));
+    out.push(row("stream_entries", items.len()?, items.stats()?, PAGE));
     let index = tx.open_table(STREAM_INDEX)?;
-    out.push(row("stream_index", index.len()?, index.stats()?, PAGE));
+    out.push(row("stream_places", index.len()?, index.stats()?, PAGE));
     let names = tx.open_table(NAMES)?;
     out.push(row("names", names.len()?, names.stats()?, PAGE));
     let numbers = tx.open_table(NUMBERS)?;
@@ -38,5 +40,7 @@ pub fn sizes(db: &Database) -> Result<Vec<SpaceSize>> {
     out.push(row("stream_counts", counts.len()?, counts.stats()?, PAGE));
     let counters = tx.open_table(COUNTERS)?;
     out.push(row("counters", counters.len()?, counters.stats()?, PAGE));
+    let codec = tx.open_table(CODEC)?;
+    out.push(row("codec", codec.len()?, codec.stats()?, PAGE));
     Ok(out)
 }
