@@ -9,19 +9,23 @@ use serde::{Deserialize, Serialize};
 struct Stats {
     /// Size of the store's file (0 for a store in memory).
     file_bytes: u64,
+    /// What the file takes on disk: redb grows its file ahead of use, sparsely, so this is
+    /// the figure a small SD card feels.
+    #[serde(default)]
+    disk_bytes: u64,
     tables: Vec<SpaceSize>,
 }
 
 /// The figures as one line of JSON (the control socket's answer).
 pub fn collect(app: &App) -> Result<String> {
-    let file_bytes = match app.cfg.memory {
-        true => 0,
-        false => std::fs::metadata(crate::store::file_in(&app.cfg.store_dir))
-            .map(|m| m.len())
-            .unwrap_or(0),
+    use std::os::unix::fs::MetadataExt;
+    let meta = match app.cfg.memory {
+        true => None,
+        false => std::fs::metadata(crate::store::file_in(&app.cfg.store_dir)).ok(),
     };
     let stats = Stats {
-        file_bytes,
+        file_bytes: meta.as_ref().map_or(0, |m| m.len()),
+        disk_bytes: meta.as_ref().map_or(0, |m| m.blocks() * 512),
         tables: app.store.sizes()?,
     };
     Ok(serde_json::to_string(&stats)?)
@@ -64,6 +68,11 @@ pub fn table(json: &str) -> std::result::Result<String, String> {
         "file\t\t\t\t\t{}\t{}",
         s.file_bytes,
         per(s.file_bytes)
+    ));
+    out.push(format!(
+        "on disk\t\t\t\t\t{}\t{}",
+        s.disk_bytes,
+        per(s.disk_bytes)
     ));
     out.push(format!("activities stored: {activities}"));
     Ok(out.join("\n"))

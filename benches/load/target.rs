@@ -117,9 +117,12 @@ impl Own {
         took
     }
 
+    /// What the store's file takes on disk (its blocks: redb grows the file ahead of use,
+    /// sparsely, so its length says more than the disk holds).
     pub fn store_bytes(&self) -> u64 {
+        use std::os::unix::fs::MetadataExt;
         std::fs::metadata(self.dir.join("db/pump.redb"))
-            .map(|m| m.len())
+            .map(|m| m.blocks() * 512)
             .unwrap_or(0)
     }
 }
