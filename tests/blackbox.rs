@@ -38,4 +38,5 @@ mod blackbox {
     pub mod verbs;
     pub mod visibility;
     pub mod web;
+    pub mod web_social;
 }

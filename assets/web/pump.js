@@ -32,13 +32,13 @@
   es.addEventListener("activity", function (e) {
     var d = JSON.parse(e.data);
     insert(d.stream, d.html, d.id);
-    if (d.replaces) {
-      var old = document.querySelector('[data-object="' + CSS.escape(d.replaces) + '"]');
-      if (old && d.object_html) {
+    // An object may be on the page more than once (in the inbox and among public posts).
+    if (d.replaces && d.object_html) {
+      document.querySelectorAll('[data-object="' + CSS.escape(d.replaces) + '"]').forEach(function (old) {
         var t = document.createElement("template");
         t.innerHTML = d.object_html;
         if (t.content.firstElementChild) { old.replaceWith(t.content.firstElementChild); }
-      }
+      });
     }
   });
   es.addEventListener("counts", function (e) {

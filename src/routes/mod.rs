@@ -20,7 +20,13 @@ pub async fn route(app: &App, req: Req) -> Resp {
         let body = web::page(app, "Security error", "<h1>Security error</h1>\n<p>This browser is too old to use safely. Please upgrade it.</p>");
         return Resp::new(400, HTML, body);
     }
-    let not_found = || Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path));
+    let not_found = || {
+        let get = req.method == "GET" || req.method == "HEAD";
+        if get && !app.cfg.noweb && nickname::html_first(&req) {
+            return web::not_found(app, &req);
+        }
+        Resp::new(404, TEXT, format!("Cannot {} {}", req.method, req.path))
+    };
     let segs = req.segments();
     let Some((group, params)) = owner(app, &segs) else {
         return not_found();

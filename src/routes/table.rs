@@ -254,6 +254,9 @@ pub const ROUTES: &[Route] = &[
         Browser,
         Web(Page::RemotePerson),
     ),
+    web("POST", "/main/lookup", Form, Session, Web(Page::Lookup)),
+    web("GET", "/main/people", NONE, Browser, Web(Page::People)),
+    web("GET", "/main/public", NONE, Browser, Web(Page::Public)),
     web("POST", "/main/proxy", Json, Browser, Web(Page::Proxy)),
     web(
         "GET",

@@ -108,6 +108,15 @@ pub fn to_outbox(w: &W, nick: &str, id: &str, major: bool) -> Result<()> {
     w.stream_push(&super::urls::stream(nick, &format!("outbox:{kind}")), id)
 }
 
+/// The public timeline gets a local user's public posts (not shares, comments or the rest).
+pub fn to_public_timeline(w: &W, id: &str, act: &Activity, major: bool) -> Result<()> {
+    let post = act.doc.get("verb").and_then(Value::as_str) == Some("post");
+    if major && post && super::addressing::may_see(w, act, None)? {
+        w.stream_push(super::urls::PUBLIC_STREAM, id)?;
+    }
+    Ok(())
+}
+
 /// A user's inbox (all + major or minor, and the direct variants when addressed to them).
 pub fn to_inbox(w: &W, nick: &str, id: &str, major: bool, direct: bool) -> Result<()> {
     let kind = if major { "major" } else { "minor" };

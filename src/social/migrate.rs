@@ -5,7 +5,7 @@ use super::addressing::mark_carried;
 use super::sanitize::drop_reserved;
 use crate::config::Config;
 use crate::error::Result;
-use crate::store::{activities, meta, objects, users, Store, W};
+use crate::store::{activities, meta, objects, users, Read, Store, W};
 use crate::util::time::now_iso;
 use serde_json::Value;
 
@@ -89,7 +89,38 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
         &format!("{RESERVED}_users"),
         "accounts for reserved names",
         users_step,
+    )?;
+    batched(
+        store,
+        PUBLIC_TIMELINE,
+        "accounts for the public timeline",
+        public_timeline_step,
     )
+}
+
+/// The public timeline (`site:public`) begins with what each user posted before it had one.
+const PUBLIC_TIMELINE: &str = "public_timeline";
+
+/// A timeline is read from its top: each account's newest posts are enough to begin with.
+const TIMELINE_BACKFILL: usize = 200;
+
+/// Each account's newest public posts, at the places they have in its outbox: the sequence is
+/// global, so the timeline comes out in the order they were posted.
+fn public_timeline_step(w: &W, from: &str) -> Result<Option<String>> {
+    let batch = users::after(w, from, BATCH)?;
+    for (nick, _) in &batch {
+        let outbox = crate::social::urls::stream(nick, "outbox:major");
+        for (seq, aid) in w.stream_desc(&outbox, u64::MAX, TIMELINE_BACKFILL)? {
+            let Some(act) = activities::get(w, &aid)? else {
+                continue;
+            };
+            let post = act.doc.get("verb").and_then(Value::as_str) == Some("post");
+            if post && super::addressing::may_see(w, &act, None)? {
+                w.stream_put_at(crate::social::urls::PUBLIC_STREAM, seq, &aid)?;
+            }
+        }
+    }
+    Ok(resume_after(&batch))
 }
 
 /// Where the next batch starts: after this one's last key, unless it was the last (short).

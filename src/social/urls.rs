@@ -22,6 +22,9 @@ pub fn stream(nick: &str, name: &str) -> String {
 
 pub const USERS_STREAM: &str = "user:all";
 
+/// The server's public timeline: public posts of its own users, newest first.
+pub const PUBLIC_STREAM: &str = "site:public";
+
 /// The nickname in a local person id (`acct:nick@host` or `BASE/api/user/nick/profile`).
 pub fn nick_of_person_id(cfg: &Config, id: &str) -> Option<String> {
     if let Some(rest) = id.strip_prefix("acct:") {

@@ -241,6 +241,13 @@ impl W<'_> {
         self.changes.stream_insert(stream, seq, item)
     }
 
+    /// Places `item` in `stream` at `seq` (its place in another stream), for filling a new
+    /// stream from older ones in their order; an item already there is moved.
+    pub fn stream_put_at(&self, stream: &str, seq: u64, item: &str) -> Result<()> {
+        self.stream_remove(stream, item)?;
+        self.changes.stream_insert(stream, seq, item)
+    }
+
     /// Removes `item` from `stream`; false if it was not there.
     pub fn stream_remove(&self, stream: &str, item: &str) -> Result<bool> {
         self.changes.stream_delete(stream, item)

@@ -46,17 +46,6 @@ pub fn text_to_html(text: &str) -> String {
         .collect()
 }
 
-/// `to`/`cc` for the audience picked in a form.
-pub fn addressing(ctx: &Ctx, me: &str, audience: Option<&str>) -> (Value, Value) {
-    let followers =
-        json!({"objectType": "collection", "id": urls::user_api(&ctx.app.cfg, me, "followers")});
-    let public = json!({"objectType": "collection", "id": urls::PUBLIC});
-    match audience {
-        Some("followers") => (json!([followers]), json!([])),
-        _ => (json!([public]), json!([followers])),
-    }
-}
-
 /// Where to go back to: a local path only.
 fn back(ctx: &Ctx, field: Option<&str>) -> String {
     let from_referer = ctx.req.header("referer").and_then(|r| {
@@ -90,7 +79,7 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     };
     let (body, feed) = match verb {
         "post" => {
-            let (to, cc) = addressing(ctx, me, get("to"));
+            let (to, cc) = super::audience::addressing(ctx, me, get("to"), get("people")).await?;
             (
                 json!({"verb": "post", "object": {"objectType": "note", "content": content()?}, "to": to, "cc": cc}),
                 Feed::Major,
@@ -142,6 +131,10 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         if let Some(u) = url.and_then(|u| u.strip_prefix(&ctx.app.cfg.base()).map(str::to_string)) {
             return Ok(ctx.see_other(&u));
         }
+    }
+    // After a post the home page shows it, with its form closed again.
+    if verb == "post" {
+        return Ok(ctx.see_other("/"));
     }
     Ok(ctx.see_other(&back(ctx, get("back"))))
 }

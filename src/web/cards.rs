@@ -277,6 +277,8 @@ pub fn major(ctx: &Ctx, act: &Value) -> String {
         href(link),
         time(when)
     ));
+    line.push_str(" · ");
+    line.push_str(&super::audience::label(ctx, act));
     if let Some(place) = act.pointer("/location/displayName").and_then(Value::as_str) {
         line.push_str(&format!(" in {}", html(place)));
     }
@@ -325,14 +327,7 @@ pub fn columns(
         c.push_str(&self::major(ctx, a));
     }
     c.push_str("</div>\n");
-    let last = major.last().and_then(|a| s(a, "id"));
-    if let (true, Some(last)) = (major.len() == page_size, last) {
-        c.push_str(&format!(
-            "<p><a class=\"more\" href=\"{}?before={}\">More</a></p>\n",
-            href(more_path),
-            crate::util::enc::pct(last)
-        ));
-    }
+    c.push_str(&older_link(major, page_size, more_path));
     c.push_str("</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n");
     for a in minor {
         c.push_str(&self::minor(a));
@@ -341,13 +336,27 @@ pub fn columns(
     c
 }
 
+/// "More" (to `path?before=` the last item) when the page of `items` is full.
+pub fn older_link(items: &[Value], page_size: usize, path: &str) -> String {
+    match items.last().and_then(|a| s(a, "id")) {
+        Some(last) if items.len() == page_size => format!(
+            "<p><a class=\"more\" href=\"{}?before={}\">More</a></p>\n",
+            href(path),
+            crate::util::enc::pct(last)
+        ),
+        _ => String::new(),
+    }
+}
+
 /// A person in a list, with a follow button for logged-in readers.
 pub fn person(ctx: &Ctx, p: &Value) -> String {
     let mut out = format!(
         "<li class=\"card person\"><header><img class=\"avatar\" src=\"{}\" alt=\"\"><div>{}<br><span class=\"muted\">{}</span></div></header>",
         href(&avatar_url(p)),
         person_link(p),
-        html(s(p, "preferredUsername").unwrap_or(""))
+        s(p, "preferredUsername")
+            .map(|u| format!("@{}", html(u)))
+            .unwrap_or_default()
     );
     out.push_str(&follow_button(ctx, p));
     out.push_str("</li>\n");

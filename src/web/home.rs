@@ -1,7 +1,7 @@
 //! `/`: the welcome page for visitors, the home page for a logged-in user (web-ui.md §2): the
 //! forms to post a note or a picture, the major inbox and, beside it, "Meanwhile…".
-use super::cards;
 use super::layout::Ctx;
+use super::{audience, cards};
 use crate::core::feeds::{Activities, FeedQuery};
 use crate::core::paging::Page;
 use crate::error::Result;
@@ -52,38 +52,42 @@ pub fn welcome(ctx: &Ctx) -> Resp {
     ctx.page(200, "Welcome", &body, false)
 }
 
-/// The recipient choice of the posting forms: Public, Followers, or only the addressed.
-pub fn audience(id: &str) -> String {
-    format!(
-        "<label for=\"{id}\">To</label><select id=\"{id}\" name=\"to\">\
-         <option value=\"public\">Public</option><option value=\"followers\">Followers only</option></select>"
-    )
-}
-
-fn post_forms(ctx: &Ctx) -> String {
+/// The forms to post a note and a picture, closed until opened (the navbar's buttons open
+/// one with `?compose=`, without a script).
+fn post_forms(ctx: &Ctx, me: &str) -> String {
+    let compose = ctx.req.query_param("compose");
+    let open = |which: &str| match compose.as_deref() == Some(which) {
+        true => " open",
+        false => "",
+    };
     let mut f = format!(
-        "<details class=\"card\" id=\"post-note\" open><summary>Post a note</summary>\
+        "<details class=\"card compose\" id=\"post-note\"{}><summary>Post a note…</summary>\
          <form id=\"post-note-form\" method=\"post\" action=\"/main/act\">{}\
          <input type=\"hidden\" name=\"verb\" value=\"post\">\
          <label for=\"note-content\">Note</label><textarea id=\"note-content\" name=\"content\" required></textarea>\
          {}<button type=\"submit\" id=\"send-note\">Send</button></form></details>\n",
+        open("note"),
         ctx.hidden(),
-        audience("note-to")
+        audience::picker(ctx, me, "note-to")
     );
     if ctx.app.cfg.uploads.is_some() {
         f.push_str(&format!(
-            "<details class=\"card\" id=\"post-picture\"><summary>Post a picture</summary>\
+            "<details class=\"card compose\" id=\"post-picture\"{}><summary>Post a picture…</summary>\
              <form id=\"post-picture-form\" method=\"post\" action=\"/main/post-picture\" enctype=\"multipart/form-data\">{}\
              <label for=\"picture-file\">Picture</label><input type=\"file\" id=\"picture-file\" name=\"qqfile\" accept=\"image/jpeg,image/png,image/gif,image/webp\" required>\
              <label for=\"picture-title\">Title</label><input type=\"text\" id=\"picture-title\" name=\"title\">\
              <label for=\"picture-description\">Description</label><textarea id=\"picture-description\" name=\"description\"></textarea>\
              {}<button type=\"submit\" id=\"send-picture\">Send</button></form></details>\n",
+            open("picture"),
             ctx.hidden(),
-            audience("picture-to")
+            audience::picker(ctx, me, "picture-to")
         ));
     }
     f
 }
+
+/// A first page with fewer posts than this also shows people to follow and public posts.
+const SPARSE: usize = 5;
 
 /// The reader's inbox: major activities as cards, minor ones as lines.
 pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
@@ -111,8 +115,14 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
             feed("inbox:minor", false, &Page::newest(20))?,
         ))
     })?;
-    let mut body = post_forms(ctx);
+    let mut body = post_forms(ctx, me);
     body.push_str(&super::remote_person::follow_form(ctx));
+    // A home with little in it (a new user's has the welcome note) suggests where to begin.
+    let first_page = matches!(page.mode, crate::core::paging::Mode::Offset(0));
+    let shown = cards::items(&major);
+    if first_page && shown.len() < SPARSE {
+        body.push_str(&super::discover::getting_started(ctx, me, &shown)?);
+    }
     body.push_str(&cards::columns(
         ctx,
         "Inbox",

@@ -121,6 +121,7 @@ impl<'a> Ctx<'a> {
         }
         let Some(me) = &self.me else {
             if !oauth {
+                n.push_str(&discover_links(""));
                 if !self.app.cfg.disable_registration {
                     n.push_str("<a id=\"register\" href=\"/main/register\">Register</a>\n");
                 }
@@ -128,17 +129,49 @@ impl<'a> Ctx<'a> {
             }
             return n;
         };
-        let counts = self
+        if !oauth {
+            n.push_str(&discover_links(" class=\"wide-only\""));
+            n.push_str(&self.post_buttons());
+            n.push_str(&self.badges(me));
+        }
+        n.push_str(&self.account_menu(me));
+        n
+    }
+
+    /// The navbar's Note and Picture buttons (Picture only with uploads).
+    fn post_buttons(&self) -> String {
+        let mut n = String::from(
+            "<a id=\"post-note-button\" class=\"button\" href=\"/?compose=note#post-note\"><span aria-hidden=\"true\">&#9998;</span> <span class=\"label\">Note</span></a>\n",
+        );
+        if self.app.cfg.uploads.is_some() {
+            n.push_str(
+                "<a id=\"post-picture-button\" class=\"button wide-only\" href=\"/?compose=picture#post-picture\">Picture</a>\n",
+            );
+        }
+        n
+    }
+
+    /// The messages and notifications links with their counts.
+    fn badges(&self, me: &str) -> String {
+        let (messages, notifications) = self
             .app
             .store
-            .read(|r| {
-                Ok((
-                    direct_counts(r, me)?,
-                    crate::social::person::show(r, &self.app.cfg, me, Some(me))?,
-                ))
-            })
-            .unwrap_or(((0, 0), None));
-        let ((messages, notifications), person) = counts;
+            .read(|r| direct_counts(r, me))
+            .unwrap_or((0, 0));
+        format!(
+            "<a href=\"/main/messages\" id=\"messages\"><span aria-hidden=\"true\">&#9993;</span> <span class=\"label\">Messages</span> <span class=\"badge\" id=\"messages-count\">{messages}</span></a>\n\
+             <a href=\"/main/messages#notifications\" id=\"notifications\"><span aria-hidden=\"true\">&#9873;</span> <span class=\"label\">Notifications</span> <span class=\"badge\" id=\"notifications-count\">{notifications}</span></a>\n"
+        )
+    }
+
+    /// The account drop-down: avatar and name, the reader's own pages, logging out.
+    fn account_menu(&self, me: &str) -> String {
+        let person = self
+            .app
+            .store
+            .read(|r| crate::social::person::show(r, &self.app.cfg, me, Some(me)))
+            .ok()
+            .flatten();
         let name = person
             .as_ref()
             .and_then(|p| p.get("displayName"))
@@ -146,33 +179,26 @@ impl<'a> Ctx<'a> {
             .unwrap_or(me);
         let avatar = person.as_ref().map(avatar_url).unwrap_or_default();
         let m = html(me);
-        if !oauth {
-            n.push_str(
-                "<a id=\"post-note-button\" class=\"button\" href=\"/#post-note\">Note</a>\n",
-            );
-            if self.app.cfg.uploads.is_some() {
-                n.push_str(
-                    "<a id=\"post-picture-button\" class=\"button\" href=\"/#post-picture\">Picture</a>\n",
-                );
-            }
-            n.push_str(&format!(
-                "<a href=\"/main/messages\" id=\"messages\" title=\"Messages\">&#9993; <span class=\"badge\" id=\"messages-count\">{messages}</span></a>\n\
-                 <a href=\"/main/messages#notifications\" id=\"notifications\" title=\"Notifications\">&#9873; <span class=\"badge\" id=\"notifications-count\">{notifications}</span></a>\n"
-            ));
-        }
-        n.push_str(&format!(
-            "<details id=\"profile-menu\"><summary><img class=\"avatar\" style=\"width:24px;height:24px\" src=\"{}\" alt=\"\"> {}</summary><ul>\n\
+        format!(
+            "<details id=\"profile-menu\"><summary><img class=\"avatar\" style=\"width:24px;height:24px\" src=\"{}\" alt=\"\"> <span class=\"label\">{}</span></summary><ul>\n\
              <li><a href=\"/{m}\">Activity</a></li><li><a href=\"/{m}/favorites\">Favorites</a></li>\
              <li><a href=\"/{m}/followers\">Followers</a></li><li><a href=\"/{m}/following\">Following</a></li>\
-             <li><a href=\"/{m}/lists\">Lists</a></li><li><a href=\"/main/settings\">Profile</a></li>\
+             <li><a href=\"/{m}/lists\">Lists</a></li><li class=\"narrow-only\"><a href=\"/main/public\">Public posts</a></li>\
+             <li class=\"narrow-only\"><a href=\"/main/people\">People</a></li><li><a href=\"/main/settings\">Profile</a></li>\
              <li><a href=\"/main/account\">Account</a></li><li><a id=\"logout\" href=\"/main/logout\">Log out</a></li></ul></details>\n\
              <form id=\"logout-form\" method=\"post\" action=\"/main/logout\" hidden>{}</form>\n",
             html(&avatar),
             html(name),
             self.hidden()
-        ));
-        n
+        )
     }
+}
+
+/// The links to the public timeline and the directory (a user's phone has them in the menu).
+fn discover_links(attrs: &str) -> String {
+    format!(
+        "<a{attrs} href=\"/main/public\">Public</a>\n<a{attrs} href=\"/main/people\">People</a>\n"
+    )
 }
 
 /// The navbar badges: messages (direct major) and notifications (direct minor) of `nick`.

@@ -3,10 +3,12 @@
 //! reader, built from the same rendering.
 pub mod act;
 pub mod assets;
+pub mod audience;
 pub mod auth;
 pub mod authorize;
 pub mod cards;
 pub mod csrf;
+pub mod discover;
 pub mod home;
 pub mod layout;
 pub mod live;
@@ -87,17 +89,42 @@ pub fn error_page(app: &App, msg: &str) -> String {
     )
 }
 
-/// Paths that are not nicknames (registration refuses them, and more).
+/// A path nothing answers, asked for by a browser: the error page in the site's frame.
+pub fn not_found(app: &App, req: &crate::http::Req) -> Resp {
+    let ctx = Ctx::new(app, req);
+    error(
+        &ctx,
+        Error::NotFound(format!("There is nothing at {} on this server.", req.path)),
+    )
+}
+
+/// What an error page says above its message, by status.
+fn error_heading(status: u16) -> &'static str {
+    match status {
+        400 => "That did not work",
+        401 | 403 => "Not allowed",
+        404 => "Page not found",
+        413 => "Too large",
+        429 | 503 => "Busy, try again soon",
+        _ => "Something went wrong",
+    }
+}
+
 /// An error as a page with its status.
 fn error(ctx: &Ctx, e: Error) -> Resp {
     if let Error::Internal(m) = &e {
         log::error!("{} {}: {m}", ctx.req.method, ctx.req.path);
     }
+    let status = e.status();
     let body = format!(
-        "<h1>Error</h1>\n<p class=\"error\">{}</p><p><a href=\"/\">Home</a></p>",
+        "<section class=\"card error-page\"><h1>{}</h1>\n<p class=\"error\">{}</p>\
+         <p class=\"muted\">Error {status}</p>\
+         <p><a class=\"button\" href=\"/\">Home</a> <a href=\"/main/public\">Public posts</a> \
+         <a href=\"/main/people\">People</a></p></section>",
+        error_heading(status),
         html(e.message())
     );
-    let resp = ctx.page(e.status(), "Error", &body, false);
+    let resp = ctx.page(status, "Error", &body, false);
     match e {
         Error::Busy(_) => resp.with("retry-after", "5"),
         _ => resp,

@@ -33,6 +33,12 @@ pub enum Page {
     FollowRemote,
     /// What we know of a remote person.
     RemotePerson,
+    /// Looking up someone on another server by address.
+    Lookup,
+    /// The directory of this server's people, and searching it.
+    People,
+    /// The public timeline of this server's users.
+    Public,
     NoScript,
     Settings,
     SaveSettings,
@@ -117,6 +123,9 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::Proxy => super::remote::proxy(ctx).await,
         Page::FollowRemote => super::remote_person::follow(ctx, me).await,
         Page::RemotePerson => super::remote_person::page(ctx),
+        Page::Lookup => super::remote_person::lookup(ctx).await,
+        Page::People => super::discover::people(ctx),
+        Page::Public => super::discover::public(ctx),
         Page::NoScript => Ok(ctx.page(
             200,
             "JavaScript",

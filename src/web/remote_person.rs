@@ -14,10 +14,11 @@ use serde_json::{json, Value};
 /// The form on the home page.
 pub fn follow_form(ctx: &Ctx) -> String {
     format!(
-        "<form id=\"follow-remote\" method=\"post\" action=\"/main/follow-remote\">{}\
-         <label for=\"follow-address\">Follow someone on another server</label>\
+        "<details class=\"card compose\"><summary>Follow someone on another server…</summary>\
+         <form id=\"follow-remote\" method=\"post\" action=\"/main/follow-remote\">{}\
+         <label for=\"follow-address\">Their address</label><div class=\"inline\">\
          <input type=\"text\" id=\"follow-address\" name=\"webfinger\" placeholder=\"user@host\" required>\
-         <button type=\"submit\">Follow</button></form>",
+         <button type=\"submit\">Follow</button></div></form></details>\n",
         ctx.hidden()
     )
 }
@@ -26,8 +27,9 @@ fn person_page(id: &str) -> String {
     format!("/main/person?id={}", pct(id))
 }
 
-/// `POST /main/follow-remote`: looks the address up, follows the person found, and shows them.
-pub async fn follow(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+/// The person behind the address a form gave (`webfinger`: `user@host`), fetched from their
+/// server; the form's CSRF token is checked first.
+async fn resolve(ctx: &Ctx<'_>) -> Result<String> {
     let form = ctx.req.form_pairs();
     let get = |k: &str| {
         form.iter()
@@ -41,10 +43,7 @@ pub async fn follow(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     }
     let address = get("webfinger").unwrap_or_default();
     let address = address.trim_start_matches('@').trim_start_matches("acct:");
-    let well_formed = address
-        .rsplit_once('@')
-        .is_some_and(|(u, h)| !u.is_empty() && urls::is_authority(h));
-    if !well_formed {
+    if !is_address(address) {
         return Err(Error::bad("Give the address as user@host"));
     }
     let id = crate::federation::fetch::person(ctx.app, address)
@@ -53,6 +52,24 @@ pub async fn follow(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     if objects::is_local_id(&ctx.app.cfg, &id) {
         return Err(Error::bad(format!("{address} is on this server")));
     }
+    Ok(id)
+}
+
+/// `user@host`, with a host name (and port) a URL may carry.
+pub fn is_address(a: &str) -> bool {
+    a.rsplit_once('@')
+        .is_some_and(|(u, h)| !u.is_empty() && !u.contains('@') && urls::is_authority(h))
+}
+
+/// `POST /main/lookup`: finds the person at an address and shows them, with a Follow button.
+pub async fn lookup(ctx: &Ctx<'_>) -> Result<Resp> {
+    let id = resolve(ctx).await?;
+    Ok(ctx.see_other(&person_page(&id)))
+}
+
+/// `POST /main/follow-remote`: looks the address up, follows the person found, and shows them.
+pub async fn follow(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    let id = resolve(ctx).await?;
     let following = ctx.app.store.read(|r| {
         relations::exists(
             r,

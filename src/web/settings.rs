@@ -269,8 +269,10 @@ pub fn messages(ctx: &Ctx, me: &str) -> Result<Resp> {
 /// `POST /main/post-picture`: the picture form without JavaScript: upload, then post it.
 pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     checked(ctx)?;
+    // The audience is checked first: a wrong name leaves no upload behind.
+    let (to, people) = (field(ctx, "to"), field(ctx, "people"));
+    let (to, cc) = super::audience::addressing(ctx, me, to.as_deref(), people.as_deref()).await?;
     let img = super::upload::create(ctx.app, ctx.req, me, Purpose::Post).await?;
-    let (to, cc) = super::act::addressing(ctx, me, field(ctx, "to").as_deref());
     let client = super::act::web_client(ctx)?;
     let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});
     post_activity(ctx.app, me, post, &client, Feed::Major).await?;

@@ -281,6 +281,25 @@ fn answers_the_same(s: &Server, meta: &Value) {
     }
 }
 
+/// The public timeline, newer than every fixture, begins with their public posts and nothing
+/// else, newest first.
+fn public_timeline_was_filled(s: &Server, name: &str) {
+    let page = s.req("GET", "/main/public", &[("Accept", "text/html")], b"");
+    assert_eq!(page.status, 200, "{name}");
+    let html = page.text();
+    // The first fixture has no "nested" note; the later ones posted it after "hello world".
+    let (nested, hello) = (html.find(">nested<"), html.find(">hello world<"));
+    let first = name == "0.1.0";
+    assert!(
+        matches!((nested, hello, first), (Some(n), Some(h), false) if n < h)
+            || matches!((nested, hello, first), (None, Some(_), true)),
+        "{name}: the public posts are not on the public timeline, newest first:\n{html}"
+    );
+    for private in ["for followers", "for bob", "for the list"] {
+        assert!(!html.contains(private), "{name}: {private:?} is public");
+    }
+}
+
 #[test]
 fn data_dirs_of_earlier_releases_are_migrated_and_answer_the_same() {
     for (name, version) in FIXTURES {
@@ -297,6 +316,7 @@ fn data_dirs_of_earlier_releases_are_migrated_and_answer_the_same() {
             "{name}"
         );
         answers_the_same(&s, &meta);
+        public_timeline_was_filled(&s, name);
         // And again after a restart, with nothing left to migrate.
         s.restart();
         answers_the_same(&s, &meta);

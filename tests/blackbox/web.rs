@@ -39,7 +39,9 @@ fn log_out(b: &Browser, javascript: bool) {
     assert!(b.all("a#logout").is_empty());
 }
 
+/// Opens the note form with the navbar's Note button, as a person does, and posts.
 fn post_note(b: &Browser, text: &str) {
+    b.click("#post-note-button");
     b.fill("#note-content", text);
     b.click("#send-note");
     b.wait_text("#major-stream", text, 10);

@@ -9,6 +9,18 @@ use std::time::{Duration, Instant};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// Runs axe-core on the page and hands back its serious and critical violations as lines.
+const AXE_RUN: &str = r#"
+var done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
+  done(r.violations.filter(function (v) { return v.impact === "serious" || v.impact === "critical"; })
+    .map(function (v) {
+      return v.impact + " " + v.id + ": " + v.help + " at " +
+        v.nodes.slice(0, 4).map(function (n) { return n.target.join(" "); }).join(", ");
+    }));
+}, function (e) { done(["axe failed: " + e]); });
+"#;
+
 pub struct Browser {
     driver: Child,
     addr: String,
@@ -240,6 +252,75 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The first match's box on the page: x, y, width, height in CSS pixels.
+    pub fn rect(&self, css: &str) -> (f64, f64, f64, f64) {
+        let e = self.find(css);
+        let v = self.call("GET", &self.s(&format!("/element/{e}/rect")), None);
+        let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        (f("x"), f("y"), f("width"), f("height"))
+    }
+
+    /// Whether the first match is shown (not hidden, nor inside a closed `details`).
+    pub fn displayed(&self, css: &str) -> bool {
+        let e = self.find(css);
+        self.call("GET", &self.s(&format!("/element/{e}/displayed")), None) == json!(true)
+    }
+
+    /// Every element matching `css` that is shown, with its box.
+    pub fn shown_rects(&self, css: &str) -> Vec<(f64, f64, f64, f64)> {
+        self.all(css)
+            .into_iter()
+            .filter(|e| {
+                self.call("GET", &self.s(&format!("/element/{e}/displayed")), None) == json!(true)
+            })
+            .map(|e| {
+                let v = self.call("GET", &self.s(&format!("/element/{e}/rect")), None);
+                let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+                (f("x"), f("y"), f("width"), f("height"))
+            })
+            .collect()
+    }
+
+    /// Sets the window to `width` × `height` CSS pixels (headless: no browser frame).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            &self.s("/window/rect"),
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    /// axe-core's serious and critical findings on the page (scripts must be on), one line
+    /// each; None when axe-core is not installed (`scripts/axe-install`), which fails under CI.
+    pub fn accessibility(&self, page: &str) -> Option<Vec<String>> {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target/axe/node_modules/axe-core/axe.min.js");
+        let Ok(axe) = std::fs::read_to_string(&path) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{page}: axe-core is missing: run scripts/axe-install"
+            );
+            super::skipped(page, "axe-core is not installed (scripts/axe-install)");
+            return None;
+        };
+        self.run(&axe);
+        let found = self.call(
+            "POST",
+            &self.s("/execute/async"),
+            Some(json!({"script": AXE_RUN, "args": []})),
+        );
+        Some(
+            found
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| format!("{page}: {}", v.as_str().unwrap_or_default()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
     }
 
     /// Saves a PNG of the window under `target/screenshots/`.

@@ -1,0 +1,223 @@
+//! Finding people and posts: the directory of this server's people with a search (and the
+//! look-up of someone elsewhere by address), the public timeline of its users' public posts,
+//! and what a new user's empty home page offers instead of nothing.
+use super::cards;
+use super::layout::Ctx;
+use super::remote_person::is_address;
+use crate::core::feeds::{Activities, FeedQuery};
+use crate::core::paging::Page;
+use crate::error::Result;
+use crate::http::Resp;
+use crate::social::render::Viewer;
+use crate::social::{person, urls, users};
+use crate::store::Read;
+use crate::util::enc::{html, pct};
+use serde_json::Value;
+
+/// People per directory page.
+const PER_PAGE: usize = 20;
+/// A search longer than this is cut (names are shorter).
+const MAX_QUERY: usize = 100;
+/// People suggested on a new user's home page.
+const SUGGESTED: usize = 5;
+
+/// Does person `p` (nickname `nick`) match the search `q` (lower case)?
+fn matches(nick: &str, p: &Value, q: &str) -> bool {
+    let name = p.get("displayName").and_then(Value::as_str).unwrap_or("");
+    nick.to_lowercase().contains(q) || name.to_lowercase().contains(q)
+}
+
+/// The people of this server as `me` sees them, oldest account first, keeping those `keep`
+/// says; `skip` and `take` page through what is kept.
+fn people_where(
+    r: &impl Read,
+    ctx: &Ctx,
+    keep: &dyn Fn(&str, &Value) -> bool,
+    (skip, take): (usize, usize),
+) -> Result<(Vec<Value>, bool)> {
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for nick in users::all_nicks(r)? {
+        let Some(p) = person::show(r, &ctx.app.cfg, &nick, ctx.me.as_deref())? else {
+            continue;
+        };
+        if !keep(&nick, &p) {
+            continue;
+        }
+        seen += 1;
+        if seen > skip + take {
+            return Ok((found, true));
+        }
+        if seen > skip {
+            found.push(p);
+        }
+    }
+    Ok((found, false))
+}
+
+/// Is `host` (maybe with a port) this server?
+fn is_here(ctx: &Ctx, host: &str) -> bool {
+    let cfg = &ctx.app.cfg;
+    host.eq_ignore_ascii_case(&cfg.hostname)
+        || host.eq_ignore_ascii_case(&format!("{}:{}", cfg.hostname, cfg.url_port))
+}
+
+/// The search form of the directory.
+fn search_form(q: &str) -> String {
+    format!(
+        "<form id=\"people-search\" role=\"search\" method=\"get\" action=\"/main/people\">\
+         <label for=\"people-q\">Search people by name, nickname or address (user@host)</label>\
+         <div class=\"inline\"><input type=\"search\" id=\"people-q\" name=\"q\" value=\"{}\">\
+         <button type=\"submit\">Search</button></div></form>\n",
+        html(q)
+    )
+}
+
+/// For an address on another server: a form to look the person up there.
+fn lookup_offer(ctx: &Ctx, address: &str) -> String {
+    if ctx.me.is_none() {
+        return format!(
+            "<p class=\"card\">{} is on another server. <a href=\"/main/login?continue={}\">Log in</a> to look them up and follow them.</p>\n",
+            html(address),
+            pct(&format!("/main/people?q={}", pct(address)))
+        );
+    }
+    format!(
+        "<form class=\"card\" id=\"lookup-remote\" method=\"post\" action=\"/main/lookup\">{}\
+         <input type=\"hidden\" name=\"webfinger\" value=\"{}\">\
+         <p>{} is on another server.</p><button type=\"submit\">Look up {}</button></form>\n",
+        ctx.hidden(),
+        html(address),
+        html(address),
+        html(address)
+    )
+}
+
+/// `GET /main/people?q=…&offset=…`: the directory, or what matches the search.
+pub fn people(ctx: &Ctx) -> Result<Resp> {
+    let raw = ctx.req.query_param("q").unwrap_or_default();
+    let q: String = raw.trim().chars().take(MAX_QUERY).collect();
+    let offset = ctx
+        .req
+        .query_param("offset")
+        .and_then(|o| o.parse::<usize>().ok())
+        .unwrap_or(0);
+    let bare = q.trim_start_matches('@').to_string();
+    // An address here is searched by its nickname; one elsewhere is offered a look-up.
+    let (needle, elsewhere) = match bare.rsplit_once('@') {
+        Some((user, host)) if is_here(ctx, host) => (user.to_lowercase(), None),
+        _ if is_address(&bare) => (String::new(), Some(bare.clone())),
+        _ => (bare.to_lowercase(), None),
+    };
+    let keep = |nick: &str, p: &Value| elsewhere.is_none() && matches(nick, p, &needle);
+    let (found, more) = ctx
+        .app
+        .store
+        .read(|r| people_where(r, ctx, &keep, (offset, PER_PAGE)))?;
+    let mut body = String::from("<h1>People</h1>\n");
+    body.push_str(&search_form(&q));
+    if let Some(address) = &elsewhere {
+        body.push_str(&lookup_offer(ctx, address));
+    } else if found.is_empty() {
+        body.push_str("<p class=\"muted\" id=\"no-people\">Nobody here matches that.</p>\n");
+    }
+    body.push_str("<ul class=\"people grid\" id=\"directory\">\n");
+    for p in &found {
+        body.push_str(&cards::person(ctx, p));
+    }
+    body.push_str("</ul>\n");
+    if more {
+        body.push_str(&format!(
+            "<p><a class=\"more\" href=\"/main/people?q={}&amp;offset={}\">More people</a></p>\n",
+            pct(&q),
+            offset + PER_PAGE
+        ));
+    }
+    Ok(ctx.page(200, "People", &body, false))
+}
+
+/// The newest public posts of this server's users, as `me` sees them.
+fn timeline(ctx: &Ctx, page: &Page) -> Result<Vec<Value>> {
+    let app = ctx.app;
+    let me_id = ctx.me_id();
+    let viewer = Viewer {
+        id: me_id.as_deref(),
+    };
+    let generation = app.store.generation();
+    let feed = app.store.read(|r| {
+        crate::core::feed_json::document(
+            app,
+            generation,
+            r,
+            FeedQuery::new(urls::PUBLIC_STREAM, viewer, page).at("/main/public", String::new()),
+            Activities {
+                major: true,
+                filter: true,
+            },
+        )
+    })?;
+    Ok(cards::items(&feed))
+}
+
+/// `GET /main/public`: the public timeline, for anyone.
+pub fn public(ctx: &Ctx) -> Result<Resp> {
+    let page = Page::parse(&ctx.req.query_pairs())?;
+    let items = timeline(ctx, &page)?;
+    let mut body = format!(
+        "<h1>Public posts on {}</h1>\n<div id=\"public-stream\">\n",
+        html(&ctx.app.cfg.site)
+    );
+    for a in &items {
+        body.push_str(&cards::major(ctx, a));
+    }
+    if items.is_empty() {
+        body.push_str("<p class=\"muted\">Nobody has posted anything public yet.</p>\n");
+    }
+    body.push_str("</div>\n");
+    body.push_str(&cards::older_link(&items, page.count, "/main/public"));
+    Ok(ctx.page(200, "Public", &body, false))
+}
+
+/// What a sparse home page shows too: people to follow and the newest public posts, but not
+/// the activities in `shown` (the home's own).
+pub fn getting_started(ctx: &Ctx, me: &str, shown: &[Value]) -> Result<String> {
+    let me_id = urls::person_id(&ctx.app.cfg, me);
+    let new_to_me = |nick: &str, p: &Value| {
+        nick != me
+            && p.get("id").and_then(Value::as_str) != Some(me_id.as_str())
+            && p.pointer("/pump_io/followed") != Some(&Value::Bool(true))
+    };
+    let (people, _) = ctx
+        .app
+        .store
+        .read(|r| people_where(r, ctx, &new_to_me, (0, SUGGESTED)))?;
+    let mut out = String::from(
+        "<section class=\"card\" id=\"getting-started\"><h2>Getting started</h2>\
+         <p>Your home shows what the people you follow post. Follow someone to begin.</p>\n",
+    );
+    if !people.is_empty() {
+        out.push_str(
+            "<h3>People on this server</h3><ul class=\"people grid\" id=\"suggestions\">\n",
+        );
+        for p in &people {
+            out.push_str(&cards::person(ctx, p));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str(
+        "<p><a href=\"/main/people\">Find people</a> · <a href=\"/main/public\">All public posts</a></p></section>\n",
+    );
+    let id = |a: &Value| a.get("id").and_then(Value::as_str).map(str::to_string);
+    let shown: Vec<String> = shown.iter().filter_map(id).collect();
+    let recent: Vec<Value> = timeline(ctx, &Page::newest(SUGGESTED))?
+        .into_iter()
+        .filter(|a| id(a).is_some_and(|i| !shown.contains(&i)))
+        .collect();
+    if !recent.is_empty() {
+        out.push_str("<h2>Recent public posts</h2>\n");
+        for a in &recent {
+            out.push_str(&cards::major(ctx, a));
+        }
+    }
+    Ok(out)
+}

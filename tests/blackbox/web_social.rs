@@ -1,0 +1,312 @@
+//! The web UI's social pages (issue 17) in headless Chromium, as a new user meets them: at
+//! 1280×900 and at a phone's 390×844, with JavaScript and without. Every page visited with
+//! scripts on is checked with axe-core; screenshots land in `target/screenshots/`.
+use crate::common::browser::Browser;
+use crate::common::{Client, Server};
+use serde_json::json;
+
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
+
+fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
+    let mut act = json!({"verb": "post", "object": {"objectType": "note", "content": text}});
+    if public {
+        act["to"] = json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
+    }
+    s.act(c, nick, act);
+}
+
+/// A server where bob and carol have posted: each a public note, carol also one for her
+/// followers only.
+fn neighbourhood() -> Server {
+    let dir = crate::common::server::temp_dir("datadir");
+    let s = Server::with(json!({"enableUploads": true, "datadir": dir, "site": "Test"}));
+    let (_, bob) = s.register("bob", "correct7horse");
+    let (_, carol) = s.register("carol", "correct7horse");
+    let profile = json!({"objectType": "person", "displayName": "Carol Shore"});
+    let r = s.signed(&carol, "PUT", "/api/user/carol/profile", Some(&profile));
+    assert_eq!(r.status, 200, "{}", r.text());
+    note(&s, &bob, "bob", "Bob's public hello", true);
+    note(&s, &carol, "carol", "Carol's tide table", true);
+    note(&s, &carol, "carol", "Carol's followers-only thought", false);
+    s
+}
+
+fn browser(javascript: bool, (w, h): (u32, u32)) -> Browser {
+    let b = Browser::start(javascript);
+    b.resize(w, h);
+    b
+}
+
+fn tag(javascript: bool, (w, _): (u32, u32)) -> String {
+    format!("{}-{w}", if javascript { "js" } else { "nojs" })
+}
+
+/// Checks the page with axe-core (scripts on) and saves a screenshot.
+fn look(b: &Browser, name: &str, javascript: bool, size: (u32, u32), found: &mut Vec<String>) {
+    let name = format!("social-{name}-{}", tag(javascript, size));
+    b.screenshot(&name);
+    if javascript {
+        found.extend(b.accessibility(&name).unwrap_or_default());
+    }
+}
+
+fn register(b: &Browser, s: &Server, nick: &str) {
+    b.goto(&s.url("/main/register"));
+    b.fill("#nickname", nick);
+    b.fill("#password", "correct7horse");
+    b.fill("#repeat", "correct7horse");
+    b.click("form#registration button[type=submit]");
+    b.wait("a#logout", 10);
+}
+
+/// Goes to the directory the way a person of this screen size does: the navbar's link, or
+/// the account menu on a phone.
+fn open_people(b: &Browser, size: (u32, u32)) {
+    if size == PHONE {
+        b.click("#profile-menu summary");
+        b.click("#profile-menu a[href='/main/people']");
+    } else {
+        b.click(".navbar a[href='/main/people']");
+    }
+    b.find("form#people-search");
+}
+
+fn search(b: &Browser, q: &str) {
+    b.fill("#people-q", q);
+    b.click("form#people-search button[type=submit]");
+    b.wait("form#people-search", 10);
+}
+
+/// The phone-sized navbar: one line, every control at least 44 px tall, the account menu
+/// inside the screen when open.
+fn phone_navbar(b: &Browser) {
+    let (_, _, _, bar) = b.rect("div.navbar");
+    assert!(bar <= 60.0, "the navbar wraps: {bar} px tall");
+    for (x, _, w, h) in b.shown_rects("div.navbar a, div.navbar summary") {
+        assert!(h >= 44.0, "a navbar control {w}×{h} px at x={x}");
+        assert!(
+            x >= 0.0 && x + w <= 390.5,
+            "a navbar control off screen at x={x}, {w} wide"
+        );
+    }
+    b.click("#profile-menu summary");
+    let (x, _, w, _) = b.rect("#profile-menu ul");
+    assert!(
+        x >= 0.0 && x + w <= 390.5,
+        "the account menu opens at x={x}, {w} px wide"
+    );
+    b.click("#profile-menu summary");
+}
+
+/// A new user finds people and posts: suggestions and public posts on the empty home page,
+/// the directory and its search, an address elsewhere offered a look-up, following from the
+/// directory, and the public timeline (which leaves out what is not public).
+fn walk(s: &Server, javascript: bool, size: (u32, u32), nick: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let b = browser(javascript, size);
+    b.goto(&s.url("/main/public"));
+    b.wait_text("#public-stream", "Carol's tide table", 5);
+    assert!(b.text("#public-stream").contains("Bob's public hello"));
+    assert!(!b.text("body").contains("followers-only"));
+    look(&b, "public-anonymous", javascript, size, &mut found);
+
+    register(&b, s, nick);
+    b.goto(&s.url("/"));
+    b.wait_text("#getting-started #suggestions", "Carol Shore", 5);
+    assert!(b.text("#suggestions").contains("bob"));
+    assert!(b.text("body").contains("Bob's public hello"));
+    assert!(!b.text("body").contains("followers-only"));
+    // The note form is closed until opened.
+    assert!(!b.displayed("#note-content"));
+    if size == PHONE {
+        phone_navbar(&b);
+    }
+    look(&b, "home-new", javascript, size, &mut found);
+    b.click("#post-note summary");
+    assert!(b.displayed("#note-content"));
+
+    open_people(&b, size);
+    assert!(b.text("#directory").contains("Carol Shore"));
+    search(&b, "shore");
+    assert!(b.text("#directory").contains("Carol Shore"));
+    assert!(!b.text("#directory").contains("bob"));
+    look(&b, "people-search", javascript, size, &mut found);
+    // The account's address as its profile shows it.
+    search(&b, "@bob@127.0.0.1");
+    assert!(b.text("#directory").contains("bob"));
+    assert!(!b.text("#directory").contains("Carol"));
+    search(&b, "someone@elsewhere.example");
+    b.find("form#lookup-remote button[type=submit]");
+    assert!(b
+        .text("#lookup-remote")
+        .contains("someone@elsewhere.example"));
+
+    search(&b, "carol");
+    b.click("#directory button.follow");
+    b.wait("button.unfollow", 10);
+    b.goto(&s.url("/main/people?q=carol"));
+    b.find("#directory button.unfollow");
+    b.goto(&s.url("/"));
+    // Carol is followed now: only bob is still suggested.
+    b.wait_text("#suggestions", "bob", 5);
+    assert!(!b.text("#suggestions").contains("Carol"));
+    found
+}
+
+#[test]
+fn a_new_user_finds_people_and_public_posts_with_javascript() {
+    let s = neighbourhood();
+    let mut found = walk(&s, true, DESKTOP, "dana");
+    found.extend(walk(&s, true, PHONE, "dave"));
+    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+}
+
+#[test]
+fn a_new_user_finds_people_and_public_posts_without_javascript() {
+    let s = neighbourhood();
+    walk(&s, false, DESKTOP, "erin");
+    walk(&s, false, PHONE, "ezra");
+}
+
+/// The directory pages: 25 people make a second page, reached with "More people".
+#[test]
+fn the_directory_pages_and_searches_case_blind() {
+    let s = neighbourhood();
+    for i in 0..23 {
+        s.register(&format!("user{i:02}"), "correct7horse");
+    }
+    let page = |path: &str| -> String {
+        let r = s.req("GET", path, &[("Accept", "text/html")], b"");
+        assert_eq!(r.status, 200, "{path}");
+        r.text()
+    };
+    let first = page("/main/people");
+    let listed = |html: &str| html.matches("<li class=\"card person\"").count();
+    assert_eq!(listed(&first), 20);
+    assert!(first.contains("offset=20"), "no link to the next page");
+    let second = page("/main/people?q=&offset=20");
+    assert_eq!(listed(&second), 5);
+    assert!(!second.contains("offset=40"));
+    assert_eq!(listed(&page("/main/people?q=USER1")), 10);
+    assert_eq!(listed(&page("/main/people?q=carol%20SHORE")), 1);
+    let none = page("/main/people?q=nobody-like-this");
+    assert!(none.contains("id=\"no-people\""));
+    let long = format!("/main/people?q={}", "x".repeat(5000));
+    assert_eq!(s.req("GET", &long, &[], b"").status, 200);
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let r = s.req("POST", "/main/lookup", &form, b"webfinger=a%40b.example");
+    assert!(
+        r.status == 401 || r.status == 403,
+        "lookup without a session: {}",
+        r.status
+    );
+}
+
+fn log_in(b: &Browser, s: &Server, nick: &str) {
+    b.goto(&s.url("/main/login"));
+    b.fill("#nickname", nick);
+    b.fill("#password", "correct7horse");
+    b.click("form#login button[type=submit]");
+    b.wait("a#logout", 10);
+}
+
+/// Posts a note from the home page to the audience `option` (a CSS selector of the picker's
+/// option) and the named `people`.
+fn post_to(b: &Browser, text: &str, option: &str, people: &str) {
+    b.click("#post-note-button");
+    b.fill("#note-content", text);
+    b.click(&format!("#note-to {option}"));
+    b.fill("#note-to-people", people);
+    b.click("#send-note");
+}
+
+fn inbox_has(s: &Server, c: &Client, nick: &str, feed: &str, text: &str) -> bool {
+    let inbox = s.read(c, &format!("/api/user/{nick}/inbox{feed}"), 200);
+    inbox.to_string().contains(text)
+}
+
+/// The post form's audience: a list, a direct message to a named person, the public, and
+/// what a wrong choice says; each card shows its audience in a word.
+fn audience_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
+    let mut found = Vec::new();
+    let s = neighbourhood();
+    let (_, fay) = s.register("fay", "correct7horse");
+    let (_, bob) = s.register("bobby", "correct7horse");
+    let (cara, carol) = s.register("cara", "correct7horse");
+    let lists = s.read(&fay, "/api/user/fay/lists/person", 200);
+    let family = lists["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["displayName"] == "Family")
+        .expect("a Family list")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.act(
+        &fay,
+        "fay",
+        json!({"verb": "add", "object": {"objectType": "person", "id": cara["profile"]["id"]},
+        "target": {"objectType": "collection", "id": family}}),
+    );
+
+    let b = browser(javascript, size);
+    log_in(&b, &s, "fay");
+    post_to(
+        &b,
+        "Sunday lunch at ours",
+        &format!("option[value='list:{family}']"),
+        "",
+    );
+    b.wait_text("#major-stream", "Sunday lunch at ours", 10);
+    assert!(b
+        .text("#major-stream .audience.list")
+        .contains("List: Family"));
+    post_to(
+        &b,
+        "Psst, your bike is ready",
+        "option[value='direct']",
+        "@bobby",
+    );
+    b.wait_text("#major-stream", "Psst, your bike is ready", 10);
+    assert!(b.text("#major-stream .audience").contains("Direct"));
+    post_to(&b, "Market day tomorrow", "option[value='public']", "");
+    b.wait_text("#major-stream", "Market day tomorrow", 10);
+    assert!(b.text("#major-stream .audience").contains("Public"));
+    look(&b, "audience", javascript, size, &mut found);
+
+    post_to(&b, "To nobody", "option[value='direct']", "");
+    b.wait_text("main", "Name at least one person", 10);
+    assert_eq!(b.title(), "Error - Test");
+    post_to(&b, "To a stranger", "option[value='public']", "@nobody");
+    b.wait_text("main", "Nobody here is called @nobody", 10);
+    look(&b, "audience-error", javascript, size, &mut found);
+
+    assert!(inbox_has(&s, &carol, "cara", "", "Sunday lunch"));
+    assert!(!inbox_has(&s, &bob, "bobby", "", "Sunday lunch"));
+    assert!(inbox_has(
+        &s,
+        &bob,
+        "bobby",
+        "/direct",
+        "your bike is ready"
+    ));
+    assert!(!inbox_has(&s, &carol, "cara", "", "your bike is ready"));
+    let public = s
+        .req("GET", "/main/public", &[("Accept", "text/html")], b"")
+        .text();
+    assert!(public.contains("Market day tomorrow"));
+    assert!(!public.contains("Sunday lunch") && !public.contains("bike is ready"));
+    // Neither wrong post was made.
+    let outbox = s.read(&fay, "/api/user/fay/feed", 200).to_string();
+    assert!(!outbox.contains("To nobody") && !outbox.contains("To a stranger"));
+    found
+}
+
+#[test]
+fn choosing_who_sees_a_post() {
+    let mut found = audience_walk(true, DESKTOP);
+    found.extend(audience_walk(false, PHONE));
+    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+}
