@@ -290,6 +290,13 @@ pub const ROUTES: &[Route] = &[
     ),
     web("POST", "/main/revoke", Fields, Session, Web(Page::Revoke)),
     web("GET", "/main/messages", NONE, Session, Web(Page::Messages)),
+    web(
+        "GET",
+        "/main/notifications",
+        NONE,
+        Session,
+        Web(Page::Notifications),
+    ),
     web("GET", "/main/events", NONE, Session, Web(Page::Events)),
     web("POST", "/main/act", Fields, Session, Web(Page::Act)),
     web(

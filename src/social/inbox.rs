@@ -46,6 +46,7 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
         Dest::User(nick) => {
             let me = urls::person_id(cfg, nick);
             to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
+            super::notify::note(w, cfg, &aid, &act, Some(nick))?;
             if !addressing::may_see(w, &act, Some(&me))? {
                 let mut act = act.clone();
                 act.private

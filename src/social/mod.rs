@@ -13,6 +13,7 @@ pub mod deliver;
 pub mod fetched;
 pub mod inbox;
 pub mod migrate;
+pub mod notify;
 pub mod oauth2;
 pub mod objects;
 pub mod outbox;

@@ -109,6 +109,7 @@ pub fn post(
     activity::to_outbox(w, nick, &aid, c.major)?;
     activity::to_inbox(w, nick, &aid, c.major, is_direct(&stored, &me_id))?;
     activity::to_public_timeline(w, &aid, &stored, c.major)?;
+    super::notify::note(w, cfg, &aid, &stored, None)?;
     let reached = deliver::local(w, cfg, &stored, &me, c.major)?;
     Ok(Posted {
         id: aid,

@@ -22,6 +22,10 @@ pub fn stream(nick: &str, name: &str) -> String {
 
 pub const USERS_STREAM: &str = "user:all";
 
+/// A user's messages (direct major) and notifications (`social::notify`), by stream name.
+pub const MESSAGES: &str = "inbox:direct:major";
+pub const NOTIFICATIONS: &str = "notifications";
+
 /// The server's public timeline: public posts of its own users, newest first.
 pub const PUBLIC_STREAM: &str = "site:public";
 

@@ -382,6 +382,8 @@ pub async fn delete(store: &Store, cfg: &Arc<Config>, nick: &str) -> Result<()> 
             store::users::mark_deleted(w, &nick, &now_iso())?;
             sessions::close_all(w, &cfg, &nick, None)?;
             w.stream_remove(urls::USERS_STREAM, &nick)?;
+            let read = [urls::MESSAGES, urls::NOTIFICATIONS].map(|s| urls::stream(&nick, s));
+            store::markers::forget(w, &nick, &read.each_ref().map(String::as_str))?;
             clients::revoke_all_for(w, &nick)
         })
         .await

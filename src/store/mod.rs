@@ -14,6 +14,7 @@ mod change_log;
 pub mod codes;
 mod engine;
 pub mod jobs;
+pub mod markers;
 pub mod meta;
 pub mod objects;
 mod redb_engine;

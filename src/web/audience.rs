@@ -143,9 +143,9 @@ pub fn label(ctx: &Ctx, act: &Value) -> String {
     let mine =
         reader.is_some() && act.pointer("/actor/id").and_then(Value::as_str) == reader.as_deref();
     let (icon, word, class) = if all.iter().any(|v| id(v) == urls::PUBLIC) {
-        ("&#127760;", "Public".to_string(), "public")
+        ("&#9728;", "Public".to_string(), "public")
     } else if all.iter().any(|v| id(v).ends_with("/followers")) {
-        ("&#128101;", "Followers".to_string(), "followers")
+        ("&#9863;", "Followers".to_string(), "followers")
     } else if let Some(list) = all
         .iter()
         .find(|v| v.get("objectType").and_then(Value::as_str) == Some("collection"))

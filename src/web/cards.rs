@@ -251,6 +251,11 @@ pub fn object_section(ctx: &Ctx, obj: &Value) -> String {
 
 /// A major activity: posts and shares, with the object in full.
 pub fn major(ctx: &Ctx, act: &Value) -> String {
+    major_marked(ctx, act, "")
+}
+
+/// A major activity's card with more classes (` unread`).
+pub fn major_marked(ctx: &Ctx, act: &Value, class: &str) -> String {
     let actor = act.get("actor").cloned().unwrap_or(Value::Null);
     let mut obj = act.get("object").cloned().unwrap_or(Value::Null);
     // A post's object is shown without its author (api.md): it is the actor.
@@ -289,7 +294,7 @@ pub fn major(ctx: &Ctx, act: &Value) -> String {
         line.push_str(&format!(" via {}", html(g)));
     }
     format!(
-        "<article class=\"card major\" data-activity=\"{}\">\n<header><img class=\"avatar\" src=\"{}\" alt=\"\"><div class=\"meta\">{line}</div></header>\n{}</article>\n",
+        "<article class=\"card major{class}\" data-activity=\"{}\">\n<header><img class=\"avatar\" src=\"{}\" alt=\"\"><div class=\"meta\">{line}</div></header>\n{}</article>\n",
         html(s(act, "id").unwrap_or("")),
         href(&avatar_url(&author)),
         object_section(ctx, &obj)
@@ -298,11 +303,16 @@ pub fn major(ctx: &Ctx, act: &Value) -> String {
 
 /// A minor activity: one line with its generated content.
 pub fn minor(act: &Value) -> String {
+    minor_marked(act, "", "", "")
+}
+
+/// A minor activity's line with more classes, and HTML before and after its text.
+pub fn minor_marked(act: &Value, class: &str, lead: &str, tail: &str) -> String {
     let text = s(act, "content")
         .map(sanitize::html)
         .unwrap_or_else(|| html(s(act, "verb").unwrap_or("")));
     format!(
-        "<li class=\"minor\" data-activity=\"{}\">{text} <a href=\"{}\">{}</a></li>\n",
+        "<li class=\"minor{class}\" data-activity=\"{}\">{lead}{text} <a href=\"{}\">{}</a>{tail}</li>\n",
         html(s(act, "id").unwrap_or("")),
         href(s(act, "url").unwrap_or("#")),
         time(s(act, "published").unwrap_or(""))

@@ -1,5 +1,6 @@
 //! What every page shares (web-ui.md §1): the frame, the navigation bar for anonymous and
 //! logged-in readers, the footer, and the per-request context pages are built with.
+use super::notifications::badge;
 use super::template::{fill, Val, PAGE};
 use super::{csrf, session};
 use crate::app::App;
@@ -158,9 +159,10 @@ impl<'a> Ctx<'a> {
             .store
             .read(|r| direct_counts(r, me))
             .unwrap_or((0, 0));
+        let (messages, notifications) = (badge(messages), badge(notifications));
         format!(
-            "<a href=\"/main/messages\" id=\"messages\"><span aria-hidden=\"true\">&#9993;</span> <span class=\"label\">Messages</span> <span class=\"badge\" id=\"messages-count\">{messages}</span></a>\n\
-             <a href=\"/main/messages#notifications\" id=\"notifications\"><span aria-hidden=\"true\">&#9873;</span> <span class=\"label\">Notifications</span> <span class=\"badge\" id=\"notifications-count\">{notifications}</span></a>\n"
+            "<a href=\"/main/messages\" id=\"messages\"><span aria-hidden=\"true\">&#9993;</span> <span class=\"label\">Messages</span> <span class=\"badge\" id=\"messages-count\">{messages}</span><span class=\"visually-hidden\"> new</span></a>\n\
+             <a href=\"/main/notifications\" id=\"notifications\"><span aria-hidden=\"true\">&#9873;</span> <span class=\"label\">Notifications</span> <span class=\"badge\" id=\"notifications-count\">{notifications}</span><span class=\"visually-hidden\"> new</span></a>\n"
         )
     }
 
@@ -201,11 +203,12 @@ fn discover_links(attrs: &str) -> String {
     )
 }
 
-/// The navbar badges: messages (direct major) and notifications (direct minor) of `nick`.
+/// The navbar badges: new messages (direct major) and notifications (direct minor) of `nick`.
 pub fn direct_counts(r: &impl Read, nick: &str) -> crate::error::Result<(u64, u64)> {
+    use super::notifications::unread;
     Ok((
-        r.stream_count(&urls::stream(nick, "inbox:direct:major"))?,
-        r.stream_count(&urls::stream(nick, "inbox:direct:minor"))?,
+        unread(r, nick, urls::MESSAGES)?,
+        unread(r, nick, urls::NOTIFICATIONS)?,
     ))
 }
 

@@ -115,7 +115,8 @@ impl State {
             self.counts = counts;
             out.push(event(
                 "counts",
-                &json!({"messages": counts.0, "notifications": counts.1}),
+                &json!({"messages": super::notifications::badge(counts.0),
+                        "notifications": super::notifications::badge(counts.1)}),
             ));
         }
         Ok(out)

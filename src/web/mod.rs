@@ -12,6 +12,7 @@ pub mod discover;
 pub mod home;
 pub mod layout;
 pub mod live;
+pub mod notifications;
 pub mod oauth2;
 mod pages;
 pub mod profile;

@@ -1,16 +1,12 @@
 //! The logged-in user's own pages: profile settings (name, hometown, bio, avatar), account
 //! (password) and messages (the direct inbox), web-ui.md §2 and §4.
-use super::cards;
 use super::layout::Ctx;
-use crate::core::feeds::{self, Activities, FeedQuery};
-use crate::core::paging::Page;
 use crate::core::posting::post_activity;
 use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::media::prepare::Purpose;
 use crate::social::clients;
 use crate::social::outbox::Feed;
-use crate::social::render::Viewer;
 use crate::social::{passwords, person, urls, users};
 use crate::util::enc::html;
 use serde_json::{json, Value};
@@ -231,39 +227,6 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         200,
         Some("Your password was changed."),
     ))
-}
-
-/// Messages (direct major) and notifications (direct minor).
-pub fn messages(ctx: &Ctx, me: &str) -> Result<Resp> {
-    let me_id = urls::person_id(&ctx.app.cfg, me);
-    let viewer = Viewer { id: Some(&me_id) };
-    let (major, minor) = ctx.app.store.read(|r| {
-        let feed = |name: &str, major: bool| {
-            feeds::activities(
-                r,
-                FeedQuery::new(&urls::stream(me, name), viewer, &Page::newest(40)),
-                Activities {
-                    major,
-                    filter: false,
-                },
-            )
-        };
-        Ok((
-            feed("inbox:direct:major", true)?,
-            feed("inbox:direct:minor", false)?,
-        ))
-    })?;
-    let items = cards::items;
-    let mut body = String::from("<h1>Messages</h1><div id=\"messages-stream\">");
-    for a in items(&major) {
-        body.push_str(&cards::major(ctx, &a));
-    }
-    body.push_str("</div><h2 id=\"notifications\">Notifications</h2><ul class=\"people\">");
-    for a in items(&minor) {
-        body.push_str(&cards::minor(&a));
-    }
-    body.push_str("</ul>");
-    Ok(ctx.page(200, "Messages", &body, false))
 }
 
 /// `POST /main/post-picture`: the picture form without JavaScript: upload, then post it.

@@ -310,3 +310,76 @@ fn choosing_who_sees_a_post() {
     found.extend(audience_walk(false, PHONE));
     assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
 }
+
+fn badge(b: &Browser, which: &str) -> String {
+    b.text(&format!("#{which}-count"))
+}
+
+/// Follows, likes, replies and shares reach their person's notifications, the badge counts
+/// what is new, reading clears it (also across a restart), and only what came later is new.
+fn notifications_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut s = neighbourhood();
+    let (gus_user, gus) = s.register("gus", "correct7horse");
+    let (_, bob) = s.register("bea", "correct7horse");
+    let (_, carol) = s.register("cid", "correct7horse");
+    let posted = s.act(
+        &gus,
+        "gus",
+        json!({"verb": "post", "object": {"objectType": "note", "content": "Gus's garden"},
+        "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]}),
+    );
+    let note = json!({"objectType": "note", "id": posted["object"]["id"]});
+    let me = json!({"objectType": "person", "id": gus_user["profile"]["id"]});
+    s.act(&bob, "bea", json!({"verb": "follow", "object": me}));
+    s.act(&bob, "bea", json!({"verb": "favorite", "object": note}));
+    s.act(&bob, "bea", json!({"verb": "post", "object": {"objectType": "comment", "content": "Lovely roses", "inReplyTo": note}}));
+    s.act(&bob, "bea", json!({"verb": "share", "object": note}));
+
+    let b = browser(javascript, size);
+    log_in(&b, &s, "gus");
+    let listed = || s.read(&gus, "/api/user/gus/inbox", 200).to_string();
+    assert_eq!(badge(&b, "notifications"), "4", "{}", listed());
+    b.click("a#notifications");
+    b.find("#notifications-list");
+    let list = b.text("#notifications-list");
+    for word in ["Follow", "Like", "Reply", "Share"] {
+        assert!(list.contains(word), "no {word} in:\n{list}");
+    }
+    assert_eq!(b.all("#notifications-list .unread").len(), 4);
+    look(&b, "notifications", javascript, size, &mut found);
+    b.goto(&s.url("/"));
+    assert_eq!(badge(&b, "notifications"), "0");
+
+    s.restart();
+    s.act(&carol, "cid", json!({"verb": "favorite", "object": note}));
+    b.goto(&s.url("/"));
+    assert_eq!(badge(&b, "notifications"), "1");
+    b.click("a#notifications");
+    b.find("#notifications-list");
+    assert_eq!(b.all("#notifications-list .unread").len(), 1);
+    assert!(b.text("#notifications-list .unread").contains("cid"));
+    b.goto(&s.url("/main/notifications"));
+    b.find("#notifications-list");
+    assert!(b.all("#notifications-list .unread").is_empty());
+
+    // Messages: the badge and the page work the same way.
+    let to_gus = json!({"verb": "post", "object": {"objectType": "note", "content": "Seeds for you, Gus"}, "to": [me]});
+    s.act(&carol, "cid", to_gus);
+    b.goto(&s.url("/"));
+    let before = badge(&b, "messages").parse::<u64>().unwrap();
+    assert!(before >= 1);
+    b.click("a#messages");
+    b.wait_text("#messages-stream .unread", "Seeds for you, Gus", 5);
+    look(&b, "messages", javascript, size, &mut found);
+    b.goto(&s.url("/"));
+    assert_eq!(badge(&b, "messages"), "0");
+    found
+}
+
+#[test]
+fn notifications_count_what_is_new_until_read() {
+    let mut found = notifications_walk(true, PHONE);
+    found.extend(notifications_walk(false, DESKTOP));
+    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+}
