@@ -10,6 +10,11 @@
   if (logout && logoutForm) {
     logout.addEventListener("click", function (e) { e.preventDefault(); logoutForm.submit(); });
   }
+  // Exact times on hover in the reader's own time zone.
+  document.querySelectorAll("time[datetime]").forEach(function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (!isNaN(d)) { t.title = d.toLocaleString(); }
+  });
   document.addEventListener("submit", function (e) {
     var f = e.target;
     if (f.getAttribute && f.getAttribute("data-confirm") && !window.confirm(f.getAttribute("data-confirm"))) {

@@ -89,12 +89,33 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let [hh, mm, ss] = t.as_slice() else {
         return None;
     };
+    from_civil(y, m, d, (*hh, *mm, *ss))
+}
+
+/// Parses `2013-05-01T14:22:09Z` (fractions of a second are ignored); other forms give None.
+pub fn parse_iso(s: &str) -> Option<i64> {
+    let s = s.strip_suffix('Z')?;
+    let (date, time) = s.split_once('T')?;
+    let time = time.split('.').next()?;
+    let num = |x: &str| x.parse::<i64>().ok();
+    let d: Vec<i64> = date.split('-').map(num).collect::<Option<_>>()?;
+    let t: Vec<i64> = time.split(':').map(num).collect::<Option<_>>()?;
+    match (d.as_slice(), t.as_slice()) {
+        ([y, m, d], [hh, mm, ss]) if (1..=12).contains(m) => {
+            from_civil(*y, *m, *d, (*hh, *mm, *ss))
+        }
+        _ => None,
+    }
+}
+
+/// Unix seconds of a UTC date and time; None when a field is out of range.
+fn from_civil(y: i64, m: i64, d: i64, (hh, mm, ss): (i64, i64, i64)) -> Option<i64> {
     // Fields in range (a leap second allowed), so that nothing below can overflow.
     let ranges = (1..=31).contains(&d)
         && (1..=9999).contains(&y)
-        && (0..24).contains(hh)
-        && (0..60).contains(mm)
-        && (0..=60).contains(ss);
+        && (0..24).contains(&hh)
+        && (0..60).contains(&mm)
+        && (0..=60).contains(&ss);
     if !ranges {
         return None;
     }
@@ -106,6 +127,29 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+#[cfg(test)]
+mod iso_tests {
+    #[test]
+    fn iso_round_trips_and_refuses_nonsense() {
+        for secs in [0, 1_700_000_000, 951_782_400] {
+            assert_eq!(super::parse_iso(&super::iso(secs)), Some(secs));
+        }
+        assert_eq!(
+            super::parse_iso("2026-12-05T07:12:30.250Z"),
+            Some(super::parse_iso("2026-12-05T07:12:30Z").unwrap_or(-1))
+        );
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-12-05 07:12:30",
+            "x-y-zTa:b:cZ",
+            "2026-12-05T07:12Z",
+        ] {
+            assert_eq!(super::parse_iso(bad), None, "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

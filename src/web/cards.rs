@@ -45,12 +45,22 @@ pub fn person_link(p: &Value) -> String {
     )
 }
 
-/// `2026-11-26T12:01:00Z` as `2026-11-26 12:01 UTC`, in a `time` element.
+/// A `time` element saying how long ago (`5 min`, `3 h`, `2 d`; the date after a week), with
+/// the exact time on hover (the script turns it into the reader's local time).
 pub fn time(iso: &str) -> String {
-    let shown = iso.get(..16).unwrap_or(iso).replace('T', " ");
+    let exact = format!("{} UTC", iso.get(..16).unwrap_or(iso).replace('T', " "));
+    let ago = crate::util::time::parse_iso(iso).map(|t| crate::util::time::now_secs() - t);
+    let shown = match ago {
+        Some(s) if s < 60 => "now".to_string(),
+        Some(s) if s < 3600 => format!("{} min", s / 60),
+        Some(s) if s < 86_400 => format!("{} h", s / 3600),
+        Some(s) if s < 7 * 86_400 => format!("{} d", s / 86_400),
+        _ => iso.get(..10).unwrap_or(iso).to_string(),
+    };
     format!(
-        "<time datetime=\"{}\">{} UTC</time>",
+        "<time datetime=\"{}\" title=\"{}\">{}</time>",
         html(iso),
+        html(&exact),
         html(&shown)
     )
 }
@@ -235,7 +245,12 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
         b.push_str("</div>\n");
     }
     if ctx.me.is_some() {
-        b.push_str(&comment_form(ctx, obj));
+        // Closed behind a Reply button on cards; open on the object's own page.
+        let open = if all_replies.is_some() { " open" } else { "" };
+        b.push_str(&format!(
+            "<details class=\"reply-box\"{open}><summary>Reply</summary>{}</details>\n",
+            comment_form(ctx, obj)
+        ));
     }
     b
 }

@@ -86,6 +86,17 @@ fn post_forms(ctx: &Ctx, me: &str) -> String {
     f
 }
 
+/// "Meanwhile" without the reader's own housekeeping: joining, the lists every account
+/// begins with, profile updates.
+fn calm(minor: Vec<Value>, me_id: &str) -> Vec<Value> {
+    let own_chore = |a: &Value| {
+        let verb = a.get("verb").and_then(Value::as_str).unwrap_or("");
+        a.pointer("/actor/id").and_then(Value::as_str) == Some(me_id)
+            && ["join", "create", "update"].contains(&verb)
+    };
+    minor.into_iter().filter(|a| !own_chore(a)).collect()
+}
+
 /// A first page with fewer posts than this also shows people to follow and public posts.
 const SPARSE: usize = 5;
 
@@ -127,7 +138,7 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
         ctx,
         "Inbox",
         &cards::items(&major),
-        &cards::items(&minor),
+        &calm(cards::items(&minor), &me_id),
         page.count,
         "/",
     ));

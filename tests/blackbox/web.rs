@@ -93,6 +93,7 @@ fn two_people_post_follow_reply_and_like_live() {
     bob.goto(&s.url("/alice"));
     bob.click("#major-stream button.like");
     bob.wait("#major-stream button.unlike", 10);
+    bob.click("#major-stream .reply-box summary");
     bob.fill(
         "#major-stream form.post-comment textarea[name=content]",
         "Lovely, alice!",
@@ -167,6 +168,7 @@ fn reading_and_posting_work_without_javascript() {
     b.wait_text("#major-stream", "Posted with scripts off", 5);
     b.click("#major-stream button.like");
     b.wait("#major-stream button.unlike", 10);
+    b.click("#major-stream .reply-box summary");
     b.fill(
         "#major-stream form.post-comment textarea[name=content]",
         "Replying without scripts",

@@ -383,3 +383,36 @@ fn notifications_count_what_is_new_until_read() {
     found.extend(notifications_walk(false, DESKTOP));
     assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
 }
+
+/// The home page is calm: no own housekeeping in "Meanwhile", the comment box behind a Reply
+/// button, times relative with the exact time on hover.
+#[test]
+fn a_calmer_home_page() {
+    let s = neighbourhood();
+    let b = browser(false, PHONE);
+    register(&b, &s, "hal");
+    b.goto(&s.url("/bob"));
+    b.click("button.follow");
+    b.wait("button.unfollow", 10);
+    b.goto(&s.url("/main/people"));
+    b.goto(&s.url("/"));
+    let meanwhile = b.text("#minor-stream");
+    assert!(meanwhile.contains("followed"), "{meanwhile}");
+    for chore in ["created", "joined"] {
+        assert!(
+            !meanwhile.contains(chore),
+            "{chore} in Meanwhile:\n{meanwhile}"
+        );
+    }
+    // The welcome note's card: Reply opens the comment box.
+    assert!(!b.displayed("#major-stream form.post-comment textarea"));
+    b.click("#major-stream .reply-box summary");
+    assert!(b.displayed("#major-stream form.post-comment textarea"));
+    let when = b.text("#major-stream time");
+    assert!(
+        when == "now" || when.ends_with(" min"),
+        "not relative: {when:?}"
+    );
+    let page = s.req("GET", "/bob", &[("Accept", "text/html")], b"").text();
+    assert!(page.contains(" UTC\">"), "no exact time on hover");
+}
