@@ -364,7 +364,7 @@ fn no_payload_runs_on_any_page() {
 }
 
 #[test]
-fn a_timeline_of_twenty_weighs_under_100_kb_compressed() {
+fn a_timeline_of_twenty_weighs_under_10_kb_compressed() {
     let s = server();
     let (_, alice) = s.register("alice", "correct7horse");
     let (_, bob) = s.register("bob", "correct7horse");
@@ -412,7 +412,19 @@ fn a_timeline_of_twenty_weighs_under_100_kb_compressed() {
         css.body.len(),
         js.body.len()
     );
+    // The page itself (issue 17); the style sheet and script are cached after the first page.
+    assert!(page.body.len() < 10 * 1024, "{} bytes", page.body.len());
     assert!(wire < 100 * 1024, "{wire} bytes");
+    // How long the page takes is printed, not asserted: the machine is shared.
+    let mut times: Vec<u128> = (0..11)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            assert_eq!(get("/", true).status, 200);
+            t.elapsed().as_micros()
+        })
+        .collect();
+    times.sort_unstable();
+    eprintln!("timeline of 20: median {} µs per page (debug build)", times[5]);
     assert!(page.body.len() * 3 < plain.body.len(), "compression pays");
 }
 
