@@ -158,6 +158,11 @@ pub fn put_request_token(w: &W, rt: &RequestToken) -> Result<()> {
     tokens::put_request_token(w, rt)
 }
 
+/// Drops a request token its user denied: it can no longer be authorized or exchanged.
+pub fn deny_request_token(w: &W, token: &str) -> Result<bool> {
+    tokens::delete_request_token(w, token)
+}
+
 /// Drops the request tokens made before `cutoff` (of every client: they can no longer be
 /// exchanged) and counts the others.
 pub fn sweep_request_tokens(w: &W, cutoff: i64) -> Result<usize> {

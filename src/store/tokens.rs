@@ -165,6 +165,11 @@ pub fn put_request_token(w: &W, rt: &RequestToken) -> Result<()> {
     w.put(Table::RequestToken, &rt.token, rt)
 }
 
+/// Drops one request token (its user denied it); false if there was none.
+pub fn delete_request_token(w: &W, token: &str) -> Result<bool> {
+    w.delete(Table::RequestToken, token)
+}
+
 /// Drops the request tokens made before `cutoff` (and unreadable ones); counts the others.
 pub fn sweep_request_tokens(w: &W, cutoff: i64) -> Result<usize> {
     let mut live = 0;

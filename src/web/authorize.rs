@@ -22,12 +22,14 @@ fn login_page(app: &App, status: u16, token: &str, error: Option<&str>) -> Resp 
 
 fn consent_page(app: &App, rt: &RequestToken, nick: &str, title: &str) -> Resp {
     let body = format!(
-        "<h1>Authorize {title}</h1>\n<p>Logged in as <strong class=\"nickname\">{nick}</strong>. \
-         The application <strong class=\"client\">{title}</strong> wants to read and write your pump.io \
-         data.</p>\n<form id=\"authorize\" method=\"post\" action=\"/oauth/authorize\">\n\
+        "<section class=\"card consent\"><h1>Authorize {title}</h1>\n<p>You are logged in as <strong class=\"nickname\" id=\"username\">{nick}</strong>.</p>\
+         <p>Do you want to authorize <em class=\"client\">{title}</em> to access your account? It could:</p>\
+         <ul><li>post activities as you (notes, pictures, likes, follows)</li><li>read what you can read, and your social graph</li>\
+         <li>change your profile</li></ul>\n<form id=\"authorize\" method=\"post\" action=\"/oauth/authorize\">\n\
          <input type=\"hidden\" id=\"oauth_token\" name=\"oauth_token\" value=\"{}\">\n\
          <input type=\"hidden\" id=\"verifier\" name=\"verifier\" value=\"{}\">\n\
-         <input type=\"submit\" id=\"authorize\" value=\"Authorize\">\n</form>",
+         <p class=\"actions\"><button type=\"submit\" id=\"authorize\" name=\"decision\" value=\"allow\">Authorize</button> \
+         <button type=\"submit\" class=\"link\" id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></p>\n</form></section>",
         html(&rt.token),
         html(&rt.verifier),
         title = html(title),
@@ -113,6 +115,9 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
                 Some("Please log in again to authorize"),
             ));
         };
+        if get("decision") == "deny" {
+            return deny(app, &token).await;
+        }
         let rt = bind(app, &token, nick, true).await?;
         return Ok(finished(app, &rt, 303));
     }
@@ -147,6 +152,17 @@ pub async fn submit(app: &App, req: &Req) -> Result<Resp> {
     }
     let resp = logged_in(app, &rt, &title, nick.clone()).await?;
     session::log_in(app, resp, &nick).await
+}
+
+/// The user said no: the request token is dropped, and the application gets nothing.
+async fn deny(app: &App, token: &str) -> Result<Resp> {
+    let token = token.to_string();
+    app.store
+        .write(move |w| clients::deny_request_token(w, &token).map(|_| ()))
+        .await?;
+    let body = "<section class=\"card\"><h1>Access denied</h1><p>The application was not given access to your account. You can close this page.</p>\
+                <p><a href=\"/\">Home</a></p></section>";
+    Ok(Resp::html(200, page(app, "Access denied", body)))
 }
 
 /// After a login: skip consent when the user already trusts this client, else ask.

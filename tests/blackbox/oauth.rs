@@ -160,6 +160,49 @@ fn three_legged_dance_like_a_desktop_client() {
     assert_eq!(access_token(&s, &with_rt, &verifier).status, 401);
 }
 
+/// Deny on the consent page drops the request token: nothing to exchange, nothing to
+/// authorize later.
+#[test]
+fn denying_an_application_leaves_it_nothing() {
+    let s = Server::start();
+    s.register("alice", "correct7horse");
+    let c = s.new_client();
+    let rt = request_token(&s, &c, "oob");
+    let (token, secret) = (
+        rt.form_value("oauth_token"),
+        rt.form_value("oauth_token_secret"),
+    );
+    let login = [
+        ("oauth_token", token.as_str()),
+        ("username", "alice"),
+        ("password", "correct7horse"),
+    ];
+    let consent = form(&s, "/oauth/authorize", &login);
+    let html = consent.text();
+    assert!(html.contains("id=\"deny\""), "{html}");
+    let v = input_value(&html, "verifier").expect("hidden verifier");
+    let cookie = session_cookie(&consent);
+    let said_no = [
+        ("oauth_token", token.as_str()),
+        ("verifier", v.as_str()),
+        ("decision", "deny"),
+    ];
+    let denied = form_with_cookie(&s, "/oauth/authorize", &said_no, &cookie);
+    assert_eq!(denied.status, 200);
+    assert!(denied.text().contains("Access denied"));
+    let with_rt = c.with_token(&token, &secret);
+    let exchanged = access_token(&s, &with_rt, &v);
+    assert!(
+        matches!(exchanged.status, 400 | 401) && !exchanged.text().contains("oauth_token="),
+        "{} {}",
+        exchanged.status,
+        exchanged.text()
+    );
+    let again = [("oauth_token", token.as_str()), ("verifier", v.as_str())];
+    let late = form_with_cookie(&s, "/oauth/authorize", &again, &cookie);
+    assert_eq!(late.status, 400, "{}", late.text());
+}
+
 #[test]
 fn callback_url_gets_a_redirect_and_known_users_skip_consent() {
     let s = Server::start();

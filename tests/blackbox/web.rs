@@ -424,7 +424,10 @@ fn a_timeline_of_twenty_weighs_under_10_kb_compressed() {
         })
         .collect();
     times.sort_unstable();
-    eprintln!("timeline of 20: median {} µs per page (debug build)", times[5]);
+    eprintln!(
+        "timeline of 20: median {} µs per page (debug build)",
+        times[5]
+    );
     assert!(page.body.len() * 3 < plain.body.len(), "compression pays");
 }
 
