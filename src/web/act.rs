@@ -46,6 +46,34 @@ pub fn text_to_html(text: &str) -> String {
         .collect()
 }
 
+/// HTML content back as the plain text `text_to_html` made it from (for editing): paragraphs
+/// and line breaks kept, other tags dropped, entities read.
+pub fn html_to_text(content: &str) -> String {
+    let spaced = content
+        .replace("</p><p>", "\n\n")
+        .replace("<br>", "\n")
+        .replace("<br/>", "\n")
+        .replace("<br />", "\n");
+    let mut text = String::with_capacity(spaced.len());
+    let mut in_tag = false;
+    for c in spaced.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
 /// Where to go back to: a local path only.
 fn back(ctx: &Ctx, field: Option<&str>) -> String {
     let from_referer = ctx.req.header("referer").and_then(|r| {
@@ -89,6 +117,11 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             json!({"verb": "post", "object": {"objectType": "comment", "content": content()?, "inReplyTo": object()?}}),
             Feed::Minor,
         ),
+        "update" => {
+            let mut obj = object()?;
+            obj["content"] = Value::String(content()?);
+            (json!({"verb": "update", "object": obj}), Feed::All)
+        }
         "favorite" | "unfavorite" | "unshare" => {
             (json!({"verb": verb, "object": object()?}), Feed::Minor)
         }
@@ -145,5 +178,21 @@ fn resolve_person(ctx: &Ctx, who: &str) -> String {
         who.to_string()
     } else {
         urls::person_id(&ctx.app.cfg, who.trim_start_matches('@'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn edited_text_comes_back_as_it_was_written() {
+        for text in [
+            "one line",
+            "Tom & Jerry <3 \"quotes\" it's",
+            "first\nsecond\n\nnew paragraph",
+            "see https://example.org/a?b=1&c=2 now",
+        ] {
+            let html = super::text_to_html(text);
+            assert_eq!(super::html_to_text(&html), text, "{html}");
+        }
     }
 }

@@ -89,6 +89,31 @@ fn verb_button(ctx: &Ctx, verb: &str, obj: &Value, label: &str, class: &str) -> 
     )
 }
 
+/// When the object was changed after it was published (in a later second), if it was.
+fn edited(obj: &Value) -> Option<&str> {
+    use crate::util::time::parse_iso;
+    let (published, updated) = (s(obj, "published")?, s(obj, "updated")?);
+    let (p, u) = (parse_iso(published)?, parse_iso(updated)?);
+    (u > p).then_some(updated)
+}
+
+/// The author's form to change an object's text (an `update` activity).
+fn edit_form(ctx: &Ctx, obj: &Value) -> String {
+    let text = super::act::html_to_text(s(obj, "content").unwrap_or(""));
+    format!(
+        "<details class=\"edit-box\"><summary>Edit</summary>\
+         <form class=\"edit\" method=\"post\" action=\"/main/act\">{}\
+         <input type=\"hidden\" name=\"verb\" value=\"update\">\
+         <input type=\"hidden\" name=\"object\" value=\"{}\"><input type=\"hidden\" name=\"objectType\" value=\"{}\">\
+         <label>Text<textarea name=\"content\" required>{}</textarea></label>\
+         <button type=\"submit\">Save</button></form></details>\n",
+        ctx.hidden(),
+        html(s(obj, "id").unwrap_or("")),
+        html(s(obj, "objectType").unwrap_or("note")),
+        html(&text)
+    )
+}
+
 /// The comment form under an object.
 pub fn comment_form(ctx: &Ctx, obj: &Value) -> String {
     // A reply to a reply goes to the thread's object, as the original's client does.
@@ -173,6 +198,12 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
     if warned {
         b.push_str("</details>\n");
     }
+    if let Some(when) = edited(obj) {
+        b.push_str(&format!(
+            "<p class=\"muted edited\">Edited {}</p>\n",
+            time(when)
+        ));
+    }
     let likers = names(obj.get("likes"));
     if !likers.is_empty() {
         b.push_str(&format!(
@@ -212,6 +243,9 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
             b.push_str(&verb_button(ctx, "delete", obj, "Delete", "link delete"));
         }
         b.push_str("</div>\n");
+        if mine && matches!(s(obj, "objectType"), Some("note" | "comment")) {
+            b.push_str(&edit_form(ctx, obj));
+        }
     }
     let previews: Vec<Value> = obj
         .pointer("/replies/items")

@@ -72,9 +72,19 @@ fn open_people(b: &Browser, size: (u32, u32)) {
     b.find("form#people-search");
 }
 
+/// Searches the directory and waits for the answer's page (its address names the search).
 fn search(b: &Browser, q: &str) {
+    let before = b.url();
     b.fill("#people-q", q);
     b.click("form#people-search button[type=submit]");
+    let start = std::time::Instant::now();
+    while b.url() == before {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "the search {q:?} did not load"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     b.wait("form#people-search", 10);
 }
 
@@ -415,4 +425,33 @@ fn a_calmer_home_page() {
     );
     let page = s.req("GET", "/bob", &[("Accept", "text/html")], b"").text();
     assert!(page.contains(" UTC\">"), "no exact time on hover");
+}
+
+/// The author edits a note from its card: the new text replaces the old for every reader and
+/// the card says it was edited.
+#[test]
+fn editing_ones_own_note() {
+    let s = neighbourhood();
+    let (_, bob) = s.register("ida", "correct7horse");
+    let b = browser(false, PHONE);
+    log_in(&b, &s, "ida");
+    b.click("#post-note-button");
+    b.fill("#note-content", "Choir at 7 & cake after");
+    b.click("#send-note");
+    b.wait_text("#major-stream", "Choir at 7 & cake after", 10);
+    assert!(b.all("#major-stream .edited").is_empty());
+    // Times have second precision: the edit must come in a later second than the post.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    b.click("#major-stream .edit-box summary");
+    b.fill(
+        "#major-stream form.edit textarea",
+        "Choir at 8 & cake after",
+    );
+    b.click("#major-stream form.edit button[type=submit]");
+    b.wait_text("#major-stream", "Choir at 8 & cake after", 10);
+    assert!(!b.text("#major-stream").contains("Choir at 7"));
+    b.find("#major-stream .edited");
+    let feed = s.read(&bob, "/api/user/ida/feed", 200).to_string();
+    assert!(feed.contains("Choir at 8 &amp; cake after"), "{feed}");
+    assert!(!feed.contains("Choir at 7"));
 }
