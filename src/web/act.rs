@@ -46,7 +46,7 @@ pub fn text_to_html(text: &str) -> String {
         .collect()
 }
 
-/// HTML content back as the plain text `text_to_html` made it from (for editing): paragraphs
+/// HTML content as plain text, as `text_to_html` had it (for editing, and for titles): paragraphs
 /// and line breaks kept, other tags dropped, entities read.
 pub fn html_to_text(content: &str) -> String {
     let spaced = content

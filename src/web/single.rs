@@ -61,7 +61,7 @@ pub fn activity(ctx: &Ctx, nick: &str, uuid: &str) -> Result<Resp> {
     let title = act
         .get("content")
         .and_then(Value::as_str)
-        .map(strip_tags)
+        .map(super::act::html_to_text)
         .unwrap_or_else(|| "Activity".into());
     Ok(ctx.page(200, &title, &card, false))
 }
@@ -111,23 +111,4 @@ pub fn object(ctx: &Ctx, nick: &str, kind: &str, uuid: &str) -> Result<Resp> {
         cards::object_body(ctx, &obj, Some(&replies))
     );
     Ok(ctx.page(200, &title, &body, false))
-}
-
-/// Text of an HTML fragment, for a title.
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
 }
