@@ -413,11 +413,12 @@ pub fn all_nicks(r: &impl Read) -> Result<Vec<String>> {
     let n = r.stream_count(urls::USERS_STREAM)? as usize;
     let mut v = r.stream_newest(urls::USERS_STREAM, None, 0, n)?;
     v.reverse();
+    let mut listed: std::collections::HashSet<String> = v.iter().cloned().collect();
     let mut after = String::new();
     loop {
         let batch = store::users::after(r, &after, 500)?;
         for (nick, _) in &batch {
-            if !v.contains(nick) {
+            if listed.insert(nick.clone()) {
                 v.push(nick.clone());
             }
         }

@@ -58,7 +58,7 @@ async fn person(ctx: &Ctx<'_>, name: &str) -> Result<String> {
     let cfg = &ctx.app.cfg;
     let local = match bare.rsplit_once('@') {
         None => Some(bare),
-        Some((nick, host)) if host.eq_ignore_ascii_case(&cfg.hostname) => Some(nick),
+        Some((nick, host)) if super::discover::is_here(ctx, host) => Some(nick),
         Some(_) => None,
     };
     if let Some(nick) = local {
@@ -144,12 +144,13 @@ pub fn label(ctx: &Ctx, act: &Value) -> String {
         reader.is_some() && act.pointer("/actor/id").and_then(Value::as_str) == reader.as_deref();
     let (icon, word, class) = if all.iter().any(|v| id(v) == urls::PUBLIC) {
         ("&#9728;", "Public".to_string(), "public")
-    } else if all.iter().any(|v| id(v).ends_with("/followers")) {
+    } else if all.iter().any(|v| is_followers(ctx, act, &id(v))) {
         ("&#9863;", "Followers".to_string(), "followers")
     } else if let Some(list) = all
         .iter()
         .find(|v| v.get("objectType").and_then(Value::as_str) == Some("collection"))
     {
+        // The name only of a list of the reader's own.
         let name = match mine {
             true => list_name(ctx, &id(list)),
             false => None,
@@ -165,7 +166,30 @@ pub fn label(ctx: &Ctx, act: &Value) -> String {
     )
 }
 
+/// Whether `id` is the followers collection of the activity's actor.
+fn is_followers(ctx: &Ctx, act: &Value, id: &str) -> bool {
+    let own = act
+        .pointer("/actor/followers/url")
+        .and_then(Value::as_str)
+        .is_some_and(|f| f == id);
+    let local = act
+        .pointer("/actor/id")
+        .and_then(Value::as_str)
+        .and_then(|a| urls::nick_of_person_id(&ctx.app.cfg, a))
+        .is_some_and(|n| urls::user_api(&ctx.app.cfg, &n, "followers") == id);
+    own || local
+}
+
 fn list_name(ctx: &Ctx, id: &str) -> Option<String> {
+    let me = ctx.me.as_deref()?;
+    let lists = urls::stream(me, "lists:person");
+    let mine = ctx
+        .app
+        .store
+        .read(|r| r.stream_seq(&lists, id))
+        .ok()
+        .flatten();
+    mine?;
     let list = ctx.app.store.read(|r| objects::get(r, id)).ok().flatten()?;
     list.get("displayName")
         .and_then(Value::as_str)

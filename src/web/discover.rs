@@ -18,6 +18,8 @@ use serde_json::Value;
 const PER_PAGE: usize = 20;
 /// A search longer than this is cut (names are shorter).
 const MAX_QUERY: usize = 100;
+/// The directory pages at most this far; further offsets show its last page's neighbours.
+const MAX_OFFSET: usize = 10_000;
 /// People suggested on a new user's home page.
 const SUGGESTED: usize = 5;
 
@@ -45,7 +47,7 @@ fn people_where(
             continue;
         }
         seen += 1;
-        if seen > skip + take {
+        if seen > skip.saturating_add(take) {
             return Ok((found, true));
         }
         if seen > skip {
@@ -56,7 +58,7 @@ fn people_where(
 }
 
 /// Is `host` (maybe with a port) this server?
-fn is_here(ctx: &Ctx, host: &str) -> bool {
+pub fn is_here(ctx: &Ctx, host: &str) -> bool {
     let cfg = &ctx.app.cfg;
     host.eq_ignore_ascii_case(&cfg.hostname)
         || host.eq_ignore_ascii_case(&format!("{}:{}", cfg.hostname, cfg.url_port))
@@ -101,7 +103,8 @@ pub fn people(ctx: &Ctx) -> Result<Resp> {
         .req
         .query_param("offset")
         .and_then(|o| o.parse::<usize>().ok())
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(MAX_OFFSET);
     let bare = q.trim_start_matches('@').to_string();
     // An address here is searched by its nickname; one elsewhere is offered a look-up.
     let (needle, elsewhere) = match bare.rsplit_once('@') {

@@ -202,6 +202,8 @@ fn the_directory_pages_and_searches_case_blind() {
     assert_eq!(listed(&page("/main/people?q=carol%20SHORE")), 1);
     let none = page("/main/people?q=nobody-like-this");
     assert!(none.contains("id=\"no-people\""));
+    let far = page("/main/people?offset=18446744073709551615");
+    assert_eq!(listed(&far), 0);
     let long = format!("/main/people?q={}", "x".repeat(5000));
     assert_eq!(s.req("GET", &long, &[], b"").status, 200);
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
