@@ -20,7 +20,7 @@ fn register(b: &Browser, s: &Server, nick: &str) {
     b.wait("a#logout", 10);
 }
 
-fn log_in(b: &Browser, s: &Server, nick: &str) {
+pub fn log_in(b: &Browser, s: &Server, nick: &str) {
     b.goto(&s.url("/main/login"));
     b.fill("#nickname", nick);
     b.fill("#password", "correct7horse");

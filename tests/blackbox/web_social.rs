@@ -1,6 +1,7 @@
 //! The web UI's social pages (issue 17) in headless Chromium, as a new user meets them: at
 //! 1280×900 and at a phone's 390×844, with JavaScript and without. Every page visited with
 //! scripts on is checked with axe-core; screenshots land in `target/screenshots/`.
+use super::web::log_in;
 use crate::common::browser::Browser;
 use crate::common::{Client, Server};
 use serde_json::json;
@@ -213,14 +214,6 @@ fn the_directory_pages_and_searches_case_blind() {
         "lookup without a session: {}",
         r.status
     );
-}
-
-fn log_in(b: &Browser, s: &Server, nick: &str) {
-    b.goto(&s.url("/main/login"));
-    b.fill("#nickname", nick);
-    b.fill("#password", "correct7horse");
-    b.click("form#login button[type=submit]");
-    b.wait("a#logout", 10);
 }
 
 /// Posts a note from the home page to the audience `option` (a CSS selector of the picker's
