@@ -39,4 +39,5 @@ mod blackbox {
     pub mod visibility;
     pub mod web;
     pub mod web_social;
+    pub mod web_tags;
 }

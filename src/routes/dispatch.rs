@@ -18,6 +18,7 @@ pub async fn run(app: &App, req: &Req, row: &Route, p: &Params) -> Resp {
             kind: p.get("kind"),
             uuid: p.get("uuid"),
             host: p.get("host"),
+            tag: p.get("tag"),
         };
         let session = row.access == super::table::Access::Session;
         return web::serve(app, req, page, &args, session).await;

@@ -257,6 +257,7 @@ pub const ROUTES: &[Route] = &[
     web("POST", "/main/lookup", Form, Session, Web(Page::Lookup)),
     web("GET", "/main/people", NONE, Browser, Web(Page::People)),
     web("GET", "/main/public", NONE, Browser, Web(Page::Public)),
+    web("GET", "/main/tag/{tag}", NONE, Browser, Web(Page::Tag)),
     web("POST", "/main/proxy", Json, Browser, Web(Page::Proxy)),
     web(
         "GET",

@@ -108,11 +108,13 @@ pub fn to_outbox(w: &W, nick: &str, id: &str, major: bool) -> Result<()> {
     w.stream_push(&super::urls::stream(nick, &format!("outbox:{kind}")), id)
 }
 
-/// The public timeline gets a local user's public posts (not shares, comments or the rest).
+/// The public timeline gets a local user's public posts (not shares, comments or the rest),
+/// and so do the streams of the tags they carry.
 pub fn to_public_timeline(w: &W, id: &str, act: &Activity, major: bool) -> Result<()> {
     let post = act.doc.get("verb").and_then(Value::as_str) == Some("post");
     if major && post && super::addressing::may_see(w, act, None)? {
         w.stream_push(super::urls::PUBLIC_STREAM, id)?;
+        super::tags::index(w, id, act, None)?;
     }
     Ok(())
 }

@@ -131,7 +131,11 @@ pub fn object(cfg: &Config, as1: &Value, aud: &Map<String, Value>) -> Value {
         m.insert("inReplyTo".into(), r);
     }
     m.extend(aud.clone());
-    let tags = mentions(aud);
+    let mut tags = mentions(aud);
+    for t in super::tags::of_object(as1) {
+        let href = format!("{}/main/tag/{}", cfg.base(), crate::util::enc::pct(&t));
+        tags.push(json!({"type": "Hashtag", "href": href, "name": format!("#{t}")}));
+    }
     if !tags.is_empty() {
         m.insert("tag".into(), Value::Array(tags));
     }

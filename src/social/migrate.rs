@@ -95,7 +95,8 @@ pub fn run(store: &Store, cfg: &Config) -> Result<()> {
         PUBLIC_TIMELINE,
         "accounts for the public timeline",
         public_timeline_step,
-    )
+    )?;
+    batched(store, TAGS, "public posts for their tags", tags_step)
 }
 
 /// The public timeline (`site:public`) begins with what each user posted before it had one.
@@ -104,10 +105,14 @@ const PUBLIC_TIMELINE: &str = "public_timeline";
 /// A timeline is read from its top: each account's newest posts are enough to begin with.
 const TIMELINE_BACKFILL: usize = 200;
 
+/// Accounts per transaction of the public timeline's backfill (each with up to
+/// `TIMELINE_BACKFILL` posts).
+const ACCOUNTS_PER_STEP: usize = 10;
+
 /// Each account's newest public posts, at the places they have in its outbox: the sequence is
 /// global, so the timeline comes out in the order they were posted.
 fn public_timeline_step(w: &W, from: &str) -> Result<Option<String>> {
-    let batch = users::after(w, from, BATCH)?;
+    let batch = users::after(w, from, ACCOUNTS_PER_STEP)?;
     for (nick, _) in &batch {
         let outbox = crate::social::urls::stream(nick, "outbox:major");
         for (seq, aid) in w.stream_desc(&outbox, u64::MAX, TIMELINE_BACKFILL)? {
@@ -120,15 +125,37 @@ fn public_timeline_step(w: &W, from: &str) -> Result<Option<String>> {
             }
         }
     }
-    Ok(resume_after(&batch))
+    Ok(resume_after_n(&batch, ACCOUNTS_PER_STEP))
+}
+
+/// The tag streams (`social::tags`) begin with the public timeline's posts.
+const TAGS: &str = "hashtags";
+
+/// A batch of the public timeline, newest first, below the sequence number `from` names.
+fn tags_step(w: &W, from: &str) -> Result<Option<String>> {
+    let below = from.parse().unwrap_or(u64::MAX);
+    let batch = w.stream_desc(crate::social::urls::PUBLIC_STREAM, below, BATCH)?;
+    for (seq, aid) in &batch {
+        if let Some(act) = activities::get(w, aid)? {
+            crate::social::tags::index(w, aid, &act, Some(*seq))?;
+        }
+    }
+    Ok(batch
+        .last()
+        .map(|(seq, _)| seq.to_string())
+        .filter(|_| batch.len() == BATCH))
 }
 
 /// Where the next batch starts: after this one's last key, unless it was the last (short).
 fn resume_after<T>(batch: &[(String, T)]) -> Option<String> {
+    resume_after_n(batch, BATCH)
+}
+
+fn resume_after_n<T>(batch: &[(String, T)], size: usize) -> Option<String> {
     batch
         .last()
         .map(|(k, _)| k.clone())
-        .filter(|_| batch.len() == BATCH)
+        .filter(|_| batch.len() == size)
 }
 
 /// Runs the migration `name` once: `step` handles the batch after a key in one transaction

@@ -1,6 +1,7 @@
 //! Small helpers with no knowledge of HTTP or storage.
 pub mod authority;
 pub mod enc;
+pub mod html_text;
 pub mod http_signature;
 pub mod oauth_signature;
 pub mod panics;

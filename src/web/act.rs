@@ -23,57 +23,6 @@ pub fn web_client(ctx: &Ctx) -> Result<Client> {
     .map_err(Error::internal)
 }
 
-/// Plain text as HTML: escaped, paragraphs and line breaks kept, web addresses linked.
-pub fn text_to_html(text: &str) -> String {
-    let link = |word: &str| {
-        if word.starts_with("http://") || word.starts_with("https://") {
-            format!("<a href=\"{0}\">{0}</a>", html(word))
-        } else {
-            html(word)
-        }
-    };
-    text.replace("\r\n", "\n")
-        .split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let lines: Vec<String> = p
-                .lines()
-                .map(|l| l.split(' ').map(link).collect::<Vec<_>>().join(" "))
-                .collect();
-            format!("<p>{}</p>", lines.join("<br>"))
-        })
-        .collect()
-}
-
-/// HTML content as plain text, as `text_to_html` had it (for editing, and for titles): paragraphs
-/// and line breaks kept, other tags dropped, entities read.
-pub fn html_to_text(content: &str) -> String {
-    let spaced = content
-        .replace("</p><p>", "\n\n")
-        .replace("<br>", "\n")
-        .replace("<br/>", "\n")
-        .replace("<br />", "\n");
-    let mut text = String::with_capacity(spaced.len());
-    let mut in_tag = false;
-    for c in spaced.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
-}
-
 /// Where to go back to: a local path only.
 fn back(ctx: &Ctx, field: Option<&str>) -> String {
     let from_referer = ctx.req.header("referer").and_then(|r| {
@@ -98,28 +47,32 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             .ok_or_else(|| Error::bad("No object"))?;
         Ok(json!({"id": id, "objectType": get("objectType").unwrap_or("note")}))
     };
-    let content = || -> Result<String> {
-        get("content")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(text_to_html)
-            .ok_or_else(|| Error::bad("Write something first"))
+    let text = get("content").map(str::trim).filter(|c| !c.is_empty());
+    let written = matches!(verb, "post" | "reply" | "update");
+    let composed = match (text, written) {
+        (Some(t), true) => Some(super::compose::compose(ctx, t).await),
+        (None, true) => return Err(Error::bad("Write something first")),
+        _ => None,
     };
+    let content = || composed.as_ref().map(|c| c.html.clone()).unwrap_or_default();
     let (body, feed) = match verb {
         "post" => {
-            let (to, cc) = super::audience::addressing(ctx, me, get("to"), get("people")).await?;
+            let (to, mut cc) =
+                super::audience::addressing(ctx, me, get("to"), get("people")).await?;
+            let mentioned = composed.as_ref().map(|c| c.mentioned.as_slice());
+            super::audience::add_mentioned(&to, &mut cc, mentioned.unwrap_or_default());
             (
-                json!({"verb": "post", "object": {"objectType": "note", "content": content()?}, "to": to, "cc": cc}),
+                json!({"verb": "post", "object": {"objectType": "note", "content": content()}, "to": to, "cc": cc}),
                 Feed::Major,
             )
         }
         "reply" => (
-            json!({"verb": "post", "object": {"objectType": "comment", "content": content()?, "inReplyTo": object()?}}),
+            json!({"verb": "post", "object": {"objectType": "comment", "content": content(), "inReplyTo": object()?}}),
             Feed::Minor,
         ),
         "update" => {
             let mut obj = object()?;
-            obj["content"] = Value::String(content()?);
+            obj["content"] = Value::String(content());
             (json!({"verb": "update", "object": obj}), Feed::All)
         }
         "favorite" | "unfavorite" | "unshare" => {
@@ -178,21 +131,5 @@ fn resolve_person(ctx: &Ctx, who: &str) -> String {
         who.to_string()
     } else {
         urls::person_id(&ctx.app.cfg, who.trim_start_matches('@'))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn edited_text_comes_back_as_it_was_written() {
-        for text in [
-            "one line",
-            "Tom & Jerry <3 \"quotes\" it's",
-            "first\nsecond\n\nnew paragraph",
-            "see https://example.org/a?b=1&c=2 now",
-        ] {
-            let html = super::text_to_html(text);
-            assert_eq!(super::html_to_text(&html), text, "{html}");
-        }
     }
 }

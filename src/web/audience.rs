@@ -53,7 +53,7 @@ pub fn picker(ctx: &Ctx, me: &str, id: &str) -> String {
 
 /// The person named `@nick` or `@nick@host`: a user here by nickname, someone elsewhere
 /// looked up at their server.
-async fn person(ctx: &Ctx<'_>, name: &str) -> Result<String> {
+pub async fn person(ctx: &Ctx<'_>, name: &str) -> Result<String> {
     let bare = name.trim_start_matches('@');
     let cfg = &ctx.app.cfg;
     let local = match bare.rsplit_once('@') {
@@ -123,6 +123,21 @@ pub async fn addressing(
         return Err(Error::bad("Name at least one person for a direct message"));
     }
     Ok((Value::Array(to), Value::Array(cc)))
+}
+
+/// The people a post mentions are addressed too (in `cc`), unless it names them already.
+pub fn add_mentioned(to: &Value, cc: &mut Value, mentioned: &[String]) {
+    let named = |id: &str, v: &Value| {
+        v.as_array()
+            .is_some_and(|a| a.iter().any(|x| x.get("id").and_then(Value::as_str) == Some(id)))
+    };
+    for id in mentioned {
+        if !named(id, to) && !named(id, cc) {
+            if let Some(list) = cc.as_array_mut() {
+                list.push(json!({"objectType": "person", "id": id}));
+            }
+        }
+    }
 }
 
 /// What a card says of its activity's audience (as the reader sees its `to` and `cc`): an

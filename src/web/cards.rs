@@ -99,7 +99,7 @@ fn edited(obj: &Value) -> Option<&str> {
 
 /// The author's form to change an object's text (an `update` activity).
 fn edit_form(ctx: &Ctx, obj: &Value) -> String {
-    let text = super::act::html_to_text(s(obj, "content").unwrap_or(""));
+    let text = crate::util::html_text::to_text(s(obj, "content").unwrap_or(""));
     format!(
         "<details class=\"edit-box\"><summary>Edit</summary>\
          <form class=\"edit\" method=\"post\" action=\"/main/act\">{}\

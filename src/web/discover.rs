@@ -1,17 +1,18 @@
 //! Finding people and posts: the directory of this server's people with a search (and the
-//! look-up of someone elsewhere by address), the public timeline of its users' public posts,
+//! look-up of someone elsewhere by address), the public timeline of its users' public posts
+//! and the page of each `#tag`,
 //! and what a new user's empty home page offers instead of nothing.
 use super::cards;
 use super::layout::Ctx;
 use super::remote_person::is_address;
 use crate::core::feeds::{Activities, FeedQuery};
 use crate::core::paging::Page;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::Resp;
 use crate::social::render::Viewer;
-use crate::social::{person, urls, users};
+use crate::social::{person, tags, urls, users};
 use crate::store::Read;
-use crate::util::enc::{html, pct};
+use crate::util::enc::{html, pct, unpct};
 use serde_json::Value;
 
 /// People per directory page.
@@ -141,6 +142,11 @@ pub fn people(ctx: &Ctx) -> Result<Resp> {
 
 /// The newest public posts of this server's users, as `me` sees them.
 fn timeline(ctx: &Ctx, page: &Page) -> Result<Vec<Value>> {
+    public_posts(ctx, urls::PUBLIC_STREAM, "/main/public", page)
+}
+
+/// A page of a stream of public posts (the timeline, a tag's) as `me` sees them.
+fn public_posts(ctx: &Ctx, stream: &str, url: &str, page: &Page) -> Result<Vec<Value>> {
     let app = ctx.app;
     let me_id = ctx.me_id();
     let viewer = Viewer {
@@ -152,7 +158,7 @@ fn timeline(ctx: &Ctx, page: &Page) -> Result<Vec<Value>> {
             app,
             generation,
             r,
-            FeedQuery::new(urls::PUBLIC_STREAM, viewer, page).at("/main/public", String::new()),
+            FeedQuery::new(stream, viewer, page).at(url, String::new()),
             Activities {
                 major: true,
                 filter: true,
@@ -179,6 +185,25 @@ pub fn public(ctx: &Ctx) -> Result<Resp> {
     body.push_str("</div>\n");
     body.push_str(&cards::older_link(&items, page.count, "/main/public"));
     Ok(ctx.page(200, "Public", &body, false))
+}
+
+/// `GET /main/tag/<tag>`: the public posts with `#tag`.
+pub fn tag(ctx: &Ctx, raw: &str) -> Result<Resp> {
+    let word = format!("#{}", unpct(raw));
+    let tag = tags::of_word(&word).ok_or_else(|| Error::NotFound(format!("{word} is not a tag")))?;
+    let page = Page::parse(&ctx.req.query_pairs())?;
+    let url = format!("/main/tag/{}", pct(&tag));
+    let items = public_posts(ctx, &tags::stream(&tag), &url, &page)?;
+    let mut body = format!("<h1>#{}</h1>\n<div id=\"tag-stream\">\n", html(&tag));
+    for a in &items {
+        body.push_str(&cards::major(ctx, a));
+    }
+    if items.is_empty() {
+        body.push_str("<p class=\"muted\">No public posts here have this tag yet.</p>\n");
+    }
+    body.push_str("</div>\n");
+    body.push_str(&cards::older_link(&items, page.count, &url));
+    Ok(ctx.page(200, &format!("#{tag}"), &body, false))
 }
 
 /// What a sparse home page shows too: people to follow and the newest public posts, but not

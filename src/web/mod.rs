@@ -7,6 +7,7 @@ pub mod audience;
 pub mod auth;
 pub mod authorize;
 pub mod cards;
+pub mod compose;
 pub mod csrf;
 pub mod discover;
 pub mod home;

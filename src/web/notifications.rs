@@ -104,27 +104,36 @@ pub async fn messages(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     Ok(ctx.page(200, "Messages", &body, false))
 }
 
-/// The icon and word of a notification, by what happened.
-fn kind(a: &Value) -> (&'static str, &'static str) {
+/// The icon and word of a notification of `me_id`, by what happened: a post is a reply when
+/// it answers their object, else it mentions them.
+fn kind(a: &Value, me_id: &str) -> (&'static str, &'static str) {
     let verb = a.get("verb").and_then(Value::as_str).unwrap_or("");
     let object = a.pointer("/object/objectType").and_then(Value::as_str);
+    let answered = a
+        .pointer("/object/inReplyTo/author/id")
+        .and_then(Value::as_str);
     match (verb, object) {
         ("follow", _) => ("&#10010;", "Follow"),
         ("favorite" | "like", _) => ("&#9733;", "Like"),
         ("share", _) => ("&#8635;", "Share"),
-        ("post", Some("comment")) => ("&#8617;", "Reply"),
+        ("post", Some("comment")) if answered.is_none_or(|id| id == me_id) => {
+            ("&#8617;", "Reply")
+        }
+        ("post", _) => ("&#64;", "Mention"),
         _ => ("&#8226;", "Activity"),
     }
 }
 
-/// `GET /main/notifications`: follows, likes, shares and replies that concern the user.
+/// `GET /main/notifications`: follows, likes, shares, replies and mentions that concern the
+/// user.
 pub async fn notifications(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     let got = read(ctx, me, urls::NOTIFICATIONS, false)?;
     let mut body = String::from(
         "<h1>Notifications</h1><p><a href=\"/main/messages\">Messages</a></p><ul class=\"people\" id=\"notifications-list\">",
     );
+    let me_id = urls::person_id(&ctx.app.cfg, me);
     for a in &got.items {
-        let (icon, word) = kind(a);
+        let (icon, word) = kind(a, &me_id);
         let lead =
             format!("<span class=\"kind\"><span aria-hidden=\"true\">{icon}</span> {word}</span> ");
         let (class, tail) = match is_new(a, &got.new) {

@@ -39,6 +39,8 @@ pub enum Page {
     People,
     /// The public timeline of this server's users.
     Public,
+    /// The public posts with a hashtag.
+    Tag,
     NoScript,
     Settings,
     SaveSettings,
@@ -68,6 +70,7 @@ pub struct Args<'a> {
     pub kind: &'a str,
     pub uuid: &'a str,
     pub host: &'a str,
+    pub tag: &'a str,
 }
 
 /// Serves `page`. With `session` the reader must be logged in: a GET goes to the login page
@@ -127,6 +130,7 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::Lookup => super::remote_person::lookup(ctx).await,
         Page::People => super::discover::people(ctx),
         Page::Public => super::discover::public(ctx),
+        Page::Tag => super::discover::tag(ctx, a.tag),
         Page::NoScript => Ok(ctx.page(
             200,
             "JavaScript",

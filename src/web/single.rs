@@ -61,7 +61,7 @@ pub fn activity(ctx: &Ctx, nick: &str, uuid: &str) -> Result<Resp> {
     let title = act
         .get("content")
         .and_then(Value::as_str)
-        .map(super::act::html_to_text)
+        .map(crate::util::html_text::to_text)
         .unwrap_or_else(|| "Activity".into());
     Ok(ctx.page(200, &title, &card, false))
 }

@@ -6,10 +6,10 @@ use crate::common::browser::Browser;
 use crate::common::{Client, Server};
 use serde_json::json;
 
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
+pub const DESKTOP: (u32, u32) = (1280, 900);
+pub const PHONE: (u32, u32) = (390, 844);
 
-fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
+pub fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
     let mut act = json!({"verb": "post", "object": {"objectType": "note", "content": text}});
     if public {
         act["to"] = json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
@@ -19,7 +19,7 @@ fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
 
 /// A server where bob and carol have posted: each a public note, carol also one for her
 /// followers only.
-fn neighbourhood() -> Server {
+pub fn neighbourhood() -> Server {
     let dir = crate::common::server::temp_dir("datadir");
     let s = Server::with(json!({"enableUploads": true, "datadir": dir, "site": "Test"}));
     let (_, bob) = s.register("bob", "correct7horse");
@@ -33,7 +33,7 @@ fn neighbourhood() -> Server {
     s
 }
 
-fn browser(javascript: bool, (w, h): (u32, u32)) -> Browser {
+pub fn browser(javascript: bool, (w, h): (u32, u32)) -> Browser {
     let b = Browser::start(javascript);
     b.resize(w, h);
     b
@@ -44,7 +44,7 @@ fn tag(javascript: bool, (w, _): (u32, u32)) -> String {
 }
 
 /// Checks the page with axe-core (scripts on) and saves a screenshot.
-fn look(b: &Browser, name: &str, javascript: bool, size: (u32, u32), found: &mut Vec<String>) {
+pub fn look(b: &Browser, name: &str, javascript: bool, size: (u32, u32), found: &mut Vec<String>) {
     let name = format!("social-{name}-{}", tag(javascript, size));
     b.screenshot(&name);
     if javascript {
