@@ -26,6 +26,7 @@ const NUMBER_KEYS: &[&str] = &[
     "imageWorkers",
     "maxLiveStreams",
     "maxJobs",
+    "maxBlocks",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -270,6 +271,7 @@ const OWN_KEYS: &[&str] = &[
     "maxImageMemory",
     "imageWorkers",
     "maxJobs",
+    "maxBlocks",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -369,6 +371,8 @@ pub struct Config {
     pub max_live_streams: usize,
     /// Background jobs waiting to run (and, as many again, given up on and kept).
     pub max_jobs: usize,
+    /// People one user may block, and as many muted.
+    pub max_blocks: usize,
     /// Background jobs running at the same time.
     pub job_workers: usize,
     /// Runs of a failing job before it is given up on.
@@ -666,6 +670,7 @@ fn check(
         image_workers: get_num(&m, "imageWorkers", 1, 1, 64)? as usize,
         max_live_streams: get_num(&m, "maxLiveStreams", 64, 0, 100_000)? as usize,
         max_jobs: get_num(&m, "maxJobs", 10_000, 1, 10_000_000)? as usize,
+        max_blocks: get_num(&m, "maxBlocks", 1_000, 1, 100_000)? as usize,
         job_workers: get_num(&m, "jobWorkers", 4, 1, 64)? as usize,
         job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
         job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
@@ -1081,6 +1086,7 @@ impl Config {
         set(&mut m, "imageWorkers", json!(self.image_workers));
         set(&mut m, "maxLiveStreams", json!(self.max_live_streams));
         set(&mut m, "maxJobs", json!(self.max_jobs));
+        set(&mut m, "maxBlocks", json!(self.max_blocks));
         set(&mut m, "jobWorkers", json!(self.job_workers));
         set(&mut m, "jobAttempts", json!(self.job_attempts));
         set(&mut m, "jobRetryDelay", json!(self.job_retry_delay));

@@ -38,6 +38,7 @@ mod blackbox {
     pub mod verbs;
     pub mod visibility;
     pub mod web;
+    pub mod web_blocks;
     pub mod web_social;
     pub mod web_tags;
 }

@@ -57,6 +57,33 @@ pub fn followers(app: &App, req: &Req, nick: &str, which: &str) -> Result<Resp> 
     })
 }
 
+/// `GET /blocked` and `/muted`: whom the user blocks or mutes, for that user alone.
+pub fn hidden(app: &App, req: &Req, nick: &str, which: &str) -> Result<Resp> {
+    let me = auth::user_read(app, req)?;
+    same_user(&me, nick)?;
+    let url = urls::user_api(&app.cfg, nick, which);
+    let me_id = urls::person_id(&app.cfg, &me);
+    app.store.read(|r| {
+        user_exists(r, nick)?;
+        let name = user_name(r, app, nick)?;
+        let title = match which {
+            "blocked" => format!("People {name} blocks"),
+            _ => format!("People {name} mutes"),
+        };
+        let feed = feeds::persons(
+            r,
+            FeedQuery::new(
+                &urls::stream(nick, which),
+                Viewer { id: Some(&me_id) },
+                &Page::parse(&req.query_pairs())?,
+            )
+            .at(&url, title),
+            Persons::from_query(&req.query_pairs(), true),
+        )?;
+        Ok(Resp::json(&feed))
+    })
+}
+
 pub fn favorites(app: &App, req: &Req, nick: &str) -> Result<Resp> {
     let (me, me_id) = requester(app, req)?;
     let url = urls::user_api(&app.cfg, nick, "favorites");

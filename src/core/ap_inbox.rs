@@ -7,7 +7,7 @@ use crate::jobs::{self, Accept};
 use crate::social::as2_in::Incoming;
 use crate::social::inbox::{self, Dest};
 use crate::social::objects::{self, id_of, type_of};
-use crate::social::{activity, relations, shared_inbox, urls};
+use crate::social::{activity, blocks, relations, shared_inbox, urls};
 use crate::store::W;
 use serde_json::{json, Value};
 
@@ -35,10 +35,22 @@ pub async fn receive(
                     return Ok(None)
                 }
             };
-            let users = match &to {
+            let mut users = match &to {
                 Some(nick) => vec![nick.clone()],
                 None => shared_inbox::recipients(w, &cfg, &as1, &sender, followers.as_deref())?,
             };
+            // Whoever blocks the sender gets nothing of theirs, and they are not told.
+            let addressed = users.len();
+            let mut open = Vec::with_capacity(addressed);
+            for nick in users {
+                if !blocks::blocks(w, &urls::person_id(&cfg, &nick), &sender)? {
+                    open.push(nick);
+                }
+            }
+            users = open;
+            if users.is_empty() && addressed > 0 {
+                return Ok(None);
+            }
             if let Some(done) = repeated_follow(w, &cfg, &sender, &as1)? {
                 return Ok(Some(done));
             }
@@ -120,6 +132,9 @@ fn accept_follow(w: &W, cfg: &crate::config::Config, sender: &str, as1: &Value) 
     else {
         return Ok(());
     };
+    if blocks::blocks(w, object, sender)? {
+        return Ok(());
+    }
     let follow = id_of(as1).unwrap_or_default().to_string();
     jobs::accept(
         w,

@@ -127,6 +127,15 @@ async fn call(app: &App, req: &Req, h: H, p: &Params) -> Result<Resp> {
         H::FollowShortcut => api::graph::post_shortcut(app, req, nick, "follow").await,
         H::FavoriteShortcut => api::graph::post_shortcut(app, req, nick, "favorite").await,
         H::Lists => api::graph::lists(app, req, nick, p.get("kind")),
+        H::Hidden => api::graph::hidden(app, req, nick, p.get("which")),
+        H::HideShortcut => {
+            let verb = if p.get("which") == "blocked" {
+                "block"
+            } else {
+                "mute"
+            };
+            api::graph::post_shortcut(app, req, nick, verb).await
+        }
         H::UploadsList => api::uploads::list(app, req, nick),
         H::UploadPost => api::uploads::post(app, req, nick).await,
         H::UploadFile => api::uploads::file(app, req, p.get("path")),

@@ -109,6 +109,9 @@ pub enum H {
     Favorites,
     FollowShortcut,
     FavoriteShortcut,
+    /// Whom a user blocks or mutes (ours: pump.io has neither).
+    Hidden,
+    HideShortcut,
     Lists,
     UploadsList,
     UploadPost,
@@ -497,6 +500,20 @@ pub const ROUTES: &[Route] = &[
         Json,
         UserWrite,
         FollowShortcut,
+    ),
+    r(
+        "GET",
+        "/api/user/{nick}/{which=blocked|muted}",
+        NONE,
+        UserRead,
+        Hidden,
+    ),
+    r(
+        "POST",
+        "/api/user/{nick}/{which=blocked|muted}",
+        Json,
+        UserWrite,
+        HideShortcut,
     ),
     r(
         "GET",

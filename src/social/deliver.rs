@@ -120,6 +120,10 @@ impl Delivery<'_, '_> {
             }
             return Ok(());
         };
+        // Someone who blocks or mutes the actor does not get their activities.
+        if super::blocks::hides(self.w, id, &self.actor_id)? {
+            return Ok(());
+        }
         if self.users.insert(nick.clone()) {
             let aid = id_of(self.act).unwrap_or_default();
             to_inbox(self.w, &nick, aid, self.major, is_direct(self.act, id))?;

@@ -20,6 +20,16 @@ pub enum Dest<'a> {
 /// Stores (once) and places an incoming activity; returns its id and the local users reached.
 pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -> Result<Posted> {
     let (body, actor, actor_id, aid) = checked(w, cfg, principal, body, &dest)?;
+    let muted = match dest {
+        Dest::User(nick) => {
+            let me = urls::person_id(cfg, nick);
+            if super::blocks::blocks_actor(w, &me, &actor)? {
+                return Err(Error::Forbidden("You cannot deliver to this person".into()));
+            }
+            super::blocks::hides(w, &me, &actor_id)?
+        }
+        Dest::Group(_) => false,
+    };
     let act = match activity::get(w, &aid)? {
         Some(existing) => existing,
         None => store_new(w, cfg, body, &actor, &aid)?,
@@ -45,8 +55,10 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
     let reached = match dest {
         Dest::User(nick) => {
             let me = urls::person_id(cfg, nick);
-            to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
-            super::notify::note(w, cfg, &aid, &act, Some(nick))?;
+            if !muted {
+                to_inbox(w, nick, &aid, major, is_direct(&act, &me))?;
+                super::notify::note(w, cfg, &aid, &act, Some(nick))?;
+            }
             if !addressing::may_see(w, &act, Some(&me))? {
                 let mut act = act.clone();
                 act.private

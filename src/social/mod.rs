@@ -6,6 +6,7 @@ pub mod addressing;
 pub mod as2;
 pub mod as2_in;
 pub mod as2_out;
+pub mod blocks;
 pub mod clients;
 pub mod codes;
 pub mod content;

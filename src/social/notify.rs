@@ -73,6 +73,11 @@ pub fn note(w: &W, cfg: &Config, aid: &str, act: &Activity, only: Option<&str>) 
         if post && !may_see(w, act, Some(&person))? {
             continue;
         }
+        if let Some(a) = actor {
+            if super::blocks::hides(w, &person, a)? {
+                continue;
+            }
+        }
         w.stream_push(&urls::stream(&nick, urls::NOTIFICATIONS), aid)?;
     }
     Ok(())

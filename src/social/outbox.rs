@@ -74,14 +74,23 @@ pub fn post(
     let me = objects::get(w, &me_id)?
         .ok_or_else(|| Error::internal(format!("person of {nick} is missing")))?;
     let mut c = checked(w, cfg, &me, body, feed)?;
-    addressing::default_recipients(
-        w,
-        cfg,
-        &mut c.act,
-        &me,
-        c.stored_object.as_ref(),
-        c.stored_target.as_ref(),
-    )?;
+    // Whom one blocks or mutes is nobody's business: those activities are addressed to no one.
+    let private = super::blocks::VERBS.contains(&c.verb.as_str());
+    if private {
+        for k in ["to", "cc", "bto", "bcc"] {
+            c.act.remove(k);
+        }
+    }
+    if !private {
+        addressing::default_recipients(
+            w,
+            cfg,
+            &mut c.act,
+            &me,
+            c.stored_object.as_ref(),
+            c.stored_target.as_ref(),
+        )?;
+    }
     if let Some(g) = generator {
         c.act
             .insert("generator".into(), store_generator(w, cfg, g)?);

@@ -34,7 +34,7 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn id(&self) -> &str {
+    pub fn id(&self) -> &str {
         id_of(self.person).unwrap_or_default()
     }
 }
@@ -88,6 +88,10 @@ pub fn apply(
         "add" => add(w, cfg, actor, given, target),
         "remove" => remove(w, cfg, actor, given, target),
         "join" => plain(join(w, cfg, actor, given)?),
+        v if super::blocks::VERBS.contains(&v) => {
+            super::blocks::apply(w, cfg, v, actor, given)?;
+            plain(objects::ensure(w, cfg, given)?)
+        }
         "leave" => plain(leave(w, cfg, actor, given)?),
         _ => {
             let object = objects::ensure(w, cfg, given)?;
@@ -173,6 +177,9 @@ fn post(
     if let Some(parent) = parent {
         let pid = required_id(parent, "inReplyTo")?;
         let parent = objects::ensure(w, cfg, parent)?;
+        if let Some(author) = parent.get("author").and_then(id_of) {
+            super::blocks::refuse_blocked(w, author, actor.id(), "reply to")?;
+        }
         m.insert("inReplyTo".into(), objects::reference(&parent));
         w.stream_push(&replies_stream(&pid), &oid)?;
     }
@@ -332,6 +339,7 @@ fn clear(w: &W, stream: &str) -> Result<()> {
 
 fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let oid = required_id(given, "object")?;
+    super::blocks::refuse_blocked(w, &oid, actor.id(), "follow")?;
     if relations::exists(w, FOLLOW, actor.id(), &oid)? {
         return Err(bad(format!("Already following {oid}")));
     }

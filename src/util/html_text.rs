@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn sentence_ends_are_not_part_of_a_word() {
         assert_eq!(super::trailing("#rust."), ("#rust", "."));
-        assert_eq!(super::trailing("@bob@example.org!"), ("@bob@example.org", "!"));
+        assert_eq!(
+            super::trailing("@bob@example.org!"),
+            ("@bob@example.org", "!")
+        );
         assert_eq!(super::trailing("plain"), ("plain", ""));
     }
 }

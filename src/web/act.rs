@@ -54,7 +54,12 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         (None, true) => return Err(Error::bad("Write something first")),
         _ => None,
     };
-    let content = || composed.as_ref().map(|c| c.html.clone()).unwrap_or_default();
+    let content = || {
+        composed
+            .as_ref()
+            .map(|c| c.html.clone())
+            .unwrap_or_default()
+    };
     let (body, feed) = match verb {
         "post" => {
             let (to, mut cc) =
@@ -79,7 +84,7 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
             (json!({"verb": verb, "object": object()?}), Feed::Minor)
         }
         "share" => (json!({"verb": verb, "object": object()?}), Feed::Major),
-        "delete" | "follow" | "stop-following" => {
+        "delete" | "follow" | "stop-following" | "block" | "unblock" | "mute" | "unmute" => {
             (json!({"verb": verb, "object": object()?}), Feed::All)
         }
         "create-list" => {

@@ -128,8 +128,10 @@ pub async fn addressing(
 /// The people a post mentions are addressed too (in `cc`), unless it names them already.
 pub fn add_mentioned(to: &Value, cc: &mut Value, mentioned: &[String]) {
     let named = |id: &str, v: &Value| {
-        v.as_array()
-            .is_some_and(|a| a.iter().any(|x| x.get("id").and_then(Value::as_str) == Some(id)))
+        v.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|x| x.get("id").and_then(Value::as_str) == Some(id))
+        })
     };
     for id in mentioned {
         if !named(id, to) && !named(id, cc) {

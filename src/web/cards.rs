@@ -73,7 +73,7 @@ fn names(list: Option<&Value>) -> Vec<String> {
 }
 
 /// A small form posting one verb about one object to `/main/act`.
-fn verb_button(ctx: &Ctx, verb: &str, obj: &Value, label: &str, class: &str) -> String {
+pub(super) fn verb_button(ctx: &Ctx, verb: &str, obj: &Value, label: &str, class: &str) -> String {
     let confirm = if verb == "delete" {
         " data-confirm=\"Delete this?\""
     } else {

@@ -165,7 +165,7 @@ fn public_posts(ctx: &Ctx, stream: &str, url: &str, page: &Page) -> Result<Vec<V
             },
         )
     })?;
-    Ok(cards::items(&feed))
+    Ok(super::blocking::without_hidden(ctx, cards::items(&feed)))
 }
 
 /// `GET /main/public`: the public timeline, for anyone.
@@ -190,7 +190,8 @@ pub fn public(ctx: &Ctx) -> Result<Resp> {
 /// `GET /main/tag/<tag>`: the public posts with `#tag`.
 pub fn tag(ctx: &Ctx, raw: &str) -> Result<Resp> {
     let word = format!("#{}", unpct(raw));
-    let tag = tags::of_word(&word).ok_or_else(|| Error::NotFound(format!("{word} is not a tag")))?;
+    let tag =
+        tags::of_word(&word).ok_or_else(|| Error::NotFound(format!("{word} is not a tag")))?;
     let page = Page::parse(&ctx.req.query_pairs())?;
     let url = format!("/main/tag/{}", pct(&tag));
     let items = public_posts(ctx, &tags::stream(&tag), &url, &page)?;

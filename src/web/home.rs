@@ -87,12 +87,15 @@ fn post_forms(ctx: &Ctx, me: &str) -> String {
 }
 
 /// "Meanwhile" without the reader's own housekeeping: joining, the lists every account
-/// begins with, profile updates.
+/// begins with, profile updates, whom they block or mute.
 fn calm(minor: Vec<Value>, me_id: &str) -> Vec<Value> {
     let own_chore = |a: &Value| {
         let verb = a.get("verb").and_then(Value::as_str).unwrap_or("");
         a.pointer("/actor/id").and_then(Value::as_str) == Some(me_id)
-            && ["join", "create", "update"].contains(&verb)
+            && [
+                "join", "create", "update", "block", "unblock", "mute", "unmute",
+            ]
+            .contains(&verb)
     };
     minor.into_iter().filter(|a| !own_chore(a)).collect()
 }
@@ -130,15 +133,18 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
     body.push_str(&super::remote_person::follow_form(ctx));
     // A home with little in it (a new user's has the welcome note) suggests where to begin.
     let first_page = matches!(page.mode, crate::core::paging::Mode::Offset(0));
-    let shown = cards::items(&major);
+    let shown = super::blocking::without_hidden(ctx, cards::items(&major));
     if first_page && shown.len() < SPARSE {
         body.push_str(&super::discover::getting_started(ctx, me, &shown)?);
     }
     body.push_str(&cards::columns(
         ctx,
         "Inbox",
-        &cards::items(&major),
-        &calm(cards::items(&minor), &me_id),
+        &shown,
+        &calm(
+            super::blocking::without_hidden(ctx, cards::items(&minor)),
+            &me_id,
+        ),
         page.count,
         "/",
     ));

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audience;
 pub mod auth;
 pub mod authorize;
+pub mod blocking;
 pub mod cards;
 pub mod compose;
 pub mod csrf;

@@ -22,7 +22,23 @@ pub fn unread(r: &impl Read, nick: &str, name: &str) -> Result<u64> {
     let stream = urls::stream(nick, name);
     let seen = markers::seen(r, nick, &stream)?;
     let newer = r.stream_desc(&stream, u64::MAX, MAX_UNREAD + 1)?;
-    Ok(newer.iter().take_while(|(seq, _)| *seq > seen).count() as u64)
+    // Not what comes from someone the user blocks or mutes (read only when there is one).
+    let hidden = crate::social::blocks::hidden_by(r, nick)?;
+    let mut n = 0;
+    for (_, id) in newer.iter().take_while(|(seq, _)| *seq > seen) {
+        if !hidden.is_empty() {
+            let act = crate::social::activity::get(r, id)?;
+            let actor = act.as_ref().and_then(|a| a.doc.pointer("/actor/id"));
+            if actor
+                .and_then(Value::as_str)
+                .is_some_and(|a| hidden.contains(a))
+            {
+                continue;
+            }
+        }
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// A badge's text: the count, or "99+".
@@ -45,7 +61,7 @@ fn read(ctx: &Ctx, me: &str, name: &str, major: bool) -> Result<Shown> {
     let me_id = urls::person_id(&ctx.app.cfg, me);
     let viewer = Viewer { id: Some(&me_id) };
     let stream = urls::stream(me, name);
-    ctx.app.store.read(|r| {
+    let shown = ctx.app.store.read(|r| {
         let seen = markers::seen(r, me, &stream)?;
         let newest = r.stream_desc(&stream, u64::MAX, SHOWN)?;
         let feed = feeds::activities(
@@ -65,6 +81,11 @@ fn read(ctx: &Ctx, me: &str, name: &str, major: bool) -> Result<Shown> {
                 .collect(),
             top: newest.first().map(|(seq, _)| *seq).unwrap_or(0),
         })
+    })?;
+    // What came before a block or a mute stays out of sight too.
+    Ok(Shown {
+        items: super::blocking::without_hidden(ctx, shown.items),
+        ..shown
     })
 }
 
@@ -116,9 +137,7 @@ fn kind(a: &Value, me_id: &str) -> (&'static str, &'static str) {
         ("follow", _) => ("&#10010;", "Follow"),
         ("favorite" | "like", _) => ("&#9733;", "Like"),
         ("share", _) => ("&#8635;", "Share"),
-        ("post", Some("comment")) if answered.is_none_or(|id| id == me_id) => {
-            ("&#8617;", "Reply")
-        }
+        ("post", Some("comment")) if answered.is_none_or(|id| id == me_id) => ("&#8617;", "Reply"),
         ("post", _) => ("&#64;", "Mention"),
         _ => ("&#8226;", "Activity"),
     }

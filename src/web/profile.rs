@@ -48,11 +48,12 @@ fn head(ctx: &Ctx, nick: &str, p: &Value, tab: Tab) -> String {
     };
     let mut out = format!(
         "<section class=\"card h-card profile-block\"><header><img class=\"avatar big u-photo\" src=\"{}\" alt=\"\">\
-         <div><h1 class=\"p-name\">{}</h1><p class=\"p-nickname muted\">{}</p>{location}{bio}{}</div></header></section>\n",
+         <div><h1 class=\"p-name\">{}</h1><p class=\"p-nickname muted\">{}</p>{location}{bio}{}{}</div></header></section>\n",
         href(&avatar_url(p)),
         html(&name),
         html(&account),
-        cards::follow_button(ctx, p)
+        cards::follow_button(ctx, p),
+        super::blocking::buttons(ctx, p)
     );
     let tabs = [
         (Tab::Activity, "Activity", String::new(), None),

@@ -23,7 +23,7 @@ pub fn follow_form(ctx: &Ctx) -> String {
     )
 }
 
-fn person_page(id: &str) -> String {
+pub fn person_page(id: &str) -> String {
     format!("/main/person?id={}", pct(id))
 }
 
@@ -134,10 +134,11 @@ pub fn page(ctx: &Ctx) -> Result<Resp> {
     };
     let body = format!(
         "<div class=\"h-card\" id=\"remote-person\"><h1 class=\"p-name\">{}</h1><p class=\"p-nickname\">{}</p>\
-         <div class=\"p-note\">{}</div>{home}{follow}</div>",
+         <div class=\"p-note\">{}</div>{home}{follow}{}</div>",
         html(name),
         html(&id),
         crate::social::sanitize::html(text("summary")),
+        super::blocking::buttons(ctx, &person.doc),
     );
     Ok(ctx.page(200, name, &body, false))
 }

@@ -114,10 +114,11 @@ pub fn account_page(ctx: &Ctx, me: &str, status: u16, note: Option<&str>) -> Res
          <label for=\"current\">Current password</label><input type=\"password\" id=\"current\" name=\"current\" autocomplete=\"current-password\" required>\
          <label for=\"password\">New password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"new-password\" minlength=\"8\" required>\
          <label for=\"repeat\">Repeat new password</label><input type=\"password\" id=\"repeat\" name=\"repeat\" autocomplete=\"new-password\" minlength=\"8\" required>\
-         <p><button type=\"submit\">Save changes</button></p></form>{}",
+         <p><button type=\"submit\">Save changes</button></p></form>{}{}",
         ctx.hidden(),
         html(me),
-        applications(ctx, me)
+        applications(ctx, me),
+        super::blocking::lists(ctx, me).unwrap_or_default()
     );
     ctx.page(status, "Account", &body, false)
 }

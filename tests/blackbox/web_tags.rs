@@ -28,7 +28,11 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
     b.wait_text("#major-stream", "Tomatoes for", 10);
     let card = "#major-stream article:first-of-type";
     let jon_link = format!("{card} a[href$='/jon']");
-    assert_eq!(b.all(&jon_link).len(), 1, "the mention is not a link to jon");
+    assert_eq!(
+        b.all(&jon_link).len(),
+        1,
+        "the mention is not a link to jon"
+    );
     assert_eq!(b.text(&jon_link), "@jon");
     assert!(b.text(card).contains("@nobody,"));
     assert!(b.all(&format!("{card} a[href$='/nobody']")).is_empty());
@@ -38,12 +42,18 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
     let tagged = b.text("#tag-stream");
     assert!(tagged.contains("Tomatoes for"), "{tagged}");
     assert!(tagged.contains("Seedlings up."), "{tagged}");
-    assert!(!tagged.contains("Only for friends"), "a private post on the tag page");
+    assert!(
+        !tagged.contains("Only for friends"),
+        "a private post on the tag page"
+    );
     look(&b, "tag", javascript, size, &mut found);
 
     // jon was addressed and notified; the tag page of an unknown tag is empty, not an error.
     let inbox = s.read(&jon, "/api/user/jon/inbox", 200).to_string();
-    assert!(inbox.contains("Tomatoes for"), "the mention did not reach jon");
+    assert!(
+        inbox.contains("Tomatoes for"),
+        "the mention did not reach jon"
+    );
     let b2 = browser(false, size);
     log_in(&b2, &s, "jon");
     assert_eq!(b2.text("#notifications-count"), "1");
@@ -52,7 +62,13 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
     assert!(b2.text("#notifications-list").contains("ivy"));
     assert!(html(&s, "/main/tag/nothing_here").contains("No public posts here have this tag"));
     assert_eq!(
-        s.req("GET", "/main/tag/not%20a%20tag", &[("Accept", "text/html")], b"").status,
+        s.req(
+            "GET",
+            "/main/tag/not%20a%20tag",
+            &[("Accept", "text/html")],
+            b""
+        )
+        .status,
         404
     );
     found
