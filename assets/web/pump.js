@@ -24,6 +24,19 @@
   if (!body.getAttribute("data-live") || !window.EventSource) { return; }
   var streams = { major: document.getElementById("major-stream"), minor: document.getElementById("minor-stream") };
   var es = new EventSource("/main/events");
+  // New posts wait behind a bar at the top of the inbox, so that what one reads does not move.
+  var waiting = [];
+  var bar = document.createElement("button");
+  bar.type = "button";
+  bar.id = "new-posts";
+  bar.hidden = true;
+  bar.setAttribute("aria-live", "polite");
+  if (streams.major) { streams.major.parentNode.insertBefore(bar, streams.major); }
+  bar.addEventListener("click", function () {
+    waiting.forEach(function (el) { streams.major.insertBefore(el, streams.major.firstElementChild); });
+    waiting = [];
+    bar.hidden = true;
+  });
   function insert(where, html, id) {
     var list = streams[where];
     if (!list || (id && document.querySelector('[data-activity="' + CSS.escape(id) + '"]'))) { return; }
@@ -32,7 +45,11 @@
     var el = t.content.firstElementChild;
     if (!el) { return; }
     el.classList.add("live-new");
-    list.insertBefore(el, list.firstElementChild);
+    if (where !== "major") { list.insertBefore(el, list.firstElementChild); return; }
+    if (waiting.some(function (w) { return w.getAttribute("data-activity") === id; })) { return; }
+    waiting.push(el);
+    bar.textContent = waiting.length === 1 ? "1 new post" : waiting.length + " new posts";
+    bar.hidden = false;
   }
   es.addEventListener("activity", function (e) {
     var d = JSON.parse(e.data);

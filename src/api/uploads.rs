@@ -42,6 +42,7 @@ async fn file_body(app: &App, req: &Req, dir: &std::path::Path) -> Result<Upload
         file,
         title: req.upload_field("title"),
         description: req.upload_field("description"),
+        extra: Default::default(),
     };
     if let Some(streamed) = req.take_file() {
         return streamed.map(described);

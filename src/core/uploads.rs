@@ -19,6 +19,8 @@ pub struct Upload {
     pub file: TempFile,
     pub title: Option<String>,
     pub description: Option<String>,
+    /// More of the object's properties: the web form's alt text and content warning.
+    pub extra: Map<String, Value>,
 }
 
 /// Where uploads are kept; uploads not enabled answer as an unknown route.
@@ -127,6 +129,7 @@ pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> 
             json!(crate::social::sanitize::html(&desc)),
         );
     }
+    obj.extend(upload.extra);
     obj.insert(
         "author".into(),
         json!({"id": urls::person_id(&app.cfg, nick), "objectType": "person"}),

@@ -119,6 +119,29 @@ pub fn to_public_timeline(w: &W, id: &str, act: &Activity, major: bool) -> Resul
     Ok(())
 }
 
+/// Public posts a new follower's inbox gets of the person they follow.
+const RECENT_ON_FOLLOW: usize = 20;
+
+/// A new follower (`nick`) sees the newest public posts of the local user they follow
+/// (`followed`) in their inbox at once, each at the place it has in the outbox, so the inbox
+/// keeps the order things were posted in.
+pub fn recent_to_inbox(w: &W, nick: &str, followed: &str) -> Result<()> {
+    let outbox = super::urls::stream(followed, "outbox:major");
+    let s = |n: &str| super::urls::stream(nick, n);
+    for (seq, id) in w.stream_desc(&outbox, u64::MAX, RECENT_ON_FOLLOW)? {
+        if w.stream_seq(&s("inbox"), &id)?.is_some() {
+            continue;
+        }
+        let Some(act) = get(w, &id)? else { continue };
+        let post = act.doc.get("verb").and_then(Value::as_str) == Some("post");
+        if post && super::addressing::may_see(w, &act, None)? {
+            w.stream_put_at(&s("inbox"), seq, &id)?;
+            w.stream_put_at(&s("inbox:major"), seq, &id)?;
+        }
+    }
+    Ok(())
+}
+
 /// A user's inbox (all + major or minor, and the direct variants when addressed to them).
 pub fn to_inbox(w: &W, nick: &str, id: &str, major: bool, direct: bool) -> Result<()> {
     let kind = if major { "major" } else { "minor" };

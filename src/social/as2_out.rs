@@ -172,7 +172,12 @@ fn picture(as1: &Value) -> Option<Value> {
         "webp" => "image/webp",
         _ => "image/jpeg",
     };
-    let name = as1.get("displayName").cloned().unwrap_or(json!(""));
+    // Mastodon reads an attachment's `name` as its alt text.
+    let name = as1
+        .get("alt")
+        .or_else(|| as1.get("displayName"))
+        .cloned()
+        .unwrap_or(json!(""));
     Some(json!({"type": "Document", "mediaType": media, "url": url, "name": name}))
 }
 

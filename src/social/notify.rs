@@ -50,12 +50,20 @@ fn mentioned(r: &impl Read, cfg: &Config, act: &Value) -> Result<Vec<String>> {
 }
 
 /// Notes `act` (stored with id `aid`) for the local users it concerns; with `only`, just when
-/// that is the user (a delivery from elsewhere reaches one user at a time).
-pub fn note(w: &W, cfg: &Config, aid: &str, act: &Activity, only: Option<&str>) -> Result<()> {
+/// that is the user (a delivery from elsewhere reaches one user at a time). Returns whom it
+/// notified (their open pages are told).
+pub fn note(
+    w: &W,
+    cfg: &Config,
+    aid: &str,
+    act: &Activity,
+    only: Option<&str>,
+) -> Result<Vec<String>> {
     let actor = act.doc.pointer("/actor/id").and_then(Value::as_str);
     let mut people: Vec<String> = concerned(w, &act.doc)?.into_iter().collect();
     people.extend(mentioned(w, cfg, &act.doc)?);
     let mut done = HashSet::new();
+    let mut notified = Vec::new();
     for person in people {
         if actor == Some(person.as_str()) || !done.insert(person.clone()) {
             continue;
@@ -79,6 +87,7 @@ pub fn note(w: &W, cfg: &Config, aid: &str, act: &Activity, only: Option<&str>) 
             }
         }
         w.stream_push(&urls::stream(&nick, urls::NOTIFICATIONS), aid)?;
+        notified.push(nick);
     }
-    Ok(())
+    Ok(notified)
 }

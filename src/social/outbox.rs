@@ -118,8 +118,9 @@ pub fn post(
     activity::to_outbox(w, nick, &aid, c.major)?;
     activity::to_inbox(w, nick, &aid, c.major, is_direct(&stored, &me_id))?;
     activity::to_public_timeline(w, &aid, &stored, c.major)?;
-    super::notify::note(w, cfg, &aid, &stored, None)?;
-    let reached = deliver::local(w, cfg, &stored, &me, c.major)?;
+    let notified = super::notify::note(w, cfg, &aid, &stored, None)?;
+    let mut reached = deliver::local(w, cfg, &stored, &me, c.major)?;
+    reached.users.extend(notified);
     Ok(Posted {
         id: aid,
         reached: reached.users,

@@ -350,6 +350,9 @@ fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     }
     if let Some(other) = objects::local_nick(w, cfg, &oid)? {
         w.stream_push(&urls::stream(&other, "followers"), actor.id())?;
+        if let Some(nick) = actor.nick {
+            super::activity::recent_to_inbox(w, nick, &other)?;
+        }
     }
     Ok(obj)
 }

@@ -23,6 +23,17 @@ pub fn web_client(ctx: &Ctx) -> Result<Client> {
     .map_err(Error::internal)
 }
 
+/// Words the form gave to warn of what a post holds: the object's `summary`, and `sensitive`
+/// (ActivityPub's content warning), which hide the post until the reader opens it.
+pub fn warning(given: Option<&str>) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    if let Some(w) = given.map(str::trim).filter(|w| !w.is_empty()) {
+        m.insert("summary".into(), Value::String(html(w)));
+        m.insert("sensitive".into(), Value::Bool(true));
+    }
+    m
+}
+
 /// Where to go back to: a local path only.
 fn back(ctx: &Ctx, field: Option<&str>) -> String {
     let from_referer = ctx.req.header("referer").and_then(|r| {
@@ -66,8 +77,12 @@ pub async fn handle(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
                 super::audience::addressing(ctx, me, get("to"), get("people")).await?;
             let mentioned = composed.as_ref().map(|c| c.mentioned.as_slice());
             super::audience::add_mentioned(&to, &mut cc, mentioned.unwrap_or_default());
+            let mut note = json!({"objectType": "note", "content": content()});
+            if let Some(m) = note.as_object_mut() {
+                m.extend(warning(get("summary")));
+            }
             (
-                json!({"verb": "post", "object": {"objectType": "note", "content": content()}, "to": to, "cc": cc}),
+                json!({"verb": "post", "object": note, "to": to, "cc": cc}),
                 Feed::Major,
             )
         }

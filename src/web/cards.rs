@@ -89,6 +89,36 @@ pub(super) fn verb_button(ctx: &Ctx, verb: &str, obj: &Value, label: &str, class
     )
 }
 
+/// Pictures attached to a note (as ActivityPub servers and some clients attach them), each
+/// with its own alt text.
+fn attached_pictures(obj: &Value) -> String {
+    let Some(list) = obj.get("attachments").and_then(Value::as_array) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for a in list.iter().filter(|a| s(a, "objectType") == Some("image")) {
+        let Some(src) = a
+            .pointer("/image/url")
+            .or_else(|| a.get("url"))
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        let full = a.pointer("/fullImage/url").and_then(Value::as_str);
+        let alt = s(a, "alt").or_else(|| s(a, "displayName")).unwrap_or("");
+        out.push_str(&format!(
+            "<a href=\"{}\"><img class=\"picture attached\" src=\"{}\" alt=\"{}\" loading=\"lazy\"></a>\n",
+            href(full.unwrap_or(src)),
+            href(src),
+            html(alt)
+        ));
+    }
+    match out.is_empty() {
+        true => out,
+        false => format!("<div class=\"attachments\">\n{out}</div>\n"),
+    }
+}
+
 /// When the object was changed after it was published (in a later second), if it was.
 fn edited(obj: &Value) -> Option<&str> {
     use crate::util::time::parse_iso;
@@ -181,11 +211,20 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
                 .pointer("/fullImage/url")
                 .and_then(Value::as_str)
                 .unwrap_or(img);
+            // The object's own page (with all its replies) shows the picture in full.
+            let (src, class) = match all_replies {
+                Some(_) => (full, "picture full"),
+                None => (img, "picture"),
+            };
             b.push_str(&format!(
-                "<a href=\"{}\"><img class=\"picture\" src=\"{}\" alt=\"{}\"></a>\n",
+                "<a href=\"{}\"><img class=\"{class}\" src=\"{}\" alt=\"{}\"></a>\n",
                 href(full),
-                href(img),
-                html(s(obj, "displayName").unwrap_or("picture"))
+                href(src),
+                html(
+                    s(obj, "alt")
+                        .or_else(|| s(obj, "displayName"))
+                        .unwrap_or("picture")
+                )
             ));
         }
     }
@@ -195,6 +234,7 @@ pub fn object_body(ctx: &Ctx, obj: &Value, all_replies: Option<&[Value]>) -> Str
             sanitize::html(c)
         ));
     }
+    b.push_str(&attached_pictures(obj));
     if warned {
         b.push_str("</details>\n");
     }
@@ -375,7 +415,7 @@ pub fn columns(
     heading: &str,
     major: &[Value],
     minor: &[Value],
-    page_size: usize,
+    page: &crate::core::paging::Page,
     more_path: &str,
 ) -> String {
     let mut c = format!(
@@ -386,7 +426,7 @@ pub fn columns(
         c.push_str(&self::major(ctx, a));
     }
     c.push_str("</div>\n");
-    c.push_str(&older_link(major, page_size, more_path));
+    c.push_str(&page_links(major, page, more_path));
     c.push_str("</section><aside><h2>Meanwhile...</h2><ul id=\"minor-stream\" class=\"people\">\n");
     for a in minor {
         c.push_str(&self::minor(a));
@@ -395,15 +435,34 @@ pub fn columns(
     c
 }
 
-/// "More" (to `path?before=` the last item) when the page of `items` is full.
-pub fn older_link(items: &[Value], page_size: usize, path: &str) -> String {
-    match items.last().and_then(|a| s(a, "id")) {
-        Some(last) if items.len() == page_size => format!(
-            "<p><a class=\"more\" href=\"{}?before={}\">More</a></p>\n",
+/// "Newer" (to `path?since=` the first item) on every page but the newest, and "Older" (to
+/// `path?before=` the last item) when the page of `items` is full.
+pub fn page_links(items: &[Value], page: &crate::core::paging::Page, path: &str) -> String {
+    use crate::core::paging::Mode;
+    let link = |class: &str, rel: &str, which: &str, id: &str, label: &str| {
+        format!(
+            "<a class=\"{class}\" rel=\"{rel}\" href=\"{}?{which}={}\">{label}</a>",
             href(path),
-            crate::util::enc::pct(last)
+            crate::util::enc::pct(id)
+        )
+    };
+    let mut links = Vec::new();
+    let newest = matches!(page.mode, Mode::Offset(0));
+    if let (false, Some(first)) = (newest, items.first().and_then(|a| s(a, "id"))) {
+        links.push(link("newer", "prev", "since", first, "&larr; Newer"));
+    }
+    if let (true, Some(last)) = (
+        items.len() == page.count,
+        items.last().and_then(|a| s(a, "id")),
+    ) {
+        links.push(link("more", "next", "before", last, "Older &rarr;"));
+    }
+    match links.is_empty() {
+        true => String::new(),
+        false => format!(
+            "<nav class=\"pages\" aria-label=\"Pages\">{}</nav>\n",
+            links.join(" ")
         ),
-        _ => String::new(),
     }
 }
 

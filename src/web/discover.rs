@@ -183,7 +183,7 @@ pub fn public(ctx: &Ctx) -> Result<Resp> {
         body.push_str("<p class=\"muted\">Nobody has posted anything public yet.</p>\n");
     }
     body.push_str("</div>\n");
-    body.push_str(&cards::older_link(&items, page.count, "/main/public"));
+    body.push_str(&cards::page_links(&items, &page, "/main/public"));
     Ok(ctx.page(200, "Public", &body, false))
 }
 
@@ -203,7 +203,7 @@ pub fn tag(ctx: &Ctx, raw: &str) -> Result<Resp> {
         body.push_str("<p class=\"muted\">No public posts here have this tag yet.</p>\n");
     }
     body.push_str("</div>\n");
-    body.push_str(&cards::older_link(&items, page.count, &url));
+    body.push_str(&cards::page_links(&items, &page, &url));
     Ok(ctx.page(200, &format!("#{tag}"), &body, false))
 }
 

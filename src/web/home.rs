@@ -65,6 +65,8 @@ fn post_forms(ctx: &Ctx, me: &str) -> String {
          <form id=\"post-note-form\" method=\"post\" action=\"/main/act\">{}\
          <input type=\"hidden\" name=\"verb\" value=\"post\">\
          <label for=\"note-content\">Note</label><textarea id=\"note-content\" name=\"content\" required></textarea>\
+         <label for=\"note-cw\">Content warning <span class=\"muted\">(optional: the note stays hidden behind these words until opened)</span></label>\
+         <input type=\"text\" id=\"note-cw\" name=\"summary\" maxlength=\"200\">\
          {}<button type=\"submit\" id=\"send-note\">Send</button></form></details>\n",
         open("note"),
         ctx.hidden(),
@@ -76,7 +78,9 @@ fn post_forms(ctx: &Ctx, me: &str) -> String {
              <form id=\"post-picture-form\" method=\"post\" action=\"/main/post-picture\" enctype=\"multipart/form-data\">{}\
              <label for=\"picture-file\">Picture</label><input type=\"file\" id=\"picture-file\" name=\"qqfile\" accept=\"image/jpeg,image/png,image/gif,image/webp\" required>\
              <label for=\"picture-title\">Title</label><input type=\"text\" id=\"picture-title\" name=\"title\">\
+             <label for=\"picture-alt\">Alt text <span class=\"muted\">(what the picture shows, for people who cannot see it)</span></label><input type=\"text\" id=\"picture-alt\" name=\"alt\" maxlength=\"1000\">\
              <label for=\"picture-description\">Description</label><textarea id=\"picture-description\" name=\"description\"></textarea>\
+             <label for=\"picture-cw\">Content warning <span class=\"muted\">(optional)</span></label><input type=\"text\" id=\"picture-cw\" name=\"summary\" maxlength=\"200\">\
              {}<button type=\"submit\" id=\"send-picture\">Send</button></form></details>\n",
             open("picture"),
             ctx.hidden(),
@@ -98,6 +102,19 @@ fn calm(minor: Vec<Value>, me_id: &str) -> Vec<Value> {
             .contains(&verb)
     };
     minor.into_iter().filter(|a| !own_chore(a)).collect()
+}
+
+/// Each object once: a post shared by several people the reader follows (or posted and then
+/// shared) shows as its newest card only.
+fn once(major: Vec<Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    major
+        .into_iter()
+        .filter(|a| {
+            let object = a.pointer("/object/id").and_then(Value::as_str);
+            object.is_none_or(|id| seen.insert(id.to_string()))
+        })
+        .collect()
 }
 
 /// A first page with fewer posts than this also shows people to follow and public posts.
@@ -133,7 +150,7 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
     body.push_str(&super::remote_person::follow_form(ctx));
     // A home with little in it (a new user's has the welcome note) suggests where to begin.
     let first_page = matches!(page.mode, crate::core::paging::Mode::Offset(0));
-    let shown = super::blocking::without_hidden(ctx, cards::items(&major));
+    let shown = once(super::blocking::without_hidden(ctx, cards::items(&major)));
     if first_page && shown.len() < SPARSE {
         body.push_str(&super::discover::getting_started(ctx, me, &shown)?);
     }
@@ -145,7 +162,7 @@ pub fn home(ctx: &Ctx, me: &str) -> Result<Resp> {
             super::blocking::without_hidden(ctx, cards::items(&minor)),
             &me_id,
         ),
-        page.count,
+        &page,
         "/",
     ));
     Ok(ctx.page(200, "Home", &body, true))

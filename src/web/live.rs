@@ -29,7 +29,8 @@ struct State {
     sid: String,
     csrf: String,
     /// Newest inbox entries already known, per stream.
-    seen: [Option<String>; 2],
+    /// (The notifications stream, the third, changes cards on the page and adds none.)
+    seen: [Option<String>; 3],
     counts: (u64, u64),
     started: Instant,
     last_sent: Instant,
@@ -59,7 +60,7 @@ impl State {
         let me_id = urls::person_id(&self.app.cfg, &self.me);
         let viewer = Viewer { id: Some(&me_id) };
         let mut out = Vec::new();
-        let streams = ["inbox:major", "inbox:minor"];
+        let streams = ["inbox:major", "inbox:minor", urls::NOTIFICATIONS];
         let store = self.app.store.clone();
         let (found, counts) = store.read(|r| {
             let mut found = Vec::new();
@@ -99,6 +100,15 @@ impl State {
         })?;
         let ctx = self.ctx(&req);
         for (i, act, target) in found {
+            if i == 2 {
+                // A like or share of the reader's post, or a reply to it: its card changes.
+                if let Some(t) = target {
+                    let d = json!({"stream": "none", "replaces": t.get("id"),
+                        "object_html": cards::object_section(&ctx, &t)});
+                    out.push(event("activity", &d));
+                }
+                continue;
+            }
             let html = if i == 0 {
                 cards::major(&ctx, &act)
             } else {
@@ -146,7 +156,7 @@ pub fn open(ctx: &Ctx, me: &str) -> Result<Resp> {
         me: me.to_string(),
         sid,
         csrf: ctx.csrf.clone(),
-        seen: [None, None],
+        seen: [None, None, None],
         counts: (0, 0),
         started: Instant::now(),
         last_sent: Instant::now(),

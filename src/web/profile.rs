@@ -142,7 +142,7 @@ pub fn page(ctx: &Ctx, nick: &str, tab: Tab) -> Result<Resp> {
                     "Activity",
                     &major,
                     &minor,
-                    page.count,
+                    &page,
                     &format!("/{nick}"),
                 ));
             }

@@ -11,7 +11,7 @@ pub async fn handle(app: &App, req: &Req, purpose: Purpose) -> Resp {
     let Some(nick) = super::session::user(app, req) else {
         return Resp::json_status(401, &json!({"success": false, "error": "Not logged in."}));
     };
-    match create(app, req, &nick, purpose).await {
+    match create(app, req, &nick, purpose, Default::default()).await {
         Ok(obj) => Resp::json(&json!({"success": true, "obj": obj})),
         Err(e) => {
             if let Error::Internal(m) = &e {
@@ -29,6 +29,7 @@ pub async fn create(
     req: &Req,
     nick: &str,
     purpose: Purpose,
+    extra: serde_json::Map<String, serde_json::Value>,
 ) -> Result<serde_json::Value> {
     uploads::upload_dir(app)?;
     let (mime_type, file) = req
@@ -39,6 +40,7 @@ pub async fn create(
         file,
         title: req.upload_field("title"),
         description: req.upload_field("description"),
+        extra,
     };
     uploads::create(app, nick, upload, purpose).await
 }

@@ -48,7 +48,7 @@ fn post_note(b: &Browser, text: &str) {
 }
 
 /// A small JPEG made here, 800×600.
-fn photo() -> std::path::PathBuf {
+pub fn photo() -> std::path::PathBuf {
     let img = image::RgbImage::from_fn(800, 600, |x, y| {
         image::Rgb([(x / 4) as u8, (y / 3) as u8, 128])
     });
@@ -529,7 +529,8 @@ fn favorites_paging_and_password_change_without_javascript() {
     }
     let b = Browser::start(false);
     log_in(&b, &s, "erin");
-    // Twenty on the first page, the rest behind "More".
+    // Twenty on the first page, the rest behind "Older"; no "Newer" on the newest page.
+    assert!(b.all("a.newer").is_empty());
     assert_eq!(b.all("#major-stream article").len(), 20);
     assert!(b.text("#major-stream").contains("Note number 22"));
     b.click("a.more");
@@ -537,6 +538,19 @@ fn favorites_paging_and_password_change_without_javascript() {
     // The three oldest notes and the welcome note.
     assert_eq!(b.all("#major-stream article").len(), 4);
     assert!(!b.text("#major-stream").contains("Note number 22"));
+    // And back: "Newer" shows the twenty above the oldest page.
+    b.click("a.newer");
+    b.wait_text("#major-stream", "Note number 22", 10);
+    assert_eq!(b.all("#major-stream article").len(), 20);
+    let texts = b.run("return Array.from(document.querySelectorAll('#major-stream .content')).map(c => c.textContent.trim());");
+    let texts: Vec<&str> = texts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert_eq!(texts.first(), Some(&"Note number 22"));
+    assert_eq!(texts.last(), Some(&"Note number 3"), "{texts:?}");
     // A like shows on the favorites tab.
     b.goto(&s.url("/"));
     b.click("#major-stream button.like");

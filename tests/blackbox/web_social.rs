@@ -389,8 +389,9 @@ fn notifications_count_what_is_new_until_read() {
     assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
 }
 
-/// The home page is calm: no own housekeeping in "Meanwhile", the comment box behind a Reply
-/// button, times relative with the exact time on hover.
+/// The home page is calm: following someone shows their recent public posts, no own
+/// housekeeping in "Meanwhile", the comment box behind a Reply button, times relative with
+/// the exact time on hover.
 #[test]
 fn a_calmer_home_page() {
     let s = neighbourhood();
@@ -401,6 +402,9 @@ fn a_calmer_home_page() {
     b.wait("button.unfollow", 10);
     b.goto(&s.url("/main/people"));
     b.goto(&s.url("/"));
+    // Following bob brought his earlier public post to the inbox.
+    let inbox = b.text("#major-stream");
+    assert!(inbox.contains("Bob's public hello"), "{inbox}");
     let meanwhile = b.text("#minor-stream");
     assert!(meanwhile.contains("followed"), "{meanwhile}");
     for chore in ["created", "joined"] {
@@ -449,4 +453,89 @@ fn editing_ones_own_note() {
     let feed = s.read(&bob, "/api/user/ida/feed", 200).to_string();
     assert!(feed.contains("Choir at 8 &amp; cake after"), "{feed}");
     assert!(!feed.contains("Choir at 7"));
+}
+
+/// With scripts on, a post that arrives while the home page is open waits behind a "1 new
+/// post" bar (what one reads does not move) and shows when it is tapped; a like of the
+/// reader's own note shows on its card at once.
+#[test]
+fn new_posts_wait_behind_a_bar() {
+    let s = neighbourhood();
+    let (_, kit) = s.register("kit", "correct7horse");
+    let (_, lou) = s.register("lou", "correct7horse");
+    let kit_id = s.url("/api/user/kit/profile");
+    let lou_id = s.url("/api/user/lou/profile");
+    s.act(
+        &kit,
+        "kit",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": lou_id}}),
+    );
+    s.act(
+        &lou,
+        "lou",
+        json!({"verb": "follow", "object": {"objectType": "person", "id": kit_id}}),
+    );
+    let mine = s.act(
+        &kit,
+        "kit",
+        json!({"verb": "post", "object": {"objectType": "note", "content": "Kit's kettle"}}),
+    );
+    let b = browser(true, PHONE);
+    let streams = s.log().matches("GET /main/events 200").count();
+    log_in(&b, &s, "kit");
+    s.wait_for_log("GET /main/events 200", streams + 1);
+    assert!(!b.displayed("#new-posts"));
+    note(&s, &lou, "lou", "Lou's fresh bread", true);
+    b.wait_text("#new-posts", "1 new post", 15);
+    assert!(!b.text("#major-stream").contains("Lou's fresh bread"));
+    let liked =
+        json!({"verb": "favorite", "object": {"objectType": "note", "id": mine["object"]["id"]}});
+    s.act(&lou, "lou", liked);
+    b.wait_text("#major-stream .likes", "lou", 15);
+    b.screenshot("social-new-posts-js-390");
+    b.click("#new-posts");
+    b.wait_text("#major-stream", "Lou's fresh bread", 5);
+    assert!(!b.displayed("#new-posts"));
+}
+
+/// A post shared by someone the reader follows, which the reader also has from its author,
+/// shows once: as its newest card, "shared by".
+#[test]
+fn a_shared_post_shows_once() {
+    let s = neighbourhood();
+    let (_, pia) = s.register("pia", "correct7horse");
+    let (_, quin) = s.register("quin", "correct7horse");
+    let (_, ros) = s.register("ros", "correct7horse");
+    for who in ["quin", "ros"] {
+        let id = s.url(&format!("/api/user/{who}/profile"));
+        s.act(
+            &pia,
+            "pia",
+            json!({"verb": "follow", "object": {"objectType": "person", "id": id}}),
+        );
+    }
+    let posted = s.act(
+        &quin,
+        "quin",
+        json!({"verb": "post", "object": {"objectType": "note", "content": "Quin's big news"},
+        "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]}),
+    );
+    let shared =
+        json!({"verb": "share", "object": {"objectType": "note", "id": posted["object"]["id"]}});
+    s.act(&ros, "ros", shared);
+    let inbox = s.read(&pia, "/api/user/pia/inbox/major", 200).to_string();
+    assert_eq!(
+        inbox.matches("Quin&#39;s big news").count() + inbox.matches("Quin's big news").count(),
+        2,
+        "{inbox}"
+    );
+    let b = browser(false, DESKTOP);
+    log_in(&b, &s, "pia");
+    let cards = b.run("return Array.from(document.querySelectorAll('#major-stream article')).filter(a => a.textContent.includes(\"Quin's big news\")).map(a => a.querySelector('.meta').textContent);");
+    let cards = cards.as_array().unwrap();
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    assert!(
+        cards[0].as_str().unwrap().contains("shared by"),
+        "{cards:?}"
+    );
 }
