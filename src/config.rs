@@ -27,6 +27,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxLiveStreams",
     "maxJobs",
     "maxBlocks",
+    "maxPicturesPerPost",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -272,6 +273,7 @@ const OWN_KEYS: &[&str] = &[
     "imageWorkers",
     "maxJobs",
     "maxBlocks",
+    "maxPicturesPerPost",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -373,6 +375,8 @@ pub struct Config {
     pub max_jobs: usize,
     /// People one user may block, and as many muted.
     pub max_blocks: usize,
+    /// Pictures one web form may post together (the first with the others attached).
+    pub max_pictures_per_post: usize,
     /// Background jobs running at the same time.
     pub job_workers: usize,
     /// Runs of a failing job before it is given up on.
@@ -671,6 +675,7 @@ fn check(
         max_live_streams: get_num(&m, "maxLiveStreams", 64, 0, 100_000)? as usize,
         max_jobs: get_num(&m, "maxJobs", 10_000, 1, 10_000_000)? as usize,
         max_blocks: get_num(&m, "maxBlocks", 1_000, 1, 100_000)? as usize,
+        max_pictures_per_post: get_num(&m, "maxPicturesPerPost", 4, 1, 20)? as usize,
         job_workers: get_num(&m, "jobWorkers", 4, 1, 64)? as usize,
         job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
         job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
@@ -1087,6 +1092,11 @@ impl Config {
         set(&mut m, "maxLiveStreams", json!(self.max_live_streams));
         set(&mut m, "maxJobs", json!(self.max_jobs));
         set(&mut m, "maxBlocks", json!(self.max_blocks));
+        set(
+            &mut m,
+            "maxPicturesPerPost",
+            json!(self.max_pictures_per_post),
+        );
         set(&mut m, "jobWorkers", json!(self.job_workers));
         set(&mut m, "jobAttempts", json!(self.job_attempts));
         set(&mut m, "jobRetryDelay", json!(self.job_retry_delay));

@@ -66,9 +66,66 @@ async fn picture(
     Ok(smol::unblock(job).await?)
 }
 
+/// An upload made ready to store: its object's properties and its files, still temporary.
+struct Ready {
+    kind: &'static str,
+    obj: Map<String, Value>,
+    /// Files to move into place: (relative path, temporary file).
+    files: Vec<(String, TempFile)>,
+}
+
 /// Stores an uploaded file as an unposted object of `nick`'s and returns it as JSON.
 pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> Result<Value> {
+    with_attachments(app, nick, upload, Vec::new(), purpose).await
+}
+
+/// Stores `main` with more pictures attached (each its own object, with its own alt text) in
+/// one transaction: the attached files are served to whoever may see `main`, and go with it.
+pub async fn with_attachments(
+    app: &App,
+    nick: &str,
+    main: Upload,
+    attached: Vec<Upload>,
+    purpose: Purpose,
+) -> Result<Value> {
     let dir = upload_dir(app)?;
+    // Every file is checked and shaped before anything is stored.
+    let main = ready(app, &dir, nick, main, purpose).await?;
+    let mut others = Vec::new();
+    for up in attached {
+        let r = ready(app, &dir, nick, up, purpose).await?;
+        if r.kind != "image" {
+            return Err(Error::Unsupported("Only pictures can be attached".into()));
+        }
+        others.push(r);
+    }
+    let kept = keep_all(&dir, std::iter::once(&main).chain(&others))?;
+    let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
+    let stored = app
+        .store
+        .write(move |w| store(w, &cfg, &nick_owned, &main, &others))
+        .await;
+    let stored = match stored {
+        Ok(o) => o,
+        Err(e) => {
+            // Nothing refers to the files: do not leave them behind.
+            remove_all(&kept);
+            return Err(e);
+        }
+    };
+    let me_id = urls::person_id(&app.cfg, nick);
+    app.store
+        .read(|r| render::object(r, Viewer { id: Some(&me_id) }, &stored, FULL))
+}
+
+/// Checks and shapes one upload: a picture is stripped and made smaller.
+async fn ready(
+    app: &App,
+    dir: &std::path::Path,
+    nick: &str,
+    upload: Upload,
+    purpose: Purpose,
+) -> Result<Ready> {
     let mime_type = upload.mime_type;
     if mime_type.is_empty() {
         return Err(Error::bad("No mime type"));
@@ -84,11 +141,10 @@ pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> 
     let stem = format!("{nick}/{y}/{m}/{d}/{}", rand::token(4));
     let link = |rel: &str| app.url(&format!("/uploads/{rel}"));
     let mut obj = Map::new();
-    // Files to move into place: (relative path, temporary file).
     let mut files: Vec<(String, TempFile)> = Vec::new();
     if kind == "image" {
         // Photos carry EXIF (GPS): only the stripped copy and the pictures made from it are kept.
-        let p = picture(app, &upload.file, &dir, purpose).await?;
+        let p = picture(app, &upload.file, dir, purpose).await?;
         let full_rel = format!("{stem}.{}", p.format.ext());
         let full = json!({"url": link(&full_rel), "width": p.width, "height": p.height});
         match p.small {
@@ -134,44 +190,68 @@ pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> 
         "author".into(),
         json!({"id": urls::person_id(&app.cfg, nick), "objectType": "person"}),
     );
+    Ok(Ready { kind, obj, files })
+}
+
+/// Moves every file into place; on a failure, the ones moved already are removed.
+fn keep_all<'a>(
+    dir: &std::path::Path,
+    all: impl Iterator<Item = &'a Ready>,
+) -> Result<Vec<PathBuf>> {
     let mut kept = Vec::new();
-    for (rel, file) in &files {
+    for (rel, file) in all.flat_map(|r| &r.files) {
         let dest = dir.join(rel);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        if let Err(e) = file.keep(&dest) {
+        let moved = match dest.parent() {
+            Some(parent) => std::fs::create_dir_all(parent).and_then(|_| file.keep(&dest)),
+            None => file.keep(&dest),
+        };
+        if let Err(e) = moved {
             remove_all(&kept);
             return Err(e.into());
         }
         kept.push(dest);
     }
-    let rels: Vec<String> = files.iter().map(|(r, _)| r.clone()).collect();
-    let (cfg, nick_owned) = (app.cfg.clone(), nick.to_string());
-    let stored = app
-        .store
-        .write(move |w| {
-            let o = objects::new_local(&cfg, kind, Some(&nick_owned), obj.clone());
-            objects::put(w, &o)?;
-            let id = objects::id_of(&o).unwrap_or_default();
-            for rel in &rels {
-                crate::social::upload_paths::put(w, rel, id)?;
+    Ok(kept)
+}
+
+/// Writes the objects: each attached picture, then `main` with them as its `attachments`.
+/// Their files belong to `main`, so that they are served as it is and deleted with it.
+fn store(
+    w: &crate::store::W,
+    cfg: &crate::config::Config,
+    nick: &str,
+    main: &Ready,
+    others: &[Ready],
+) -> Result<objects::Object> {
+    let uploads = urls::stream(nick, "uploads");
+    let mut attachments = Vec::new();
+    let mut obj = main.obj.clone();
+    let mut theirs = Vec::new();
+    for r in others {
+        let o = objects::new_local(cfg, r.kind, Some(nick), r.obj.clone());
+        objects::put(w, &o)?;
+        let id = objects::id_of(&o).unwrap_or_default();
+        w.stream_push(&uploads, id)?;
+        let mut a = json!({"id": id, "objectType": r.kind});
+        for k in ["image", "fullImage", "alt"] {
+            if let Some(v) = r.obj.get(k) {
+                a[k] = v.clone();
             }
-            w.stream_push(&urls::stream(&nick_owned, "uploads"), id)?;
-            Ok(o)
-        })
-        .await;
-    let stored = match stored {
-        Ok(o) => o,
-        Err(e) => {
-            // Nothing refers to the files: do not leave them behind.
-            remove_all(&kept);
-            return Err(e);
         }
-    };
-    let me_id = urls::person_id(&app.cfg, nick);
-    app.store
-        .read(|r| render::object(r, Viewer { id: Some(&me_id) }, &stored, FULL))
+        attachments.push(a);
+        theirs.extend(r.files.iter().map(|(rel, _)| rel.clone()));
+    }
+    if !attachments.is_empty() {
+        obj.insert("attachments".into(), Value::Array(attachments));
+    }
+    let o = objects::new_local(cfg, main.kind, Some(nick), obj);
+    objects::put(w, &o)?;
+    let id = objects::id_of(&o).unwrap_or_default();
+    for rel in main.files.iter().map(|(rel, _)| rel).chain(&theirs) {
+        crate::social::upload_paths::put(w, rel, id)?;
+    }
+    w.stream_push(&uploads, id)?;
+    Ok(o)
 }
 
 fn remove_all(paths: &[PathBuf]) {

@@ -1,6 +1,7 @@
 //! HTTP transport: accept loop (plain or TLS), hyper glue, common headers, limits, bodies. It
 //! knows nothing of routes: it carries any `Service` (the server's is in `routes/`).
 mod compress;
+mod file_body;
 mod limits;
 pub mod multipart;
 pub mod request;

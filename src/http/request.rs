@@ -32,11 +32,18 @@ pub struct Req {
 
 /// A request body that is a file: raw, or the file part of a multipart form.
 pub struct FileBody {
-    pub file: crate::util::tempfile::TempFile,
-    /// The multipart part's Content-Type (a raw body's is the request's).
-    pub mime: Option<String>,
+    /// The files: a raw body's one, or a multipart form's non-empty file parts in order.
+    pub files: Vec<FilePart>,
     /// The other fields of a multipart form.
     pub fields: Vec<(String, String)>,
+}
+
+pub struct FilePart {
+    /// The multipart field's name (empty for a raw body).
+    pub name: String,
+    /// The multipart part's Content-Type (a raw body's is the request's).
+    pub mime: Option<String>,
+    pub file: crate::util::tempfile::TempFile,
 }
 
 impl Req {
@@ -60,16 +67,28 @@ impl Req {
     /// The file streamed to disk, taken once, with its media type: the multipart part's, else
     /// `X-Mime-Type`, else the request's. None when the body was not a file.
     pub fn take_file(&self) -> Option<Result<(String, crate::util::tempfile::TempFile)>> {
-        let u = self.upload.as_ref()?;
-        let mime_type = u
+        let first = self.upload.as_ref()?.files.first()?;
+        Some(self.take_part(first).map(|(_, mime, file)| (mime, file)))
+    }
+
+    /// Every file of the body, in order: (field name, media type, file).
+    pub fn take_files(&self) -> Result<Vec<(String, String, crate::util::tempfile::TempFile)>> {
+        let Some(u) = self.upload.as_ref() else {
+            return Ok(Vec::new());
+        };
+        u.files.iter().map(|p| self.take_part(p)).collect()
+    }
+
+    fn take_part(&self, p: &FilePart) -> Result<(String, String, crate::util::tempfile::TempFile)> {
+        let mime_type = p
             .mime
             .clone()
             .or_else(|| self.header("x-mime-type").map(str::to_string))
             .unwrap_or_else(|| self.content_type());
-        Some(match u.file.take() {
-            Some(file) => Ok((mime_type, file)),
+        match p.file.take() {
+            Some(file) => Ok((p.name.clone(), mime_type, file)),
             None => Err(Error::internal("upload taken twice")),
-        })
+        }
     }
 
     /// A field that describes an upload: in the query, else in the multipart form.

@@ -1,12 +1,9 @@
 //! The accept loop and per-connection hyper glue, on the one executor thread.
 use super::limits::{BodyClock, PerAddress};
-use super::multipart::Event;
-use super::request::FileBody;
 use super::request::Req;
 use super::response::{Resp, JSON};
 use super::service::Service;
 use crate::config::Config;
-use crate::util::tempfile::TempFile;
 use bytes::{Bytes, BytesMut};
 use futures_rustls::TlsAcceptor;
 use http_body_util::combinators::UnsyncBoxBody;
@@ -215,7 +212,9 @@ async fn read<S: Service>(
             .map_err(|r| r.with("connection", "close"))?
         {
             let clock = BodyClock::new(app.cfg(), true);
-            head.upload = Some(stream_to_file(app.cfg(), &dir, &head.headers, body, clock).await?);
+            let file =
+                super::file_body::stream_to_file(app.cfg(), &dir, &head.headers, body, clock);
+            head.upload = Some(file.await?);
             return Ok(head);
         }
     }
@@ -296,123 +295,6 @@ pub(super) fn bad_body(what: &str) -> Resp {
         serde_json::json!({ "error": format!("Bad request body: {what}") }).to_string(),
     )
     .with("connection", "close")
-}
-
-/// Largest total size of the non-file fields of a multipart upload.
-const MAX_FORM_FIELDS: usize = 64 << 10;
-
-/// Writes the file (the raw body, or a multipart form's first file part) to a new file under
-/// `<uploads>/.incoming`, within `maxUploadSize` and the time `clock` allows.
-async fn stream_to_file(
-    cfg: &Config,
-    dir: &std::path::Path,
-    headers: &hyper::HeaderMap,
-    mut body: Incoming,
-    mut clock: BodyClock,
-) -> Result<FileBody, Resp> {
-    use smol::io::AsyncWriteExt;
-    let limit = cfg.max_upload_size;
-    let too_large = || {
-        Resp::new(
-            413,
-            JSON,
-            format!(r#"{{"error":"Upload is larger than {limit} bytes"}}"#),
-        )
-        .with("connection", "close")
-    };
-    let declared = headers
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit + MAX_FORM_FIELDS as u64) {
-        return Err(too_large());
-    }
-    let ct = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut parser = if ct.to_ascii_lowercase().starts_with("multipart/form-data") {
-        let b = super::multipart::boundary(ct).ok_or_else(|| bad_body("no multipart boundary"))?;
-        Some(super::multipart::Parser::new(&b))
-    } else {
-        None
-    };
-    let internal = |e: std::io::Error| {
-        log::error!("upload: {e}");
-        Resp::new(500, JSON, r#"{"error":"Internal server error"}"#)
-    };
-    let incoming = crate::util::tempfile::incoming_dir(dir);
-    std::fs::create_dir_all(&incoming).map_err(internal)?;
-    let path = incoming.join(crate::util::rand::token(16));
-    let file = std::fs::File::create(&path).map_err(internal)?;
-    // From here on the guard removes the file on every early return.
-    let mut upload = TempFile::new(path, 0);
-    let mut out = smol::Unblock::new(file);
-    let mut size = 0u64;
-    // Multipart state: inside the file part; the file part seen; the field being read.
-    let (mut in_file, mut have_file) = (parser.is_none(), false);
-    let mut mime = None;
-    let mut fields = Vec::new();
-    let (mut field, mut field_bytes): (Option<(String, Vec<u8>)>, usize) = (None, 0);
-    while let Some(data) = clock.next(&mut body).await? {
-        let events = match parser.as_mut() {
-            Some(p) => p.feed(&data).map_err(bad_body)?,
-            None => vec![Event::Data(data.to_vec())],
-        };
-        for event in events {
-            match event {
-                Event::Part {
-                    name,
-                    filename,
-                    content_type,
-                } => {
-                    if filename.is_some() && !have_file {
-                        (in_file, have_file, mime) = (true, true, content_type);
-                    } else {
-                        field = Some((name, Vec::new()));
-                    }
-                }
-                Event::Data(d) if in_file => {
-                    size += d.len() as u64;
-                    if size > limit {
-                        return Err(too_large());
-                    }
-                    out.write_all(&d).await.map_err(internal)?;
-                }
-                Event::Data(d) => {
-                    field_bytes += d.len();
-                    if field_bytes > MAX_FORM_FIELDS {
-                        return Err(too_large());
-                    }
-                    if let Some((_, v)) = field.as_mut() {
-                        v.extend_from_slice(&d);
-                    }
-                }
-                Event::PartEnd => {
-                    in_file = false;
-                    if let Some((k, v)) = field.take() {
-                        fields.push((k, String::from_utf8_lossy(&v).into_owned()));
-                    }
-                }
-            }
-        }
-    }
-    if let Some(p) = &parser {
-        if !p.done() {
-            return Err(bad_body("the multipart body is incomplete"));
-        }
-    }
-    out.flush().await.map_err(internal)?;
-    let file = out.into_inner().await;
-    smol::unblock(move || file.sync_all())
-        .await
-        .map_err(internal)?;
-    upload.size = size;
-    Ok(FileBody {
-        file: upload,
-        mime,
-        fields,
-    })
 }
 
 /// A response body: a sendable one (bytes, files), or one that lives on the executor thread

@@ -11,8 +11,16 @@ pub fn of(cfg: &Config, obj: &Value) -> Vec<String> {
         obj.pointer("/stream/url"),
         obj.get("fileUrl"),
     ];
+    // Pictures attached to it (the web form's) are stored as its own files.
+    let attached = obj
+        .get("attachments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|a| [a.pointer("/image/url"), a.pointer("/fullImage/url")]);
     let mut out: Vec<String> = links
         .into_iter()
+        .chain(attached)
         .flatten()
         .filter_map(Value::as_str)
         .filter_map(|u| u.strip_prefix(&prefix))

@@ -99,12 +99,17 @@ pub fn object(cfg: &Config, as1: &Value, aud: &Map<String, Value>) -> Value {
     if kind == "Object" {
         kind = "Note".into();
     }
+    // Mastodon shows a picture as a note with an attachment, and more pictures attached to
+    // it (or to a note) as more attachments.
+    let mut pictures = Vec::new();
     if kind == "Image" {
-        // Mastodon shows a picture as a note with an attachment.
         kind = "Note".into();
-        if let Some(a) = picture(as1) {
-            m.insert("attachment".into(), json!([a]));
-        }
+        pictures.extend(picture(as1));
+    }
+    let attached = as1.get("attachments").and_then(Value::as_array);
+    pictures.extend(attached.into_iter().flatten().filter_map(picture));
+    if !pictures.is_empty() {
+        m.insert("attachment".into(), Value::Array(pictures));
     }
     m.insert("id".into(), as1.get("id").cloned().unwrap_or(Value::Null));
     m.insert("type".into(), json!(kind));

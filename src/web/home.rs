@@ -79,14 +79,32 @@ fn post_forms(ctx: &Ctx, me: &str) -> String {
              <label for=\"picture-file\">Picture</label><input type=\"file\" id=\"picture-file\" name=\"qqfile\" accept=\"image/jpeg,image/png,image/gif,image/webp\" required>\
              <label for=\"picture-title\">Title</label><input type=\"text\" id=\"picture-title\" name=\"title\">\
              <label for=\"picture-alt\">Alt text <span class=\"muted\">(what the picture shows, for people who cannot see it)</span></label><input type=\"text\" id=\"picture-alt\" name=\"alt\" maxlength=\"1000\">\
-             <label for=\"picture-description\">Description</label><textarea id=\"picture-description\" name=\"description\"></textarea>\
+             {}<label for=\"picture-description\">Description</label><textarea id=\"picture-description\" name=\"description\"></textarea>\
              <label for=\"picture-cw\">Content warning <span class=\"muted\">(optional)</span></label><input type=\"text\" id=\"picture-cw\" name=\"summary\" maxlength=\"200\">\
              {}<button type=\"submit\" id=\"send-picture\">Send</button></form></details>\n",
             open("picture"),
             ctx.hidden(),
+            more_pictures(ctx.app.cfg.max_pictures_per_post),
             audience::picker(ctx, me, "picture-to")
         ));
     }
+    f
+}
+
+/// Places for the pictures after the first (attached to it), each with its alt text, behind
+/// "More pictures" (a `<details>`: no script needed).
+fn more_pictures(most: usize) -> String {
+    if most < 2 {
+        return String::new();
+    }
+    let mut f = String::from("<details id=\"more-pictures\"><summary>More pictures</summary>\n");
+    for i in 2..=most {
+        f.push_str(&format!(
+            "<label for=\"picture-file-{i}\">Picture {i}</label><input type=\"file\" id=\"picture-file-{i}\" name=\"qqfile{i}\" accept=\"image/jpeg,image/png,image/gif,image/webp\">\
+             <label for=\"picture-alt-{i}\">Alt text of picture {i}</label><input type=\"text\" id=\"picture-alt-{i}\" name=\"alt{i}\" maxlength=\"1000\">\n"
+        ));
+    }
+    f.push_str("</details>\n");
     f
 }
 

@@ -146,7 +146,7 @@ async fn run(ctx: &Ctx<'_>, page: Page, a: &Args<'_>, me: &str) -> Result<Resp> 
         Page::Notifications => super::notifications::notifications(ctx, me).await,
         Page::Events => live::open(ctx, me),
         Page::Act => act::handle(ctx, me).await,
-        Page::PostPicture => settings::post_picture(ctx, me).await,
+        Page::PostPicture => super::upload::post_picture(ctx, me).await,
         Page::ProfileTab => {
             let tab = match a.tab {
                 "favorites" => profile::Tab::Favorites,

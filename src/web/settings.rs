@@ -85,7 +85,13 @@ pub async fn save_settings(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     if !location.trim().is_empty() {
         changes["location"] = json!({"objectType": "place", "displayName": location.trim()});
     }
-    if ctx.req.upload.as_ref().is_some_and(|u| u.file.size > 0) {
+    if ctx
+        .req
+        .upload
+        .as_ref()
+        .and_then(|u| u.files.first())
+        .is_some_and(|f| f.file.size > 0)
+    {
         let img = super::upload::create(ctx.app, ctx.req, me, Purpose::Avatar, Default::default())
             .await?;
         let public = json!([{"objectType": "collection", "id": urls::PUBLIC}]);
@@ -229,23 +235,4 @@ pub async fn save_account(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
         200,
         Some("Your password was changed."),
     ))
-}
-
-/// `POST /main/post-picture`: the picture form without JavaScript: upload, then post it.
-pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
-    checked(ctx)?;
-    // The audience is checked first: a wrong name leaves no upload behind.
-    let (to, people) = (field(ctx, "to"), field(ctx, "people"));
-    let (to, cc) = super::audience::addressing(ctx, me, to.as_deref(), people.as_deref()).await?;
-    let mut extra = super::act::warning(field(ctx, "summary").as_deref());
-    if let Some(alt) = field(ctx, "alt").map(|a| a.trim().to_string()) {
-        if !alt.is_empty() {
-            extra.insert("alt".into(), json!(alt));
-        }
-    }
-    let img = super::upload::create(ctx.app, ctx.req, me, Purpose::Post, extra).await?;
-    let client = super::act::web_client(ctx)?;
-    let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});
-    post_activity(ctx.app, me, post, &client, Feed::Major).await?;
-    Ok(ctx.see_other("/"))
 }

@@ -1,11 +1,16 @@
 //! `POST /main/upload` and `/main/upload-avatar` (api.md §20): the web UI's uploads, with the
 //! browser session instead of OAuth. The body is an XHR file or a multipart field `qqfile`.
+//! `POST /main/post-picture`: the picture form, which uploads and posts in one request.
+use super::layout::Ctx;
+use super::settings::{checked, field};
 use crate::app::App;
+use crate::core::posting::post_activity;
 use crate::core::uploads::{self, Upload};
 use crate::error::{Error, Result};
 use crate::http::{Req, Resp};
 use crate::media::prepare::Purpose;
-use serde_json::json;
+use crate::social::outbox::Feed;
+use serde_json::{json, Map, Value};
 
 pub async fn handle(app: &App, req: &Req, purpose: Purpose) -> Resp {
     let Some(nick) = super::session::user(app, req) else {
@@ -29,8 +34,8 @@ pub async fn create(
     req: &Req,
     nick: &str,
     purpose: Purpose,
-    extra: serde_json::Map<String, serde_json::Value>,
-) -> Result<serde_json::Value> {
+    extra: Map<String, Value>,
+) -> Result<Value> {
     uploads::upload_dir(app)?;
     let (mime_type, file) = req
         .take_file()
@@ -43,4 +48,47 @@ pub async fn create(
         extra,
     };
     uploads::create(app, nick, upload, purpose).await
+}
+
+/// The picture form without JavaScript: its pictures (the first, with the others attached,
+/// each with its own alt text) are uploaded, then posted to the audience chosen.
+pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
+    checked(ctx)?;
+    // The audience is checked first: a wrong name leaves no upload behind.
+    let (to, people) = (field(ctx, "to"), field(ctx, "people"));
+    let (to, cc) = super::audience::addressing(ctx, me, to.as_deref(), people.as_deref()).await?;
+    let mut uploads = ctx
+        .req
+        .take_files()?
+        .into_iter()
+        .map(|(name, mime_type, file)| {
+            // Picture n's alt text is the field alt<n> (the first's is alt).
+            let alt = name
+                .strip_prefix("qqfile")
+                .and_then(|n| field(ctx, &format!("alt{n}")));
+            let mut extra = Map::new();
+            if let Some(alt) = alt.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()) {
+                extra.insert("alt".into(), json!(alt));
+            }
+            Upload {
+                mime_type,
+                file,
+                title: None,
+                description: None,
+                extra,
+            }
+        });
+    let Some(mut main) = uploads.next() else {
+        return Err(Error::bad("No file, or an empty one"));
+    };
+    main.title = field(ctx, "title");
+    main.description = field(ctx, "description");
+    main.extra
+        .extend(super::act::warning(field(ctx, "summary").as_deref()));
+    let img =
+        uploads::with_attachments(ctx.app, me, main, uploads.collect(), Purpose::Post).await?;
+    let client = super::act::web_client(ctx)?;
+    let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});
+    post_activity(ctx.app, me, post, &client, Feed::Major).await?;
+    Ok(ctx.see_other("/"))
 }

@@ -238,7 +238,7 @@ fn json_uploads_and_errors() {
 
 #[test]
 fn refused_uploads_leave_nothing_on_disk() {
-    let s = server(json!({"maxUploadSize": 4096}));
+    let s = server(json!({"maxUploadSize": 4096, "maxPicturesPerPost": 2}));
     let (_, alice) = s.register("alice", "correct7horse");
     let r = upload(
         &s,
@@ -302,6 +302,32 @@ fn refused_uploads_leave_nothing_on_disk() {
         s.read(&alice, "/api/user/alice/uploads", 200)["totalItems"],
         0
     );
+    // A form with more files than maxPicturesPerPost (2 here) is refused whole.
+    let form = |files: usize| {
+        let mut b = Vec::new();
+        for i in 0..files {
+            b.extend_from_slice(format!("--XyZ\r\nContent-Disposition: form-data; name=\"qqfile{i}\"; filename=\"f{i}.txt\"\r\nContent-Type: text/plain\r\n\r\nfile {i}\r\n").as_bytes());
+        }
+        b.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"qqfile9\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--XyZ--\r\n");
+        let auth = alice.header("POST", &s.url(path), &[]);
+        let ct = "multipart/form-data; boundary=XyZ";
+        s.req(
+            "POST",
+            path,
+            &[("Authorization", &auth), ("Content-Type", ct)],
+            &b,
+        )
+    };
+    let r = form(3);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.text().contains("at most 2 files"), "{}", r.text());
+    let incoming = s.dir.join("datadir").join("uploads").join(".incoming");
+    assert!(files_under(&incoming).is_empty(), "{:?}", files_under(&incoming));
+    // With as many as allowed, the API takes the first; the empty file input is skipped.
+    let r = form(2);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let file = get_file(&s, Some(&alice), r.json()["fileUrl"].as_str().unwrap(), &[]);
+    assert_eq!(file.body, b"file 0");
 }
 
 #[test]

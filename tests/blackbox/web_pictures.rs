@@ -5,7 +5,7 @@
 use super::uploads::upload;
 use super::web::{log_in, photo};
 use super::web_social::{browser, look, neighbourhood, DESKTOP, PHONE};
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
     let mut found = Vec::new();
@@ -62,6 +62,69 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
         "not the full image: {full:?}"
     );
     look(&b, "picture-page", javascript, size, &mut found);
+
+    // Three pictures from the form at once: the first is the post, the others attached to it,
+    // each with its own alt text; their files are served as the post is and go with it.
+    b.goto(&s.url("/?compose=picture"));
+    b.attach("#picture-file", &photo());
+    b.fill("#picture-title", "Three boats");
+    b.fill("#picture-alt", "The red boat");
+    b.click("#more-pictures summary");
+    b.attach("#picture-file-2", &photo());
+    b.fill("#picture-alt-2", "The blue boat");
+    b.attach("#picture-file-4", &photo());
+    b.fill("#picture-alt-4", "The green boat");
+    look(&b, "several-pictures-form", javascript, size, &mut found);
+    b.click("#send-picture");
+    b.wait_text("#major-stream", "Three boats", 15);
+    let alts = b.run("return Array.from(document.querySelectorAll('#major-stream article:first-of-type img.picture')).map(i => i.alt);");
+    assert_eq!(
+        alts,
+        json!(["The red boat", "The blue boat", "The green boat"]),
+        "{}",
+        b.text("#major-stream article:first-of-type")
+    );
+    let feed = s.read(&val, "/api/user/val/feed", 200);
+    let boats = &feed["items"][0]["object"];
+    assert_eq!(boats["displayName"], "Three boats", "{boats}");
+    let attached = boats["attachments"].as_array().expect("attachments");
+    assert_eq!(attached.len(), 2, "{boats}");
+    assert_eq!(attached[1]["alt"], "The green boat");
+    let file = s.path_of(attached[1]["fullImage"]["url"].as_str().unwrap());
+    assert_eq!(
+        s.get(&file).status,
+        200,
+        "anyone may see a public post's pictures"
+    );
+    let as2 = s.req(
+        "GET",
+        &s.path_of(boats["id"].as_str().unwrap()),
+        &[("Accept", "application/activity+json")],
+        b"",
+    );
+    let names: Vec<Value> = as2.json()["attachment"]
+        .as_array()
+        .expect("ActivityPub attachments")
+        .iter()
+        .map(|a| a["name"].clone())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            json!("The red boat"),
+            json!("The blue boat"),
+            json!("The green boat")
+        ]
+    );
+    s.act(
+        &val,
+        "val",
+        json!({"verb": "delete", "object": {"id": boats["id"], "objectType": "image"}}),
+    );
+    assert!(
+        crate::common::eventually(10, || s.get(&file).status == 404),
+        "an attached picture outlived its post"
+    );
 
     // A note of an API client with two pictures attached, each with its own alt text.
     let data = std::fs::read(photo()).unwrap();
