@@ -39,6 +39,7 @@ mod blackbox {
     pub mod visibility;
     pub mod web;
     pub mod web_blocks;
+    pub mod web_pages;
     pub mod web_pictures;
     pub mod web_social;
     pub mod web_tags;

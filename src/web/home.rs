@@ -47,7 +47,7 @@ pub fn welcome(ctx: &Ctx) -> Resp {
         .unwrap_or_default();
     let body = format!(
         "<section class=\"hero\"><h1>Welcome to {site}</h1>\n<p>{site} runs pump.io-compatible software: a social server you can follow, and post to, from anywhere.</p>\n{start}{image}\
-         <p><a href=\"https://github.com/pump-io/pump.io/wiki/User-Guide\">User guide</a></p></section>"
+         <p><a class=\"alone\" href=\"https://github.com/pump-io/pump.io/wiki/User-Guide\">User guide</a></p></section>"
     );
     ctx.page(200, "Welcome", &body, false)
 }

@@ -111,7 +111,7 @@ fn is_new(a: &Value, new: &[String]) -> bool {
 pub async fn messages(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     let got = read(ctx, me, urls::MESSAGES, true)?;
     let mut body = String::from(
-        "<h1>Messages</h1><p><a href=\"/main/notifications\">Notifications</a></p><div id=\"messages-stream\">",
+        "<h1>Messages</h1><p><a class=\"alone\" href=\"/main/notifications\">Notifications</a></p><div id=\"messages-stream\">",
     );
     for a in &got.items {
         let class = if is_new(a, &got.new) { " unread" } else { "" };
@@ -148,7 +148,7 @@ fn kind(a: &Value, me_id: &str) -> (&'static str, &'static str) {
 pub async fn notifications(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     let got = read(ctx, me, urls::NOTIFICATIONS, false)?;
     let mut body = String::from(
-        "<h1>Notifications</h1><p><a href=\"/main/messages\">Messages</a></p><ul class=\"people\" id=\"notifications-list\">",
+        "<h1>Notifications</h1><p><a class=\"alone\" href=\"/main/messages\">Messages</a></p><ul class=\"people\" id=\"notifications-list\">",
     );
     let me_id = urls::person_id(&ctx.app.cfg, me);
     for a in &got.items {

@@ -106,7 +106,7 @@ pub fn page(ctx: &Ctx) -> Result<Resp> {
     let home = match text("url") {
         "" => String::new(),
         u if u.starts_with("http") => format!(
-            "<p><a href=\"{}\" rel=\"nofollow\">Their page on their own server</a></p>",
+            "<p><a class=\"alone\" href=\"{}\" rel=\"nofollow\">Their page on their own server</a></p>",
             html(u)
         ),
         _ => String::new(),
@@ -118,14 +118,14 @@ pub fn page(ctx: &Ctx) -> Result<Resp> {
                 .app
                 .store
                 .read(|r| relations::exists(r, relations::FOLLOW, &me_id, &id))?;
-            let (verb, label) = match following {
-                true => ("stop-following", "Stop following"),
-                false => ("follow", "Follow"),
+            let (verb, label, class) = match following {
+                true => ("stop-following", "Stop following", "unfollow"),
+                false => ("follow", "Follow", "follow"),
             };
             format!(
                 "<form method=\"post\" action=\"/main/act\">{}<input type=\"hidden\" name=\"verb\" value=\"{verb}\">\
                  <input type=\"hidden\" name=\"object\" value=\"{}\"><input type=\"hidden\" name=\"objectType\" value=\"person\">\
-                 <button type=\"submit\">{label}</button></form>",
+                 <button type=\"submit\" class=\"{class}\">{label}</button></form>",
                 ctx.hidden(),
                 html(&id)
             )

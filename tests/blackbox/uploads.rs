@@ -322,7 +322,11 @@ fn refused_uploads_leave_nothing_on_disk() {
     assert_eq!(r.status, 400, "{}", r.text());
     assert!(r.text().contains("at most 2 files"), "{}", r.text());
     let incoming = s.dir.join("datadir").join("uploads").join(".incoming");
-    assert!(files_under(&incoming).is_empty(), "{:?}", files_under(&incoming));
+    assert!(
+        files_under(&incoming).is_empty(),
+        "{:?}",
+        files_under(&incoming)
+    );
     // With as many as allowed, the API takes the first; the empty file input is skipped.
     let r = form(2);
     assert_eq!(r.status, 200, "{}", r.text());
