@@ -215,6 +215,7 @@ async fn perform(app: &App, job: &JobRecord) -> Result<()> {
             within_deadline(app, crate::federation::ap_deliver::accept(app, &a)).await
         }
         Job::Fetch(f) => within_deadline(app, fetch::run(app, &f)).await,
+        Job::Backfill(b) => within_deadline(app, crate::federation::backfill::run(app, &b)).await,
         // A failed ping is logged, not tried again (federation.md §11).
         Job::Ping { activity, host } => {
             if let Err(e) = within_deadline(app, firehose::ping(app, &host, &activity)).await {

@@ -10,6 +10,7 @@ mod blackbox {
     pub mod activitypub;
     pub mod activitypub_hostile;
     pub mod activitypub_pumps;
+    pub mod backfill;
     pub mod backup;
     pub mod board;
     pub mod cli;

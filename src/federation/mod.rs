@@ -9,6 +9,7 @@ pub mod ap_actor;
 pub mod ap_deliver;
 pub mod ap_sign;
 pub mod ap_verify;
+pub mod backfill;
 pub mod client;
 pub mod credentials;
 pub mod deliver;

@@ -42,6 +42,15 @@ pub struct Fetch {
     pub host: String,
 }
 
+/// A remote person just followed by a local user: their recent public posts, fetched from
+/// their outbox into the follower's inbox.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Backfill {
+    pub nick: String,
+    pub person: String,
+    pub host: String,
+}
+
 /// What a job does.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -59,6 +68,8 @@ pub enum Job {
     Fetch(Fetch),
     /// Pings the firehose with a public activity (federation.md §11).
     Ping { activity: String, host: String },
+    /// Fetches a newly followed remote person's recent public posts.
+    Backfill(Backfill),
 }
 
 impl Job {
@@ -69,6 +80,7 @@ impl Job {
             Job::Accept(a) => Some(&a.host),
             Job::Fetch(f) => Some(&f.host),
             Job::Ping { host, .. } => Some(host),
+            Job::Backfill(b) => Some(&b.host),
             _ => None,
         }
     }
@@ -143,6 +155,17 @@ pub fn lookup(w: &W, cfg: &Config, f: Fetch) -> Result<()> {
         return Ok(());
     }
     match queue(w, cfg, &Job::Fetch(f)) {
+        Err(crate::error::Error::Busy(_)) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// Queues the fetch of a followed person's recent posts; a courtesy like a look-up.
+pub fn backfill(w: &W, cfg: &Config, b: Backfill) -> Result<()> {
+    if jobs::lane_count(w, &b.host)? >= lane_quota(cfg) / 4 {
+        return Ok(());
+    }
+    match queue(w, cfg, &Job::Backfill(b)) {
         Err(crate::error::Error::Busy(_)) => Ok(()),
         other => other.map(|_| ()),
     }

@@ -120,7 +120,7 @@ pub fn to_public_timeline(w: &W, id: &str, act: &Activity, major: bool) -> Resul
 }
 
 /// Public posts a new follower's inbox gets of the person they follow.
-const RECENT_ON_FOLLOW: usize = 20;
+pub const RECENT_ON_FOLLOW: usize = 20;
 
 /// A new follower (`nick`) sees the newest public posts of the local user they follow
 /// (`followed`) in their inbox at once, each at the place it has in the outbox, so the inbox

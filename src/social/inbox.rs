@@ -8,7 +8,7 @@ use super::verbs::{self, group_stream, Actor};
 use super::{addressing, deliver, relations, sanitize, urls, validate};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::store::W;
+use crate::store::{Read, W};
 use crate::util::time::now_iso;
 use serde_json::{json, Map, Value};
 
@@ -96,6 +96,36 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
 /// Validates and scrubs a delivery, and checks that it comes from its actor, is not ours, and
 /// is addressed to the group it was delivered to; returns it with its actor, the actor's
 /// canonical id and its own id.
+/// A post fetched from its author's own outbox for `nick`, who has just followed them: stored
+/// once and placed on top of their inbox when it is public and not a reply; nobody is
+/// notified, since it is not news. False when it was left out.
+pub fn backfill(w: &W, cfg: &Config, nick: &str, principal: &str, body: &Value) -> Result<bool> {
+    let (body, actor, actor_id, aid) = checked(w, cfg, principal, body, &Dest::User(nick))?;
+    let me = urls::person_id(cfg, nick);
+    let public = addressing::all(&body)
+        .iter()
+        .any(|a| id_of(a) == Some(urls::PUBLIC));
+    let reply = body.pointer("/object/inReplyTo").is_some();
+    let verb = body.get("verb").and_then(Value::as_str).unwrap_or("post");
+    let major = is_major(verb, body.get("object").map(type_of).unwrap_or_default());
+    if verb != "post" || !public || reply || super::blocks::hides(w, &me, &actor_id)? {
+        return Ok(false);
+    }
+    if w.stream_seq(&urls::stream(nick, "inbox"), &aid)?.is_some() {
+        return Ok(false);
+    }
+    let act = match activity::get(w, &aid)? {
+        Some(existing) => existing,
+        None => store_new(w, cfg, body, &actor, &aid)?,
+    };
+    let by_them = act.get("actor").and_then(id_of).map(canonical) == Some(actor_id);
+    if !by_them || !addressing::may_see(w, &act, None)? {
+        return Ok(false);
+    }
+    to_inbox(w, nick, &aid, major, false)?;
+    Ok(true)
+}
+
 fn checked(
     w: &W,
     cfg: &Config,

@@ -353,6 +353,14 @@ fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
         if let Some(nick) = actor.nick {
             super::activity::recent_to_inbox(w, nick, &other)?;
         }
+    } else if let (Some(nick), Some(host)) = (actor.nick, urls::host_of(&oid)) {
+        // Someone elsewhere: their recent posts are fetched after the commit.
+        let b = crate::jobs::Backfill {
+            nick: nick.to_string(),
+            person: oid.clone(),
+            host,
+        };
+        crate::jobs::backfill(w, cfg, b)?;
     }
     Ok(obj)
 }

@@ -188,6 +188,7 @@ fn walk(size: (u32, u32), nick: &str, a: &Server, far: &Server, dave: &Client) -
 fn every_page_passes_axe_and_has_big_enough_targets() {
     let (a, far) = (peer("127.0.0.4"), peer("127.0.0.5"));
     let (_, dave) = far.register("dave", "correct7horse");
+    note(&far, &dave, "dave", "Dave's lighthouse", true);
     let mut found = walk(DESKTOP, "alice", &a, &far, &dave);
     found.extend(walk(PHONE, "amy", &a, &far, &dave));
     assert!(found.is_empty(), "findings:\n{}", found.join("\n"));
