@@ -148,24 +148,24 @@ pub fn accept(w: &W, cfg: &Config, a: Accept) -> Result<()> {
     queue(w, cfg, &Job::Accept(a)).map(|_| ())
 }
 
-/// Queues a look-up of a remote object, unless its host already has a backlog or the queue is
-/// full: a look-up is a courtesy, never a reason to refuse a change.
+/// Queues a look-up of a remote object: a courtesy, never a reason to refuse a change.
 pub fn lookup(w: &W, cfg: &Config, f: Fetch) -> Result<()> {
-    if jobs::lane_count(w, &f.host)? >= lane_quota(cfg) / 4 {
-        return Ok(());
-    }
-    match queue(w, cfg, &Job::Fetch(f)) {
-        Err(crate::error::Error::Busy(_)) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    courtesy(w, cfg, Job::Fetch(f))
 }
 
 /// Queues the fetch of a followed person's recent posts; a courtesy like a look-up.
 pub fn backfill(w: &W, cfg: &Config, b: Backfill) -> Result<()> {
-    if jobs::lane_count(w, &b.host)? >= lane_quota(cfg) / 4 {
-        return Ok(());
+    courtesy(w, cfg, Job::Backfill(b))
+}
+
+/// Queues `job` unless its host already has a backlog or the queue is full.
+fn courtesy(w: &W, cfg: &Config, job: Job) -> Result<()> {
+    if let Some(host) = job.lane() {
+        if jobs::lane_count(w, host)? >= lane_quota(cfg) / 4 {
+            return Ok(());
+        }
     }
-    match queue(w, cfg, &Job::Backfill(b)) {
+    match queue(w, cfg, &job) {
         Err(crate::error::Error::Busy(_)) => Ok(()),
         other => other.map(|_| ()),
     }
