@@ -28,6 +28,7 @@ const NUMBER_KEYS: &[&str] = &[
     "maxJobs",
     "maxBlocks",
     "maxPicturesPerPost",
+    "recentOnFollow",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -274,6 +275,7 @@ const OWN_KEYS: &[&str] = &[
     "maxJobs",
     "maxBlocks",
     "maxPicturesPerPost",
+    "recentOnFollow",
     "jobWorkers",
     "jobAttempts",
     "jobRetryDelay",
@@ -377,6 +379,8 @@ pub struct Config {
     pub max_blocks: usize,
     /// Pictures one web form may post together (the first with the others attached).
     pub max_pictures_per_post: usize,
+    /// Newest public posts of a person put into a new follower's inbox (0: none).
+    pub recent_on_follow: usize,
     /// Background jobs running at the same time.
     pub job_workers: usize,
     /// Runs of a failing job before it is given up on.
@@ -676,6 +680,7 @@ fn check(
         max_jobs: get_num(&m, "maxJobs", 10_000, 1, 10_000_000)? as usize,
         max_blocks: get_num(&m, "maxBlocks", 1_000, 1, 100_000)? as usize,
         max_pictures_per_post: get_num(&m, "maxPicturesPerPost", 4, 1, 20)? as usize,
+        recent_on_follow: get_num(&m, "recentOnFollow", 20, 0, 100)? as usize,
         job_workers: get_num(&m, "jobWorkers", 4, 1, 64)? as usize,
         job_attempts: get_num(&m, "jobAttempts", 10, 1, 1000)? as u32,
         job_retry_delay: get_num(&m, "jobRetryDelay", 60, 1, 86_400)? as i64,
@@ -1092,6 +1097,7 @@ impl Config {
         set(&mut m, "maxLiveStreams", json!(self.max_live_streams));
         set(&mut m, "maxJobs", json!(self.max_jobs));
         set(&mut m, "maxBlocks", json!(self.max_blocks));
+        set(&mut m, "recentOnFollow", json!(self.recent_on_follow));
         set(
             &mut m,
             "maxPicturesPerPost",

@@ -47,6 +47,10 @@ async fn file_body(app: &App, req: &Req, dir: &std::path::Path) -> Result<Upload
     if let Some(streamed) = req.take_file() {
         return streamed.map(described);
     }
+    if req.upload.is_some() {
+        // A form with no file in it (or an empty file input only).
+        return Err(Error::bad("No file, or an empty one"));
+    }
     let body = req.json()?;
     let mime_type = body
         .get("mimeType")

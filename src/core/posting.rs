@@ -36,7 +36,7 @@ pub async fn post_then<T: Send + 'static>(
     let nick = nick.to_string();
     let generator = client.generator();
     let deletes = body.get("verb").and_then(Value::as_str) == Some("delete");
-    let body = resolve_follow(app, body).await;
+    let body = resolve_person(app, body).await;
     if let Some(spam) = &cfg.federation.spam {
         if crate::federation::spam::is_spam(app, spam, &body).await {
             return Err(crate::error::Error::bad("Looks like spam"));
@@ -61,12 +61,24 @@ pub async fn post_then<T: Send + 'static>(
     Ok((id, out))
 }
 
-/// A follow of `user@host` on another server names the person as their server knows them:
-/// an ActivityPub actor or a pump.io person, as WebFinger tells (before the write: it asks
-/// the network). When the look-up fails the follow keeps the address, as before.
-async fn resolve_follow(app: &App, mut body: Value) -> Value {
+/// Verbs whose object is a person, given maybe as an address (`acct:user@host`).
+const OF_A_PERSON: &[&str] = &[
+    "follow",
+    "stop-following",
+    "block",
+    "unblock",
+    "mute",
+    "unmute",
+];
+
+/// A follow (or block, mute, and their undoing) of `user@host` on another server names the
+/// person as their server knows them: an ActivityPub actor or a pump.io person, as WebFinger
+/// tells (before the write: it asks the network). When the look-up fails the activity keeps
+/// the address, as before.
+async fn resolve_person(app: &App, mut body: Value) -> Value {
     use crate::social::{objects, urls};
-    if body.get("verb").and_then(Value::as_str) != Some("follow") {
+    let verb = body.get("verb").and_then(Value::as_str).unwrap_or("");
+    if !OF_A_PERSON.contains(&verb) {
         return body;
     }
     let Some(id) = body

@@ -79,8 +79,8 @@ pub async fn create(app: &App, nick: &str, upload: Upload, purpose: Purpose) -> 
     with_attachments(app, nick, upload, Vec::new(), purpose).await
 }
 
-/// Stores `main` with more pictures attached (each its own object, with its own alt text) in
-/// one transaction: the attached files are served to whoever may see `main`, and go with it.
+/// Stores `main` with more pictures attached (each with its own alt text) in one transaction:
+/// the attached files are served to whoever may see `main`, and go with it.
 pub async fn with_attachments(
     app: &App,
     nick: &str,
@@ -214,8 +214,9 @@ fn keep_all<'a>(
     Ok(kept)
 }
 
-/// Writes the objects: each attached picture, then `main` with them as its `attachments`.
-/// Their files belong to `main`, so that they are served as it is and deleted with it.
+/// Writes the object, with the other pictures in its `attachments` (parts of it, not objects
+/// of their own): their files belong to it, so that they are served as it is and deleted
+/// with it.
 fn store(
     w: &crate::store::W,
     cfg: &crate::config::Config,
@@ -223,34 +224,30 @@ fn store(
     main: &Ready,
     others: &[Ready],
 ) -> Result<objects::Object> {
-    let uploads = urls::stream(nick, "uploads");
-    let mut attachments = Vec::new();
     let mut obj = main.obj.clone();
-    let mut theirs = Vec::new();
-    for r in others {
-        let o = objects::new_local(cfg, r.kind, Some(nick), r.obj.clone());
-        objects::put(w, &o)?;
-        let id = objects::id_of(&o).unwrap_or_default();
-        w.stream_push(&uploads, id)?;
-        let mut a = json!({"id": id, "objectType": r.kind});
-        for k in ["image", "fullImage", "alt"] {
-            if let Some(v) = r.obj.get(k) {
-                a[k] = v.clone();
+    let attachments: Vec<Value> = others
+        .iter()
+        .map(|r| {
+            let mut a = json!({"objectType": r.kind});
+            for k in ["image", "fullImage", "alt"] {
+                if let Some(v) = r.obj.get(k) {
+                    a[k] = v.clone();
+                }
             }
-        }
-        attachments.push(a);
-        theirs.extend(r.files.iter().map(|(rel, _)| rel.clone()));
-    }
+            a
+        })
+        .collect();
     if !attachments.is_empty() {
         obj.insert("attachments".into(), Value::Array(attachments));
     }
     let o = objects::new_local(cfg, main.kind, Some(nick), obj);
     objects::put(w, &o)?;
     let id = objects::id_of(&o).unwrap_or_default();
-    for rel in main.files.iter().map(|(rel, _)| rel).chain(&theirs) {
+    let files = std::iter::once(main).chain(others).flat_map(|r| &r.files);
+    for (rel, _) in files {
         crate::social::upload_paths::put(w, rel, id)?;
     }
-    w.stream_push(&uploads, id)?;
+    w.stream_push(&urls::stream(nick, "uploads"), id)?;
     Ok(o)
 }
 

@@ -55,11 +55,17 @@ fn internal(e: std::io::Error) -> Resp {
     Resp::new(500, JSON, r#"{"error":"Internal server error"}"#)
 }
 
+/// Where a file body goes: the uploads directory, and how many files a form may hold.
+pub struct Dest<'a> {
+    pub dir: &'a Path,
+    pub most_files: usize,
+}
+
 /// Writes the body to new files under `<uploads>/.incoming`, within the time `clock` allows:
 /// a raw body is one file; a multipart form gives each non-empty file part its own.
 pub async fn stream_to_file(
     cfg: &Config,
-    dir: &Path,
+    to: Dest<'_>,
     headers: &hyper::HeaderMap,
     mut body: Incoming,
     mut clock: BodyClock,
@@ -76,7 +82,7 @@ pub async fn stream_to_file(
         None
     };
     let most_files = if parser.is_some() {
-        cfg.max_pictures_per_post
+        to.most_files.max(1)
     } else {
         1
     };
@@ -88,10 +94,16 @@ pub async fn stream_to_file(
     if declared.is_some_and(|n| n > bound) {
         return Err(too_large(limit));
     }
-    let incoming = crate::util::tempfile::incoming_dir(dir);
+    let incoming = crate::util::tempfile::incoming_dir(to.dir);
     std::fs::create_dir_all(&incoming).map_err(internal)?;
     let mut form = Form::new(&incoming, limit, most_files, parser.is_none())?;
+    // The headers may say nothing of the size (chunked): the body is counted as it comes.
+    let mut total = 0u64;
     while let Some(data) = clock.next(&mut body).await? {
+        total += data.len() as u64;
+        if total > bound {
+            return Err(too_large(limit));
+        }
         let events = match parser.as_mut() {
             Some(p) => p.feed(&data).map_err(bad_body)?,
             None => vec![Event::Data(data.to_vec())],
@@ -156,16 +168,23 @@ impl<'a> Form<'a> {
                 if filename.is_empty() {
                     self.skipping = true;
                 } else if self.done.len() >= self.most_files {
-                    return Err(bad_body(&format!(
-                        "at most {} files in one form",
-                        self.most_files
-                    )));
+                    return Err(bad_body(&match self.most_files {
+                        1 => "only one file in one form".to_string(),
+                        n => format!("at most {n} files in one form"),
+                    }));
                 } else {
                     let sink = Sink::create(self.incoming).map_err(internal)?;
                     self.current = Some((name, content_type, sink));
                 }
             }
-            Event::Part { name, .. } => self.field = Some((name, Vec::new())),
+            Event::Part { name, .. } => {
+                // A field's name counts too: many empty fields must not pile up unbounded.
+                self.field_bytes += name.len() + 1;
+                if self.field_bytes > MAX_FORM_FIELDS {
+                    return Err(too_large(self.limit));
+                }
+                self.field = Some((name, Vec::new()));
+            }
             Event::Data(d) => self.data(&d).await?,
             Event::PartEnd => self.part_end().await?,
         }
@@ -173,9 +192,6 @@ impl<'a> Form<'a> {
     }
 
     async fn data(&mut self, d: &[u8]) -> Result<(), Resp> {
-        if self.skipping {
-            return Ok(());
-        }
         if let Some((_, _, sink)) = self.current.as_mut() {
             sink.size += d.len() as u64;
             if sink.size > self.limit {
@@ -183,9 +199,13 @@ impl<'a> Form<'a> {
             }
             return sink.out.write_all(d).await.map_err(internal);
         }
+        // Fields, and what a skipped file part holds, share one bound.
         self.field_bytes += d.len();
         if self.field_bytes > MAX_FORM_FIELDS {
             return Err(too_large(self.limit));
+        }
+        if self.skipping {
+            return Ok(());
         }
         if let Some((_, v)) = self.field.as_mut() {
             v.extend_from_slice(d);

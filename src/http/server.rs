@@ -207,13 +207,16 @@ async fn read<S: Service>(
     if let Some(dir) = app.cfg().uploads.clone() {
         // The service admits the head first (authentication): a body is only written to disk
         // for someone it lets in.
-        if app
+        let admitted = app
             .admit_file_body(&mut head)
-            .map_err(|r| r.with("connection", "close"))?
-        {
+            .map_err(|r| r.with("connection", "close"))?;
+        if let Some(most_files) = admitted {
             let clock = BodyClock::new(app.cfg(), true);
-            let file =
-                super::file_body::stream_to_file(app.cfg(), &dir, &head.headers, body, clock);
+            let to = super::file_body::Dest {
+                dir: &dir,
+                most_files,
+            };
+            let file = super::file_body::stream_to_file(app.cfg(), to, &head.headers, body, clock);
             head.upload = Some(file.await?);
             return Ok(head);
         }

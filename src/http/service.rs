@@ -19,9 +19,9 @@ pub trait Service: Clone + 'static {
     fn cfg(&self) -> &Config;
     fn load(&self) -> &Load;
     /// With uploads configured: whether this request's body is a file to stream to disk
-    /// (instead of holding it in memory). The service authenticates such a head first and may
+    /// (instead of holding it in memory), and how many files a form may hold. The service authenticates such a head first and may
     /// note in `head.admitted` who it let in; Err is the answer, sent before the body is read.
-    fn admit_file_body(&self, head: &mut Req) -> Result<bool, Resp>;
+    fn admit_file_body(&self, head: &mut Req) -> Result<Option<usize>, Resp>;
     /// The answer to a request whose body has been read.
     fn call(&self, req: Req) -> impl Future<Output = Resp>;
 }

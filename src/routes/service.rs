@@ -13,7 +13,7 @@ impl Service for Rc<App> {
         &self.load
     }
 
-    fn admit_file_body(&self, head: &mut Req) -> Result<bool, Resp> {
+    fn admit_file_body(&self, head: &mut Req) -> Result<Option<usize>, Resp> {
         super::uploads::admit(self, head)
     }
 

@@ -33,19 +33,24 @@ fn file_body_sender(head: &Req) -> Option<Sender> {
     }
 }
 
-/// Whether `head`'s body is a file to stream to disk; authenticates its sender first.
-pub fn admit(app: &App, head: &mut Req) -> Result<bool, Resp> {
+/// Whether `head`'s body is a file to stream to disk, and how many files it may hold (the
+/// picture form's `maxPicturesPerPost`, else one); authenticates its sender first.
+pub fn admit(app: &App, head: &mut Req) -> Result<Option<usize>, Resp> {
+    let most = match head.path.as_str() {
+        "/main/post-picture" => app.cfg.max_pictures_per_post,
+        _ => 1,
+    };
     match file_body_sender(head) {
-        None => Ok(false),
+        None => Ok(None),
         Some(Sender::Api) => match crate::oauth::verify::check(app, head, true) {
             Ok(signed) => {
                 head.admitted = Some(Box::new(signed));
-                Ok(true)
+                Ok(Some(most))
             }
             Err(e) => Err(super::errors::error_response(app, head, e)),
         },
         Some(Sender::Web) => match crate::principal::session_user(app, head) {
-            Some(_) => Ok(true),
+            Some(_) => Ok(Some(most)),
             None => Err(Resp::new(
                 401,
                 JSON,

@@ -119,16 +119,13 @@ pub fn to_public_timeline(w: &W, id: &str, act: &Activity, major: bool) -> Resul
     Ok(())
 }
 
-/// Public posts a new follower's inbox gets of the person they follow.
-pub const RECENT_ON_FOLLOW: usize = 20;
-
 /// A new follower (`nick`) sees the newest public posts of the local user they follow
 /// (`followed`) in their inbox at once, each at the place it has in the outbox, so the inbox
 /// keeps the order things were posted in.
-pub fn recent_to_inbox(w: &W, nick: &str, followed: &str) -> Result<()> {
+pub fn recent_to_inbox(w: &W, nick: &str, followed: &str, count: usize) -> Result<()> {
     let outbox = super::urls::stream(followed, "outbox:major");
     let s = |n: &str| super::urls::stream(nick, n);
-    for (seq, id) in w.stream_desc(&outbox, u64::MAX, RECENT_ON_FOLLOW)? {
+    for (seq, id) in w.stream_desc(&outbox, u64::MAX, count)? {
         if w.stream_seq(&s("inbox"), &id)?.is_some() {
             continue;
         }

@@ -107,7 +107,12 @@ pub fn object(cfg: &Config, as1: &Value, aud: &Map<String, Value>) -> Value {
         pictures.extend(picture(as1));
     }
     let attached = as1.get("attachments").and_then(Value::as_array);
-    pictures.extend(attached.into_iter().flatten().filter_map(picture));
+    let images = attached.into_iter().flatten();
+    pictures.extend(
+        images
+            .filter(|a| a["objectType"] == "image")
+            .filter_map(picture),
+    );
     if !pictures.is_empty() {
         m.insert("attachment".into(), Value::Array(pictures));
     }

@@ -93,9 +93,6 @@ pub fn receive(w: &W, cfg: &Config, principal: &str, body: &Value, dest: Dest) -
     })
 }
 
-/// Validates and scrubs a delivery, and checks that it comes from its actor, is not ours, and
-/// is addressed to the group it was delivered to; returns it with its actor, the actor's
-/// canonical id and its own id.
 /// A post fetched from its author's own outbox for `nick`, who has just followed them: stored
 /// once and placed on top of their inbox when it is public and not a reply; nobody is
 /// notified, since it is not news. False when it was left out.
@@ -108,7 +105,9 @@ pub fn backfill(w: &W, cfg: &Config, nick: &str, principal: &str, body: &Value) 
     let reply = body.pointer("/object/inReplyTo").is_some();
     let verb = body.get("verb").and_then(Value::as_str).unwrap_or("post");
     let major = is_major(verb, body.get("object").map(type_of).unwrap_or_default());
-    if verb != "post" || !public || reply || super::blocks::hides(w, &me, &actor_id)? {
+    let hidden =
+        super::blocks::hides(w, &me, &actor_id)? || super::blocks::blocks_actor(w, &me, &actor)?;
+    if verb != "post" || !public || reply || hidden {
         return Ok(false);
     }
     if w.stream_seq(&urls::stream(nick, "inbox"), &aid)?.is_some() {
@@ -126,6 +125,9 @@ pub fn backfill(w: &W, cfg: &Config, nick: &str, principal: &str, body: &Value) 
     Ok(true)
 }
 
+/// Validates and scrubs a delivery, and checks that it comes from its actor, is not ours, and
+/// is addressed to the group it was delivered to; returns it with its actor, the actor's
+/// canonical id and its own id.
 fn checked(
     w: &W,
     cfg: &Config,

@@ -351,9 +351,11 @@ fn follow(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     if let Some(other) = objects::local_nick(w, cfg, &oid)? {
         w.stream_push(&urls::stream(&other, "followers"), actor.id())?;
         if let Some(nick) = actor.nick {
-            super::activity::recent_to_inbox(w, nick, &other)?;
+            super::activity::recent_to_inbox(w, nick, &other, cfg.recent_on_follow)?;
         }
-    } else if let (Some(nick), Some(host)) = (actor.nick, urls::host_of(&oid)) {
+    } else if let (Some(nick), Some(host), true) =
+        (actor.nick, urls::host_of(&oid), cfg.recent_on_follow > 0)
+    {
         // Someone elsewhere: their recent posts are fetched after the commit.
         let b = crate::jobs::Backfill {
             nick: nick.to_string(),

@@ -88,7 +88,7 @@ pub async fn post_picture(ctx: &Ctx<'_>, me: &str) -> Result<Resp> {
     let img =
         uploads::with_attachments(ctx.app, me, main, uploads.collect(), Purpose::Post).await?;
     let client = super::act::web_client(ctx)?;
-    let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": "image"}});
+    let post = json!({"verb": "post", "to": to, "cc": cc, "object": {"id": img["id"], "objectType": img["objectType"]}});
     post_activity(ctx.app, me, post, &client, Feed::Major).await?;
     Ok(ctx.see_other("/"))
 }

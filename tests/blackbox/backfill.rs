@@ -31,6 +31,19 @@ fn shows_recent_posts(a: &Server, b: &Server) {
     );
     assert!(second < first, "the newest is not on top: {seen}");
     assert!(!seen.contains("followers-only"), "{seen}");
+    // Someone muted first is followed without their posts.
+    let (_, cy) = b.register("cy", "correct7horse");
+    note(b, &cy, "cy", "Cy's public note", true);
+    let cy_person = json!({"objectType": "person", "id": format!("acct:cy@{}", b.addr)});
+    a.act(&amy, "amy", json!({"verb": "mute", "object": cy_person}));
+    a.act(&amy, "amy", json!({"verb": "follow", "object": cy_person}));
+    a.wait_for_log(" recent posts of ", 2);
+    assert!(
+        a.log().contains("federation: 0 recent posts of"),
+        "{}",
+        a.log()
+    );
+    assert!(!inbox(a, &amy, "amy").contains("Cy's public note"));
     // Nobody is told of old posts.
     let told = a.read(&amy, "/api/user/amy/inbox/direct", 200);
     assert!(!told.to_string().contains("Bo's"), "{told}");

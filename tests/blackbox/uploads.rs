@@ -238,7 +238,7 @@ fn json_uploads_and_errors() {
 
 #[test]
 fn refused_uploads_leave_nothing_on_disk() {
-    let s = server(json!({"maxUploadSize": 4096, "maxPicturesPerPost": 2}));
+    let s = server(json!({"maxUploadSize": 4096}));
     let (_, alice) = s.register("alice", "correct7horse");
     let r = upload(
         &s,
@@ -302,13 +302,16 @@ fn refused_uploads_leave_nothing_on_disk() {
         s.read(&alice, "/api/user/alice/uploads", 200)["totalItems"],
         0
     );
-    // A form with more files than maxPicturesPerPost (2 here) is refused whole.
-    let form = |files: usize| {
+    // The API takes one file a form (the web UI's picture form takes maxPicturesPerPost).
+    let form = |files: usize, skipped: &[u8]| {
         let mut b = Vec::new();
         for i in 0..files {
             b.extend_from_slice(format!("--XyZ\r\nContent-Disposition: form-data; name=\"qqfile{i}\"; filename=\"f{i}.txt\"\r\nContent-Type: text/plain\r\n\r\nfile {i}\r\n").as_bytes());
         }
-        b.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"qqfile9\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--XyZ--\r\n");
+        // An empty file input: a part with no file name, skipped.
+        b.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"more\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        b.extend_from_slice(skipped);
+        b.extend_from_slice(b"\r\n--XyZ--\r\n");
         let auth = alice.header("POST", &s.url(path), &[]);
         let ct = "multipart/form-data; boundary=XyZ";
         s.req(
@@ -318,17 +321,19 @@ fn refused_uploads_leave_nothing_on_disk() {
             &b,
         )
     };
-    let r = form(3);
+    let r = form(2, b"");
     assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("at most 2 files"), "{}", r.text());
+    assert!(r.text().contains("only one file"), "{}", r.text());
     let incoming = s.dir.join("datadir").join("uploads").join(".incoming");
     assert!(
         files_under(&incoming).is_empty(),
         "{:?}",
         files_under(&incoming)
     );
-    // With as many as allowed, the API takes the first; the empty file input is skipped.
-    let r = form(2);
+    // What a skipped part holds is bounded like the form's fields (64 KiB).
+    let r = form(1, &vec![b'x'; 100_000]);
+    assert_eq!(r.status, 413, "{}", r.text());
+    let r = form(1, b"");
     assert_eq!(r.status, 200, "{}", r.text());
     let file = get_file(&s, Some(&alice), r.json()["fileUrl"].as_str().unwrap(), &[]);
     assert_eq!(file.body, b"file 0");
