@@ -117,9 +117,7 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
 
 #[test]
 fn blocking_and_muting_from_the_web_ui() {
-    let mut found = walk(true, DESKTOP);
-    found.extend(walk(false, PHONE));
-    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+    super::web_social::every_way(walk);
 }
 
 /// The API's own way in: `POST /api/user/<nick>/blocked` and `/muted` take a person, and an

@@ -4,7 +4,7 @@
 //! directory and followed from the result.
 use super::federation::{peer, person, until_listed};
 use super::web::log_in;
-use super::web_social::{browser, look, note, DESKTOP, PHONE};
+use super::web_social::{browser, look, note, PHONE, WAYS};
 use crate::common::browser::Browser;
 use crate::common::{Client, Server};
 use serde_json::{json, Value};
@@ -36,9 +36,11 @@ for (const e of document.querySelectorAll('a[href], button, input, select, texta
 return small;
 "#;
 
-/// Checks the page: axe-core's findings, and on a phone the targets that are too small.
-fn check(b: &Browser, name: &str, size: (u32, u32), found: &mut Vec<String>) {
-    look(b, &format!("page-{name}"), true, size, found);
+/// Checks the page: axe-core's findings (scripts on), and on a phone the targets that are
+/// too small.
+fn check(b: &Browser, name: &str, way: (bool, (u32, u32)), found: &mut Vec<String>) {
+    let (javascript, size) = way;
+    look(b, &format!("page-{name}"), javascript, size, found);
     if size == PHONE {
         let small = b.run(SMALL_TARGETS);
         for s in small.as_array().into_iter().flatten() {
@@ -55,12 +57,12 @@ fn visit(
     s: &Server,
     path: &str,
     name: &str,
-    size: (u32, u32),
+    way: (bool, (u32, u32)),
     found: &mut Vec<String>,
 ) {
     b.goto(&s.url(path));
     b.find("body main, body .container, body");
-    check(b, name, size, found);
+    check(b, name, way, found);
 }
 
 /// A fresh OAuth 1 request token of a new client: the authorize page's address.
@@ -111,13 +113,20 @@ fn bobs_pages(s: &Server, bob: &Client, nick: &str) -> (String, String) {
     (page(act), page(&act["object"]))
 }
 
-fn walk(size: (u32, u32), nick: &str, a: &Server, far: &Server, dave: &Client) -> Vec<String> {
+fn walk(
+    way: (bool, (u32, u32)),
+    nick: &str,
+    a: &Server,
+    far: &Server,
+    dave: &Client,
+) -> Vec<String> {
+    let (javascript, size) = way;
     let mut found = Vec::new();
     let (_, bob) = a.register(&format!("bob{nick}"), "correct7horse");
     let bob_nick = format!("bob{nick}");
     note(a, &bob, &bob_nick, "Bob's #harbour note", true);
-    let b = browser(true, size);
-    let v = |path: &str, name: &str, found: &mut Vec<String>| visit(&b, a, path, name, size, found);
+    let b = browser(javascript, size);
+    let v = |path: &str, name: &str, found: &mut Vec<String>| visit(&b, a, path, name, way, found);
     // Anyone's pages.
     v("/", "welcome", &mut found);
     v("/main/login", "login", &mut found);
@@ -129,6 +138,20 @@ fn walk(size: (u32, u32), nick: &str, a: &Server, far: &Server, dave: &Client) -
     v("/main/people", "people", &mut found);
     v(&format!("/{bob_nick}"), "profile-anonymous", &mut found);
     v("/main/no-such-page", "not-found", &mut found);
+    assert!(
+        b.text("h1").contains("Page not found"),
+        "{}",
+        b.text("body")
+    );
+    b.find("main a[href='/']");
+    // The favicon every page names is served.
+    let icon = b.run("var l = document.querySelector('link[rel~=icon]'); return l ? l.getAttribute('href') : '';");
+    let icon = a.get(&a.path_of(icon.as_str().unwrap_or_default()));
+    assert_eq!(icon.status, 200);
+    assert!(icon
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("image/"));
     v(&authorize_path(a), "oauth-login", &mut found);
     v(&authz_path(a), "oauth2-login", &mut found);
 
@@ -157,9 +180,23 @@ fn walk(size: (u32, u32), nick: &str, a: &Server, far: &Server, dave: &Client) -
     let (activity, object) = bobs_pages(a, &bob, &bob_nick);
     v(&object, "object", &mut found);
     v(&activity, "activity", &mut found);
+    // An application asks: Authorize gives it a verifier, and the account page lists it.
     v(&authorize_path(a), "oauth-consent", &mut found);
-    b.find("form button[type=submit]");
+    b.click("button#authorize");
+    b.wait_text("body", "Authorization complete", 10);
+    b.find("#verifier");
+    v("/main/account", "account-applications", &mut found);
+    assert!(b.text("body").contains("Test client"), "{}", b.text("body"));
+    b.find("form button.revoke, form button[value=revoke], form[action='/main/revoke'] button");
+    // Another one is denied: it is sent back with access_denied.
     v(&authz_path(a), "oauth2-consent", &mut found);
+    b.click("button[name=deny]");
+    let denied = crate::common::eventually(10, || b.url().contains("error=access_denied"));
+    assert!(
+        denied,
+        "Deny did not send the application away: {}",
+        b.url()
+    );
 
     // A person elsewhere: looked up from the directory, followed from what it found.
     let address = format!("dave@{}", far.addr);
@@ -170,10 +207,10 @@ fn walk(size: (u32, u32), nick: &str, a: &Server, far: &Server, dave: &Client) -
     );
     b.click("form#lookup-remote button[type=submit]");
     b.wait_text("main", "dave", 15);
-    check(&b, "remote-person", size, &mut found);
+    check(&b, "remote-person", way, &mut found);
     b.click("main button.follow");
     b.wait("main button.unfollow", 15);
-    check(&b, "remote-person-followed", size, &mut found);
+    check(&b, "remote-person-followed", way, &mut found);
     until_listed(
         far,
         dave,
@@ -189,7 +226,9 @@ fn every_page_passes_axe_and_has_big_enough_targets() {
     let (a, far) = (peer("127.0.0.4"), peer("127.0.0.5"));
     let (_, dave) = far.register("dave", "correct7horse");
     note(&far, &dave, "dave", "Dave's lighthouse", true);
-    let mut found = walk(DESKTOP, "alice", &a, &far, &dave);
-    found.extend(walk(PHONE, "amy", &a, &far, &dave));
+    let mut found = Vec::new();
+    for (way, nick) in WAYS.into_iter().zip(["alice", "amy", "ana", "ava"]) {
+        found.extend(walk(way, nick, &a, &far, &dave));
+    }
     assert!(found.is_empty(), "findings:\n{}", found.join("\n"));
 }

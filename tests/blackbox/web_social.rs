@@ -9,6 +9,23 @@ use serde_json::json;
 pub const DESKTOP: (u32, u32) = (1280, 900);
 pub const PHONE: (u32, u32) = (390, 844);
 
+/// Every way a person meets the pages: scripts on and off, at a desktop's and a phone's size.
+pub const WAYS: [(bool, (u32, u32)); 4] = [
+    (true, DESKTOP),
+    (true, PHONE),
+    (false, DESKTOP),
+    (false, PHONE),
+];
+
+/// Walks `walk` every way; any accessibility finding fails the test.
+pub fn every_way(walk: impl Fn(bool, (u32, u32)) -> Vec<String>) {
+    let mut found = Vec::new();
+    for (javascript, size) in WAYS {
+        found.extend(walk(javascript, size));
+    }
+    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+}
+
 pub fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
     let mut act = json!({"verb": "post", "object": {"objectType": "note", "content": text}});
     if public {
@@ -311,9 +328,7 @@ fn audience_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
 
 #[test]
 fn choosing_who_sees_a_post() {
-    let mut found = audience_walk(true, DESKTOP);
-    found.extend(audience_walk(false, PHONE));
-    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+    every_way(audience_walk);
 }
 
 fn badge(b: &Browser, which: &str) -> String {
@@ -384,9 +399,7 @@ fn notifications_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
 
 #[test]
 fn notifications_count_what_is_new_until_read() {
-    let mut found = notifications_walk(true, PHONE);
-    found.extend(notifications_walk(false, DESKTOP));
-    assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
+    every_way(notifications_walk);
 }
 
 /// The home page is calm: following someone shows their recent public posts, no own
@@ -394,8 +407,13 @@ fn notifications_count_what_is_new_until_read() {
 /// the exact time on hover.
 #[test]
 fn a_calmer_home_page() {
+    every_way(calm_walk);
+}
+
+fn calm_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
+    let mut found = Vec::new();
     let s = neighbourhood();
-    let b = browser(false, PHONE);
+    let b = browser(javascript, size);
     register(&b, &s, "hal");
     b.goto(&s.url("/bob"));
     b.click("button.follow");
@@ -422,17 +440,29 @@ fn a_calmer_home_page() {
         when == "now" || when.ends_with(" min"),
         "not relative: {when:?}"
     );
-    let page = s.req("GET", "/bob", &[("Accept", "text/html")], b"").text();
-    assert!(page.contains(" UTC\">"), "no exact time on hover");
+    // The exact time on hover: UTC from the server, the reader's own zone when scripts run.
+    let exact = b.run("return document.querySelector('#major-stream time').title;");
+    let exact = exact.as_str().unwrap_or_default();
+    assert!(
+        exact.len() > 10 && (javascript || exact.ends_with(" UTC")),
+        "no exact time on hover: {exact:?}"
+    );
+    look(&b, "calm-home", javascript, size, &mut found);
+    found
 }
 
 /// The author edits a note from its card: the new text replaces the old for every reader and
 /// the card says it was edited.
 #[test]
 fn editing_ones_own_note() {
+    every_way(edit_walk);
+}
+
+fn edit_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
+    let mut found = Vec::new();
     let s = neighbourhood();
     let (_, bob) = s.register("ida", "correct7horse");
-    let b = browser(false, PHONE);
+    let b = browser(javascript, size);
     log_in(&b, &s, "ida");
     b.click("#post-note-button");
     b.fill("#note-content", "Choir at 7 & cake after");
@@ -453,6 +483,26 @@ fn editing_ones_own_note() {
     let feed = s.read(&bob, "/api/user/ida/feed", 200).to_string();
     assert!(feed.contains("Choir at 8 &amp; cake after"), "{feed}");
     assert!(!feed.contains("Choir at 7"));
+    look(&b, "edited", javascript, size, &mut found);
+    // Deleting it: the card goes, and the API shows it deleted.
+    b.click("#major-stream article:first-of-type button.delete");
+    if javascript {
+        b.accept_dialog();
+    }
+    b.wait("#major-stream", 10);
+    let gone = crate::common::eventually(10, || !b.text("#major-stream").contains("Choir at 8"));
+    assert!(
+        gone,
+        "the deleted note still shows: {}",
+        b.text("#major-stream")
+    );
+    let feed = s.read(&bob, "/api/user/ida/feed", 200);
+    assert!(
+        feed["items"][0]["object"]["deleted"].is_string(),
+        "{}",
+        feed["items"][0]
+    );
+    found
 }
 
 /// With scripts on, a post that arrives while the home page is open waits behind a "1 new
@@ -460,6 +510,12 @@ fn editing_ones_own_note() {
 /// reader's own note shows on its card at once.
 #[test]
 fn new_posts_wait_behind_a_bar() {
+    // Live updates need scripts.
+    new_posts_walk(DESKTOP);
+    new_posts_walk(PHONE);
+}
+
+fn new_posts_walk(size: (u32, u32)) {
     let s = neighbourhood();
     let (_, kit) = s.register("kit", "correct7horse");
     let (_, lou) = s.register("lou", "correct7horse");
@@ -478,9 +534,10 @@ fn new_posts_wait_behind_a_bar() {
     let mine = s.act(
         &kit,
         "kit",
-        json!({"verb": "post", "object": {"objectType": "note", "content": "Kit's kettle"}}),
+        json!({"verb": "post", "object": {"objectType": "note", "content": "Kit's kettle"},
+        "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]}),
     );
-    let b = browser(true, PHONE);
+    let b = browser(true, size);
     let streams = s.log().matches("GET /main/events 200").count();
     log_in(&b, &s, "kit");
     s.wait_for_log("GET /main/events 200", streams + 1);
@@ -492,7 +549,11 @@ fn new_posts_wait_behind_a_bar() {
         json!({"verb": "favorite", "object": {"objectType": "note", "id": mine["object"]["id"]}});
     s.act(&lou, "lou", liked);
     b.wait_text("#major-stream .likes", "lou", 15);
-    b.screenshot("social-new-posts-js-390");
+    let shared =
+        json!({"verb": "share", "object": {"objectType": "note", "id": mine["object"]["id"]}});
+    s.act(&lou, "lou", shared);
+    b.wait_text("#major-stream .shares", "lou", 15);
+    b.screenshot(&format!("social-new-posts-js-{}", size.0));
     b.click("#new-posts");
     b.wait_text("#major-stream", "Lou's fresh bread", 5);
     assert!(!b.displayed("#new-posts"));
@@ -502,6 +563,11 @@ fn new_posts_wait_behind_a_bar() {
 /// shows once: as its newest card, "shared by".
 #[test]
 fn a_shared_post_shows_once() {
+    every_way(shared_walk);
+}
+
+fn shared_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
+    let mut found = Vec::new();
     let s = neighbourhood();
     let (_, pia) = s.register("pia", "correct7horse");
     let (_, quin) = s.register("quin", "correct7horse");
@@ -529,7 +595,7 @@ fn a_shared_post_shows_once() {
         2,
         "{inbox}"
     );
-    let b = browser(false, DESKTOP);
+    let b = browser(javascript, size);
     log_in(&b, &s, "pia");
     let cards = b.run("return Array.from(document.querySelectorAll('#major-stream article')).filter(a => a.textContent.includes(\"Quin's big news\")).map(a => a.querySelector('.meta').textContent);");
     let cards = cards.as_array().unwrap();
@@ -538,4 +604,6 @@ fn a_shared_post_shows_once() {
         cards[0].as_str().unwrap().contains("shared by"),
         "{cards:?}"
     );
+    look(&b, "shared-once", javascript, size, &mut found);
+    found
 }

@@ -167,6 +167,18 @@ impl Browser {
         );
     }
 
+    /// Answers OK to the confirmation dialog a click opened (a script's `confirm`).
+    pub fn accept_dialog(&self) {
+        let start = Instant::now();
+        while self
+            .try_call("POST", &self.s("/alert/accept"), Some(json!({})))
+            .is_err()
+        {
+            assert!(start.elapsed() < Duration::from_secs(5), "no dialog opened");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Types into a field (for a file input: the file's path).
     pub fn fill(&self, css: &str, text: &str) {
         let e = self.find(css);
