@@ -2,7 +2,7 @@
 //! and notifications stay out of sight; a blocked one no longer follows, and cannot follow,
 //! reply or send anything; both are listed on the account page and undone there.
 use super::web::log_in;
-use super::web_social::{browser, look, DESKTOP, PHONE};
+use super::web_social::{browser, look};
 use crate::common::{Client, Server};
 use serde_json::{json, Value};
 

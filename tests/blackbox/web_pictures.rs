@@ -4,7 +4,7 @@
 //! `summary` with `sensitive`.
 use super::uploads::upload;
 use super::web::{log_in, photo};
-use super::web_social::{browser, look, neighbourhood, DESKTOP, PHONE};
+use super::web_social::{browser, look, neighbourhood};
 use serde_json::{json, Value};
 
 fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! Mentions and hashtags in the web UI (issue 17, item 4): `@nick` links to the person and
 //! notifies them, `#tag` links to the page of the public posts with that tag.
 use super::web::log_in;
-use super::web_social::{browser, look, neighbourhood, note, DESKTOP, PHONE};
+use super::web_social::{browser, look, neighbourhood, note};
 use crate::common::Server;
 
 fn html(s: &Server, path: &str) -> String {
