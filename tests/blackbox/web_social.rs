@@ -448,6 +448,24 @@ fn calm_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
         "no exact time on hover: {exact:?}"
     );
     look(&b, "calm-home", javascript, size, &mut found);
+
+    // Twenty-odd posts make two pages: Older, then Newer back.
+    let (_, pat) = s.register("pat", "correct7horse");
+    for i in 0..22 {
+        note(&s, &pat, "pat", &format!("Pat's note {i:02}"), true);
+    }
+    b.goto(&s.url("/pat"));
+    b.click("button.follow");
+    b.wait("button.unfollow", 10);
+    b.goto(&s.url("/"));
+    b.wait_text("#major-stream", "Pat's note 21", 10);
+    assert!(b.all("a.newer").is_empty(), "Newer on the newest page");
+    b.click("a.more");
+    b.wait_text("#major-stream", "Bob's public hello", 10);
+    assert!(!b.text("#major-stream").contains("Pat's note 21"));
+    look(&b, "older-page", javascript, size, &mut found);
+    b.click("a.newer");
+    b.wait_text("#major-stream", "Pat's note 21", 10);
     found
 }
 
