@@ -77,7 +77,7 @@ fn form_fields(page: &str, id: &str) -> Vec<(String, String)> {
     out
 }
 
-fn register_client(s: &Server, extra: Value) -> (String, String) {
+pub fn register_client(s: &Server, extra: Value) -> (String, String) {
     let mut body = json!({"type": "client_associate", "application_name": "Tootle"});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -96,7 +96,7 @@ fn register_client(s: &Server, extra: Value) -> (String, String) {
     )
 }
 
-fn authz_query(client: &str, extra: &str) -> String {
+pub fn authz_query(client: &str, extra: &str) -> String {
     format!(
         "response_type=code&client_id={client}&redirect_uri={}&state=xyz&scope=read{extra}",
         crate::common::oauth::enc(CALLBACK)

@@ -87,22 +87,8 @@ fn authorize_path(s: &Server) -> String {
 
 /// The OAuth 2 authorization request of a newly registered client.
 fn authz_path(s: &Server) -> String {
-    let body = json!({"type": "client_associate", "application_name": "Tootle",
-        "redirect_uris": "http://127.0.0.1:9/callback"});
-    let r = s.req(
-        "POST",
-        "/api/client/register",
-        &[("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    );
-    assert_eq!(r.status, 200, "{}", r.text());
-    let id = r.json()["client_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    format!(
-        "/oauth2/authz?response_type=code&client_id={id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&state=xyz&scope=read"
-    )
+    let (id, _) = super::oauth2::register_client(s, json!({}));
+    format!("/oauth2/authz?{}", super::oauth2::authz_query(&id, ""))
 }
 
 /// The newest activity of `nick` and its object, as pages of the web UI.
