@@ -77,7 +77,7 @@ pub fn apply(
     };
     match verb {
         "post" | "create" => post(w, cfg, actor, given, target, activity_id),
-        "update" => plain(update(w, actor, given)?),
+        "update" => plain(update(w, cfg, actor, given)?),
         "delete" => plain(delete(w, cfg, actor, given)?),
         "follow" => plain(follow(w, cfg, actor, given)?),
         "stop-following" => plain(unfollow(w, cfg, actor, given)?),
@@ -275,7 +275,11 @@ const IMMUTABLE: &[&str] = &[
     "deleted",
 ];
 
-fn update(w: &W, actor: &Actor, given: &Value) -> Result<Object> {
+/// The links to an upload's own files: an update keeps them, so that deleting the object
+/// still finds (and removes) every file it owns.
+const OWN_FILES: &[&str] = &["image", "fullImage", "stream", "fileUrl", "attachments"];
+
+fn update(w: &W, cfg: &Config, actor: &Actor, given: &Value) -> Result<Object> {
     let id = required_id(given, "object")?;
     let mut obj = stored(w, &id)?.ok_or_else(|| bad(format!("Can't update {id}: not found.")))?;
     match obj.get("author").and_then(id_of) {
@@ -283,9 +287,15 @@ fn update(w: &W, actor: &Actor, given: &Value) -> Result<Object> {
         None if id != actor.id() => return Err(bad(format!("Can't update {id}: not you."))),
         _ => {}
     }
+    let mut owns_files = false;
+    for rel in crate::media::files::of(cfg, &obj) {
+        owns_files |= store::uploads::owner(w, &rel)?.as_deref() == Some(id.as_str());
+    }
     if let (Some(m), Some(g)) = (obj.as_object_mut(), given.as_object()) {
         for (k, v) in g {
-            if !IMMUTABLE.contains(&k.as_str()) {
+            let kept =
+                IMMUTABLE.contains(&k.as_str()) || (owns_files && OWN_FILES.contains(&k.as_str()));
+            if !kept {
                 m.insert(k.clone(), v.clone());
             }
         }

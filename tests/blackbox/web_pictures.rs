@@ -116,6 +116,18 @@ fn walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
             json!("The green boat")
         ]
     );
+    // An update may rename the post but not drop the links to its own files.
+    let renamed = json!({"verb": "update", "object": {"id": boats["id"], "objectType": "image",
+        "displayName": "Three boats at anchor", "attachments": [], "fullImage": {"url": "http://elsewhere.example/x.jpg"}}});
+    s.act(&val, "val", renamed);
+    let now = s.read(&val, "/api/user/val/feed", 200)["items"][0]["object"].clone();
+    assert_eq!(now["displayName"], "Three boats at anchor", "{now}");
+    assert_eq!(
+        now["attachments"].as_array().map(Vec::len),
+        Some(2),
+        "{now}"
+    );
+    assert_eq!(now["fullImage"], boats["fullImage"]);
     s.act(
         &val,
         "val",
