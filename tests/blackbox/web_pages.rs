@@ -114,14 +114,19 @@ fn walk(
     let b = browser(javascript, size);
     let v = |path: &str, name: &str, found: &mut Vec<String>| visit(&b, a, path, name, way, found);
     // Anyone's pages.
-    v("/", "welcome", &mut found);
-    v("/main/login", "login", &mut found);
-    v("/main/register", "register", &mut found);
-    v("/main/remote", "remote-login", &mut found);
-    v("/main/recover", "recover", &mut found);
-    v("/main/javascript-disabled", "noscript", &mut found);
-    v("/main/public", "public", &mut found);
-    v("/main/people", "people", &mut found);
+    let anyones = [
+        ("/", "welcome"),
+        ("/main/login", "login"),
+        ("/main/register", "register"),
+        ("/main/remote", "remote-login"),
+        ("/main/recover", "recover"),
+        ("/main/javascript-disabled", "noscript"),
+        ("/main/public", "public"),
+        ("/main/people", "people"),
+    ];
+    for (path, name) in anyones {
+        v(path, name, &mut found);
+    }
     v(&format!("/{bob_nick}"), "profile-anonymous", &mut found);
     v("/main/no-such-page", "not-found", &mut found);
     assert!(
@@ -143,13 +148,18 @@ fn walk(
 
     a.register(nick, "correct7horse");
     log_in(&b, a, nick);
-    v("/", "home", &mut found);
-    v("/main/messages", "messages", &mut found);
-    v("/main/notifications", "notifications", &mut found);
-    v("/main/settings", "settings", &mut found);
-    v("/main/account", "account", &mut found);
-    v("/main/logout", "logout", &mut found);
-    v("/main/tag/harbour", "tag", &mut found);
+    let own = [
+        ("/", "home"),
+        ("/main/messages", "messages"),
+        ("/main/notifications", "notifications"),
+        ("/main/settings", "settings"),
+        ("/main/account", "account"),
+        ("/main/logout", "logout"),
+        ("/main/tag/harbour", "tag"),
+    ];
+    for (path, name) in own {
+        v(path, name, &mut found);
+    }
     for tab in ["", "/favorites", "/followers", "/following"] {
         let name = format!("profile{}", tab.replace('/', "-"));
         v(&format!("/{bob_nick}{tab}"), &name, &mut found);

@@ -4,7 +4,7 @@
 use super::web::log_in;
 use crate::common::browser::Browser;
 use crate::common::{Client, Server};
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub const DESKTOP: (u32, u32) = (1280, 900);
 pub const PHONE: (u32, u32) = (390, 844);
@@ -26,12 +26,22 @@ pub fn every_way(walk: impl Fn(bool, (u32, u32)) -> Vec<String>) {
     assert!(found.is_empty(), "accessibility:\n{}", found.join("\n"));
 }
 
-pub fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) {
+/// `nick` posts a note, public or to their followers; the activity as the server answered.
+pub fn note(s: &Server, c: &Client, nick: &str, text: &str, public: bool) -> Value {
     let mut act = json!({"verb": "post", "object": {"objectType": "note", "content": text}});
     if public {
         act["to"] = json!([{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]);
     }
-    s.act(c, nick, act);
+    s.act(c, nick, act)
+}
+
+/// `nick` follows the person `id` through the API.
+pub fn follow(s: &Server, c: &Client, nick: &str, id: &str) {
+    s.act(
+        c,
+        nick,
+        json!({"verb": "follow", "object": {"objectType": "person", "id": id}}),
+    );
 }
 
 /// A server where bob and carol have posted: each a public note, carol also one for her
@@ -539,22 +549,9 @@ fn new_posts_walk(size: (u32, u32)) {
     let (_, lou) = s.register("lou", "correct7horse");
     let kit_id = s.url("/api/user/kit/profile");
     let lou_id = s.url("/api/user/lou/profile");
-    s.act(
-        &kit,
-        "kit",
-        json!({"verb": "follow", "object": {"objectType": "person", "id": lou_id}}),
-    );
-    s.act(
-        &lou,
-        "lou",
-        json!({"verb": "follow", "object": {"objectType": "person", "id": kit_id}}),
-    );
-    let mine = s.act(
-        &kit,
-        "kit",
-        json!({"verb": "post", "object": {"objectType": "note", "content": "Kit's kettle"},
-        "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]}),
-    );
+    follow(&s, &kit, "kit", &lou_id);
+    follow(&s, &lou, "lou", &kit_id);
+    let mine = note(&s, &kit, "kit", "Kit's kettle", true);
     let b = browser(true, size);
     let streams = s.log().matches("GET /main/events 200").count();
     log_in(&b, &s, "kit");
@@ -591,19 +588,9 @@ fn shared_walk(javascript: bool, size: (u32, u32)) -> Vec<String> {
     let (_, quin) = s.register("quin", "correct7horse");
     let (_, ros) = s.register("ros", "correct7horse");
     for who in ["quin", "ros"] {
-        let id = s.url(&format!("/api/user/{who}/profile"));
-        s.act(
-            &pia,
-            "pia",
-            json!({"verb": "follow", "object": {"objectType": "person", "id": id}}),
-        );
+        follow(&s, &pia, "pia", &s.url(&format!("/api/user/{who}/profile")));
     }
-    let posted = s.act(
-        &quin,
-        "quin",
-        json!({"verb": "post", "object": {"objectType": "note", "content": "Quin's big news"},
-        "to": [{"objectType": "collection", "id": "http://activityschema.org/collection/public"}]}),
-    );
+    let posted = note(&s, &quin, "quin", "Quin's big news", true);
     let shared =
         json!({"verb": "share", "object": {"objectType": "note", "id": posted["object"]["id"]}});
     s.act(&ros, "ros", shared);
